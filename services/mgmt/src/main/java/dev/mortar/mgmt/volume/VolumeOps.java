@@ -1,0 +1,269 @@
+package dev.mortar.mgmt.volume;
+
+import dev.mortar.common.api.Addresses;
+import dev.mortar.common.api.BrickOp;
+import dev.mortar.common.api.MgmtOp;
+import dev.mortar.common.api.MortarException;
+import dev.mortar.common.model.Brick;
+import dev.mortar.common.model.Peer;
+import dev.mortar.common.model.PoolState;
+import dev.mortar.common.model.Volume;
+import dev.mortar.common.model.VolumeOption;
+import dev.mortar.common.model.VolumeOptions;
+import dev.mortar.common.model.VolumeStatus;
+import dev.mortar.mgmt.MgmtContext;
+import dev.mortar.mgmt.pool.PoolCoordinator;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/** Volume management: create, start, stop, delete, info, list, status, set, get, reset. */
+public final class VolumeOps {
+  private static final long BRICK_CHECK_TIMEOUT_MS = 5_000;
+  private static final long BRICK_STATUS_TIMEOUT_MS = 1_500;
+
+  private final MgmtContext ctx;
+  private final PoolCoordinator coordinator;
+
+  public VolumeOps(MgmtContext ctx, PoolCoordinator coordinator) {
+    this.ctx = ctx;
+    this.coordinator = coordinator;
+  }
+
+  public Future<JsonObject> create(JsonObject body) {
+    VolumeRequest req = VolumeRequest.fromJson(body);
+    return coordinator.change(state -> resolver(state, req.bricks()).compose(resolve -> {
+      Volume v = VolumePlanner.plan(req, state, h -> resolve.getOrDefault(h, Optional.empty()), ctx::isConnected);
+      return checkBricks(v, req.force()).map(ok -> state.nextWithVolumes(vols -> {
+        vols.add(v);
+        return vols;
+      }));
+    }), Set.of()).map(s -> new JsonObject().put("volume", s.volume(req.name()).orElseThrow().toJson())
+        .put("message", "success: please start the volume to access data"));
+  }
+
+  /**
+   * Finds the member each brick host names: by the name it has in the pool, else by address. DNS is blocking, so
+   * every host of the request is resolved on a worker thread before planning.
+   */
+  private Future<Map<String, Optional<Peer>>> resolver(PoolState state, List<String> brickSpecs) {
+    return ctx.vertx().executeBlocking(() -> {
+      Map<Peer, List<InetAddress>> addresses = new LinkedHashMap<>();
+      for (Peer p : state.members()) {
+        addresses.put(p, addressesOf(p.hostname()));
+      }
+      Map<String, Optional<Peer>> found = new java.util.HashMap<>();
+      for (String spec : brickSpecs) {
+        int colon = spec.indexOf(':');
+        String host = colon > 0 ? spec.substring(0, colon) : spec;
+        found.computeIfAbsent(host, h -> findMember(h, addresses));
+      }
+      return found;
+    });
+  }
+
+  private static Optional<Peer> findMember(String host, Map<Peer, List<InetAddress>> addresses) {
+    String h = host.toLowerCase(Locale.ROOT);
+    for (Peer p : addresses.keySet()) {
+      if (p.hostname().toLowerCase(Locale.ROOT).equals(h)) {
+        return Optional.of(p);
+      }
+    }
+    List<InetAddress> mine = addressesOf(host);
+    for (Map.Entry<Peer, List<InetAddress>> e : addresses.entrySet()) {
+      if (e.getValue().stream().anyMatch(mine::contains)) {
+        return Optional.of(e.getKey());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<InetAddress> addressesOf(String host) {
+    try {
+      return Arrays.asList(InetAddress.getAllByName(host));
+    } catch (UnknownHostException e) {
+      return List.of();
+    }
+  }
+
+  /** Asks each brick's node whether its directory can be used. */
+  private Future<Void> checkBricks(Volume v, boolean force) {
+    List<Future<?>> checks = new ArrayList<>();
+    for (Brick b : v.bricks()) {
+      checks.add(ctx.vertx().eventBus().request(Addresses.mgmt(b.nodeUuid()),
+          new JsonObject().put("path", b.path()).put("volumeId", v.id()).put("force", force).put("name", b.name()),
+          new DeliveryOptions().addHeader(MgmtOp.HEADER, MgmtOp.BRICK_CHECK.name())
+              .setSendTimeout(BRICK_CHECK_TIMEOUT_MS)));
+    }
+    return Future.all(checks).<Void>mapEmpty().recover(e -> Future.failedFuture(MortarException.from(e)));
+  }
+
+  public Future<JsonObject> start(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name", "force"));
+    boolean force = Requests.optionalBoolean(body, "force", false);
+    return update(body, v -> {
+      if (v.status() == VolumeStatus.Started && !force) {
+        throw MortarException.conflict("Volume " + v.name() + " already started");
+      }
+      return v.withStatus(VolumeStatus.Started);
+    }).map(v -> success());
+  }
+
+  public Future<JsonObject> stop(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name", "force"));
+    boolean force = Requests.optionalBoolean(body, "force", false);
+    return update(body, v -> {
+      if (v.status() != VolumeStatus.Started && !force) {
+        throw MortarException.conflict("Volume " + v.name() + " is not in the started state");
+      }
+      return v.withStatus(VolumeStatus.Stopped);
+    }).map(v -> success());
+  }
+
+  public Future<JsonObject> delete(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name"));
+    String name = Requests.requiredString(body, "name");
+    return coordinator.change(state -> {
+      Volume v = existing(state, name);
+      if (v.status() == VolumeStatus.Started) {
+        throw MortarException.conflict("Volume " + name + " has been started. Volume needs to be stopped before"
+            + " deletion.");
+      }
+      return Future.succeededFuture(state.nextWithVolumes(vols -> {
+        vols.removeIf(x -> x.name().equals(name));
+        return vols;
+      }));
+    }, Set.of()).map(s -> success());
+  }
+
+  public JsonObject info(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name"));
+    return existing(ctx.state().current(), Requests.requiredString(body, "name")).toJson();
+  }
+
+  public JsonObject list() {
+    JsonArray vols = new JsonArray();
+    ctx.state().current().volumes().forEach(v -> vols.add(v.toJson()));
+    return new JsonObject().put("volumes", vols);
+  }
+
+  /** Bricks and their online state, asked of each brick service; offline when it does not answer in time. */
+  public Future<JsonObject> status(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name"));
+    Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
+    List<Future<JsonObject>> bricks = new ArrayList<>();
+    for (int i = 0; i < v.bricks().size(); i++) {
+      Brick b = v.bricks().get(i);
+      JsonObject line = b.toJson().put("online", false);
+      if (v.status() != VolumeStatus.Started) {
+        bricks.add(Future.succeededFuture(line));
+        continue;
+      }
+      bricks.add(ctx.vertx().eventBus().<JsonObject>request(Addresses.brick(v.id(), i), new JsonObject(),
+              new DeliveryOptions().addHeader(BrickOp.HEADER, BrickOp.STATUS.name())
+                  .setSendTimeout(BRICK_STATUS_TIMEOUT_MS))
+          .map(m -> line.put("online", true).put("pid", m.body().getLong("pid")).put("port", m.body().getInteger("port")))
+          .otherwise(line));
+    }
+    return Future.all(bricks).map(all -> {
+      JsonArray lines = new JsonArray();
+      bricks.forEach(f -> lines.add(f.result()));
+      return new JsonObject().put("name", v.name()).put("status", v.status().name()).put("bricks", lines)
+          .put("healers", new JsonArray()).put("tasks", new JsonArray());
+    });
+  }
+
+  public Future<JsonObject> set(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name", "options"));
+    Object o = body.getValue("options");
+    if (!(o instanceof JsonObject given) || given.isEmpty()) {
+      throw MortarException.badRequest("'options' must be a non-empty object of KEY: VALUE");
+    }
+    Map<String, String> normalised = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : given) {
+      if (!(e.getValue() instanceof String || e.getValue() instanceof Number || e.getValue() instanceof Boolean)) {
+        throw MortarException.badRequest("option " + e.getKey() + ": the value must be a string");
+      }
+      VolumeOption opt = VolumeOptions.require(e.getKey());
+      normalised.put(opt.key(), opt.normalise(String.valueOf(e.getValue())));
+    }
+    return update(body, v -> {
+      Map<String, String> opts = new LinkedHashMap<>(v.options());
+      opts.putAll(normalised);
+      Volume next = v.withOptions(opts);
+      checkQuorumCount(next);
+      return next;
+    }).map(v -> success());
+  }
+
+  private static void checkQuorumCount(Volume v) {
+    String count = v.options().get(VolumeOptions.QUORUM_COUNT);
+    if (count != null && Integer.parseInt(count) > v.replica()) {
+      throw MortarException.badRequest("option " + VolumeOptions.QUORUM_COUNT + ": " + count + " is more than the "
+          + v.replica() + " bricks of a replica set");
+    }
+  }
+
+  public JsonObject get(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name", "key"));
+    Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
+    String key = Requests.optionalString(body, "key", "all");
+    List<VolumeOption> opts = "all".equals(key) ? List.copyOf(VolumeOptions.all().values())
+        : List.of(VolumeOptions.require(key));
+    JsonArray out = new JsonArray();
+    for (VolumeOption opt : opts) {
+      out.add(new JsonObject().put("key", opt.key()).put("value", VolumeOptions.effective(v, opt.key()))
+          .put("default", !v.options().containsKey(opt.key())).put("description", opt.description()));
+    }
+    return new JsonObject().put("options", out);
+  }
+
+  public Future<JsonObject> reset(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name", "key"));
+    String key = Requests.optionalString(body, "key", "all");
+    if (!"all".equals(key)) {
+      VolumeOptions.require(key);
+    }
+    return update(body, v -> {
+      Map<String, String> opts = new LinkedHashMap<>(v.options());
+      if ("all".equals(key)) {
+        opts.clear();
+      } else {
+        opts.remove(key);
+      }
+      return v.withOptions(opts);
+    }).map(v -> new JsonObject().put("message", "success: reset volume successful"));
+  }
+
+  /** Changes one volume through the coordinator. */
+  private Future<Volume> update(JsonObject body, UnaryOperator<Volume> change) {
+    String name = Requests.requiredString(body, "name");
+    return coordinator.change(state -> {
+      Volume next = change.apply(existing(state, name));
+      return Future.succeededFuture(state.nextWithVolumes(vols -> {
+        vols.replaceAll(x -> x.name().equals(name) ? next : x);
+        return vols;
+      }));
+    }, Set.of()).map(s -> s.volume(name).orElseThrow());
+  }
+
+  private static Volume existing(PoolState state, String name) {
+    return state.volume(name).orElseThrow(() -> MortarException.notFound("Volume " + name + " does not exist"));
+  }
+
+  private static JsonObject success() {
+    return new JsonObject().put("message", "success");
+  }
+}
