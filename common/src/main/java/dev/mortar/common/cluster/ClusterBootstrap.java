@@ -71,7 +71,7 @@ public final class ClusterBootstrap {
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     // ... and a healed partition becomes one cluster again within seconds (default: first try after 300 s).
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "3");
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "1");
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(port).setPortAutoIncrement(false).setPublicAddress(ip + ":" + port);
     JoinConfig join = net.getJoin();
@@ -79,6 +79,12 @@ public final class ClusterBootstrap {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members);
     return hz;
+  }
+
+  /** Tests whether a Vert.x cluster node ID is in this node's current cluster view. */
+  public static java.util.function.Predicate<String> membership(Vertx vertx) {
+    var cm = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    return nodeId -> nodeId != null && cm.getNodes().contains(nodeId);
   }
 
   /** The Hazelcast join list of a running node, to be told of members probed after it started. */

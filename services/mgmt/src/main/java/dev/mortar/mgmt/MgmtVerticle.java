@@ -33,6 +33,7 @@ public final class MgmtVerticle extends VerticleBase {
   private VolumeOps volumes;
   private LocalServices local;
   private RemoteNode remote;
+  private String clusterNodeId;
 
   public MgmtVerticle(MgmtContext ctx) {
     this.ctx = ctx;
@@ -41,6 +42,7 @@ public final class MgmtVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     remote = new RemoteNode(vertx);
+    clusterNodeId = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId();
     PoolCoordinator coordinator = new PoolCoordinator(ctx);
     pool = new PoolOps(ctx, coordinator, remote);
     volumes = new VolumeOps(ctx, coordinator);
@@ -63,7 +65,7 @@ public final class MgmtVerticle extends VerticleBase {
   private void publishHeartbeat() {
     PoolState s = ctx.state().current();
     vertx.eventBus().publish(Addresses.EVENTS_HEARTBEAT,
-        new Heartbeat(ctx.uuid(), s.poolId(), s.generation(), ProcessHandle.current().pid()).toJson());
+        new Heartbeat(ctx.uuid(), clusterNodeId, s.poolId(), s.generation(), ProcessHandle.current().pid()).toJson());
   }
 
   private void handle(Message<JsonObject> m) {

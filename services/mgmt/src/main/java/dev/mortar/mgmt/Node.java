@@ -73,7 +73,7 @@ public final class Node implements AutoCloseable {
         state.poolId(), members, false, registry));
     vertx = v;
     MgmtContext c = new MgmtContext(v, uuid, config, new StateHolder(v, store, state),
-        new PeerTracker(System::currentTimeMillis), registry, this::rejoin);
+        new PeerTracker(System::currentTimeMillis, ClusterBootstrap.membership(v)), registry, this::rejoin);
     ctx = c;
     await(v.deployVerticle(new MgmtVerticle(c)));
     await(v.deployVerticle(new AdminHttpVerticle(c, metrics)));
