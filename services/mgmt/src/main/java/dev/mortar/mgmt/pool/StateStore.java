@@ -39,7 +39,12 @@ public final class StateStore implements AutoCloseable {
   public static StateStore open(Path dir) throws IOException {
     Files.createDirectories(dir);
     FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock l = ch.tryLock();
+    FileLock l;
+    try {
+      l = ch.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      l = null; // held by another node in this same JVM
+    }
     if (l == null) {
       ch.close();
       throw new IOException("state directory " + dir + " is in use by another mortar node; give each node on this"
