@@ -1,0 +1,76 @@
+package dev.mortar.client;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code -o} options of a mount, as {@code mount(8)} passes them. Generic options ({@code auto}, {@code rw},
+ * {@code _netdev} ...) are accepted and ignored where they only matter to mount(8) or fstab; options that FUSE
+ * understands are passed to it; two are always added: {@code big_writes} (128 KiB writes instead of 4 KiB) and
+ * {@code auto_unmount} (a killed client leaves no dead mount).
+ */
+public record MountOptions(boolean readOnly, Map<String, String> fuse) {
+  /** Only meaningful to mount(8) or /etc/fstab. */
+  private static final Set<String> MOUNT8_ONLY = Set.of("auto", "noauto", "rw", "_netdev", "nofail", "defaults",
+      "user", "nouser", "exec", "noexec", "suid", "nosuid", "dev", "nodev", "async", "sync", "atime", "noatime",
+      "relatime", "x-systemd.automount");
+  /** Passed through to FUSE. */
+  private static final Set<String> FUSE_OPTIONS = Set.of("allow_other", "allow_root", "default_permissions",
+      "max_read", "uid", "gid", "umask", "fsname", "subtype");
+
+  public static MountOptions parse(String csv) {
+    boolean ro = false;
+    Map<String, String> fuse = new LinkedHashMap<>();
+    if (csv != null && !csv.isBlank()) {
+      for (String opt : csv.split(",")) {
+        String o = opt.trim();
+        if (o.isEmpty()) {
+          continue;
+        }
+        int eq = o.indexOf('=');
+        String key = eq < 0 ? o : o.substring(0, eq);
+        String value = eq < 0 ? null : o.substring(eq + 1);
+        if (key.equals("ro")) {
+          ro = true;
+        } else if (MOUNT8_ONLY.contains(key)) {
+          continue;
+        } else if (FUSE_OPTIONS.contains(key)) {
+          if (key.equals("max_read") || key.equals("uid") || key.equals("gid")) {
+            requireNumber(key, value);
+          }
+          fuse.put(key, value);
+        } else {
+          throw new IllegalArgumentException("unknown mount option '" + o + "'; known: ro, "
+              + String.join(", ", FUSE_OPTIONS.stream().sorted().toList()));
+        }
+      }
+    }
+    return new MountOptions(ro, fuse);
+  }
+
+  private static void requireNumber(String key, String value) {
+    try {
+      if (value == null || Long.parseLong(value) < 0) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("mount option " + key + " needs a number, as in " + key + "=131072");
+    }
+  }
+
+  /** The {@code -o} arguments for libfuse. */
+  public List<String> fuseArgs() {
+    List<String> args = new ArrayList<>();
+    List<String> opts = new ArrayList<>(List.of("big_writes", "auto_unmount"));
+    if (readOnly) {
+      opts.add("ro");
+    }
+    fuse.forEach((k, v) -> opts.add(v == null ? k : k + "=" + v));
+    args.add("-o");
+    args.add(String.join(",", opts));
+    return args;
+  }
+}
