@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * forms by probe, a change made on one node is answered identically by the other, a stopped node is Disconnected.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeClusterTest {
   private static final String H1 = "127.0.9.1";
   private static final String H2 = "127.0.9.2";
@@ -84,6 +88,7 @@ class NodeClusterTest {
   }
 
   @Test
+  @Order(1)
   void probeFormsThePoolAndEitherNodeAnswersForIt() throws Exception {
     HttpResponse<String> probe = call(H1, "POST", "/api/v1/peers", "{\"host\":\"" + H2 + "\"}");
     assertEquals(200, probe.statusCode(), probe.body());
@@ -125,5 +130,42 @@ class NodeClusterTest {
     assertTrue(metrics.contains("mortar_volumes{state=\"Started\"} 1.0"), "metrics: volumes by state");
     assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
     assertTrue(metrics.contains("vertx_"), "Vert.x metrics");
+  }
+
+  @Test
+  @Order(2)
+  void thePoolAndItsVolumesSurviveARestartOfEveryNode() throws Exception {
+    String before = call(H1, "GET", "/api/v1/volumes", null).body();
+    n1.close();
+    n2.close();
+    n1 = Node.start(config(H1, dir.resolve("n1")));
+    n2 = Node.start(config(H2, dir.resolve("n2")));
+    eventually(10_000, () -> connected(H1, H2) && connected(H2, H1), "Connected again after the restart");
+    assertEquals(before, call(H1, "GET", "/api/v1/volumes", null).body());
+    assertEquals(before, call(H2, "GET", "/api/v1/volumes", null).body());
+  }
+
+  @Test
+  @Order(3)
+  void detachIsRefusedWhileThePeerHoldsBricksAndThenLeavesItAlone() throws Exception {
+    HttpResponse<String> refused = call(H1, "DELETE", "/api/v1/peers/" + H2, null);
+    assertEquals(409, refused.statusCode());
+    assertTrue(refused.body().contains("hosts one or more bricks"), refused.body());
+
+    assertEquals(200, call(H2, "POST", "/api/v1/volumes/jvm/stop", null).statusCode());
+    assertEquals(200, call(H2, "DELETE", "/api/v1/volumes/jvm", null).statusCode());
+    HttpResponse<String> detached = call(H1, "DELETE", "/api/v1/peers/" + H2, null);
+    assertEquals(200, detached.statusCode(), detached.body());
+
+    assertEquals(0, new JsonObject(call(H1, "GET", "/api/v1/peers", null).body()).getJsonArray("peers").size());
+    eventually(15_000, () -> {
+      try {
+        JsonObject info = new JsonObject(call(H2, "GET", "/api/v1/node", null).body());
+        JsonObject mine = new JsonObject(call(H1, "GET", "/api/v1/node", null).body());
+        return info.getInteger("members") == 1 && !info.getString("poolId").equals(mine.getString("poolId"));
+      } catch (Exception e) {
+        return false;
+      }
+    }, "the detached node is a pool of its own");
   }
 }
