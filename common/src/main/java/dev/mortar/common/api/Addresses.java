@@ -23,9 +23,4 @@ public final class Addresses {
   public static String brick(String volumeId, int brickIndex) {
     return "mortar.brick." + volumeId + "." + brickIndex;
   }
-
-  /** The self-heal service of one node. */
-  public static String healer(String nodeUuid) {
-    return "mortar.healer." + nodeUuid;
-  }
 }

@@ -1,7 +1,6 @@
 package dev.mortar.common.api;
 
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 
 /** A failure a person can act on: a code that says what kind, and a message that says what to do. */
 public class MortarException extends RuntimeException {
@@ -30,11 +29,6 @@ public class MortarException extends RuntimeException {
 
   public static MortarException unavailable(String message) {
     return new MortarException(ErrorCode.UNAVAILABLE, message);
-  }
-
-  /** The event-bus form of this failure; {@link #from} turns it back. */
-  public ReplyException toReply() {
-    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code.httpStatus, getMessage());
   }
 
   /** Recovers a Mortar failure from whatever an event-bus request or a future failed with. */

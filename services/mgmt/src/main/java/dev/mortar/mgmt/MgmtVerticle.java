@@ -5,6 +5,7 @@ import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.Heartbeat;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
+import dev.mortar.common.cluster.ClusterBootstrap;
 import dev.mortar.common.model.PoolState;
 import dev.mortar.mgmt.pool.PoolCoordinator;
 import dev.mortar.mgmt.pool.PoolOps;
@@ -49,8 +50,8 @@ public final class MgmtVerticle extends VerticleBase {
     local = new LocalServices(ctx);
     ctx.state().onChange(s -> {
       local.reconcile(s);
-      s.members().forEach(p -> dev.mortar.common.cluster.ClusterBootstrap.addMember(vertx,
-          p.hostname() + ":" + p.clusterPort()));
+      s.members().stream().filter(p -> !p.uuid().equals(ctx.uuid()))
+          .forEach(p -> ClusterBootstrap.addMember(vertx, p.hostname() + ":" + p.clusterPort()));
       pool.leaveIfRemoved(s);
       vertx.eventBus().publish(Addresses.EVENTS_STATE,
           new JsonObject().put("node", ctx.uuid()).put("generation", s.generation()));
