@@ -63,7 +63,7 @@ public final class Session {
 
   private int show(Answer answer, String prefix, int failureCode, Function<JsonObject, String> text) {
     if (!answer.ok()) {
-      return fail(answer.body(), prefix + ": failed: " + answer.message(), failureCode);
+      return failed(answer, prefix, failureCode);
     }
     if (globals.json()) {
       printJson(answer.body());
@@ -71,6 +71,11 @@ public final class Session {
       print(text.apply(answer.body()));
     }
     return 0;
+  }
+
+  /** An API error: {@code <prefix>: failed: <message>} on stderr, or the error body with {@code --json}. */
+  public int failed(Answer answer, String prefix, int code) {
+    return fail(answer.body(), prefix + ": failed: " + answer.message(), code);
   }
 
   /**

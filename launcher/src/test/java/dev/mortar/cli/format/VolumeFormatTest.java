@@ -1,0 +1,114 @@
+package dev.mortar.cli.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mortar.cli.Fixtures;
+import dev.mortar.cli.GlusterReference;
+import dev.mortar.common.model.VolumeStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VolumeFormatTest {
+
+  @Test
+  void infoOfOneVolume() {
+    assertEquals(GlusterReference.VOLUME_INFO_MY_VOLUME,
+        VolumeFormat.info(List.of(Fixtures.myVolume(VolumeStatus.Created))));
+  }
+
+  @Test
+  void infoOfAllVolumesIncludingAnArbiterVolume() {
+    String text = VolumeFormat.info(List.of(Fixtures.myVolume(VolumeStatus.Started), Fixtures.vol3(),
+        Fixtures.volarb()));
+    assertEquals(GlusterReference.VOLUME_INFO_ALL, text);
+  }
+
+  @Test
+  void infoLeavesOutTheOptionsHeaderWhenNoOptionIsSet() {
+    JsonObject v = Fixtures.vol3().put("options", new JsonObject());
+    String text = VolumeFormat.info(List.of(v));
+    assertEquals(" \nVolume Name: vol3\nType: Replicate\nVolume ID: f2fbd23c-df31-44ce-8d11-0c43b93467c8\n"
+        + "Status: Started\nSnapshot Count: 0\nNumber of Bricks: 1 x 3 = 3\nTransport-type: tcp\nBricks:\n"
+        + "Brick1: n1:/srv/b3\nBrick2: n2:/srv/b3\nBrick3: n3:/srv/b3\n", text);
+  }
+
+  @Test
+  void listNamesOneALine() {
+    assertEquals(GlusterReference.VOLUME_LIST, VolumeFormat.list(List.of(Fixtures.myVolume(VolumeStatus.Started),
+        Fixtures.vol3(), Fixtures.volarb())));
+  }
+
+  @Test
+  void statusTableKeepsGlusterColumnWidths() {
+    assertEquals(GlusterReference.VOLUME_STATUS_MY_VOLUME, VolumeFormat.status(Fixtures.myVolumeStatus()));
+  }
+
+  @Test
+  void statusListsOnlyWhatTheNodeReports() {
+    JsonObject cut = Fixtures.status("my-volume",
+        new JsonArray().add(Fixtures.brickStatus("n1", "/srv/brick", 56175, 21720)),
+        new JsonArray().add(Fixtures.healer("localhost", 21737)).add(Fixtures.healer("n3", 21761)));
+    assertEquals(GlusterReference.VOLUME_STATUS_N2_CUT, VolumeFormat.status(cut));
+  }
+
+  @Test
+  void statusShowsNotApplicableForAnOfflineBrick() {
+    // The node may still report the last port and pid of a dead brick: they are not shown.
+    JsonObject down = Fixtures.brickStatus("n2", "/srv/brick", 50457, 21747).put("online", false);
+    JsonObject st = Fixtures.status("my-volume",
+        new JsonArray().add(Fixtures.brickStatus("n1", "/srv/brick", 56175, 21720)).add(down), new JsonArray());
+    assertEquals(GlusterReference.VOLUME_STATUS_BRICK_KILLED, VolumeFormat.status(st));
+  }
+
+  @Test
+  void statusCutsLongProcessNamesIntoLinesOf43() {
+    String path = "/srv/a-rather-long-brick-directory-name-for-this";
+    JsonObject st = Fixtures.status("v", new JsonArray().add(Fixtures.brickStatus("node1", path, 49152, 321)),
+        new JsonArray());
+    List<String> lines = VolumeFormat.status(st).lines().toList();
+    assertEquals("Brick node1:/srv/a-rather-long-brick-direct", lines.get(3));
+    assertEquals("ory-name-for-this                           49152     0          Y       321  ", lines.get(4));
+    assertEquals(" ", lines.get(5));
+  }
+
+  @Test
+  void statusListsTasksWhenThereAreSome() {
+    JsonObject st = Fixtures.status("v", new JsonArray(), new JsonArray());
+    st.put("tasks", new JsonArray().add(new JsonObject().put("type", "Rebalance").put("id", "t-1")
+        .put("status", "in progress")));
+    String text = VolumeFormat.status(st);
+    assertEquals("Task Status of Volume v\n"
+        + "------------------------------------------------------------------------------\n"
+        + "Task                 : Rebalance           \n"
+        + "ID                   : t-1                 \n"
+        + "Status               : in progress         \n"
+        + " \n", text.substring(text.indexOf("Task Status")));
+  }
+
+  @Test
+  void getMarksDefaultsAndPadsBothColumns() {
+    JsonObject answer = new JsonObject().put("options",
+        new JsonArray().add(option("cluster.quorum-type", "none", true)));
+    assertEquals(GlusterReference.VOLUME_GET_QUORUM_TYPE, VolumeFormat.options(answer));
+  }
+
+  @Test
+  void getOfEveryOption() {
+    JsonObject answer = new JsonObject().put("options", new JsonArray()
+        .add(option("cluster.quorum-type", "auto", false))
+        .add(option("network.ping-timeout", "2", true)));
+    String header = "Option                                   Value                                  \n"
+        + "------                                   -----                                  \n";
+    assertEquals(header
+        + "cluster.quorum-type                      auto                                   \n"
+        + "network.ping-timeout                     2 (DEFAULT)                            \n",
+        VolumeFormat.options(answer));
+  }
+
+  private static JsonObject option(String key, String value, boolean isDefault) {
+    return new JsonObject(Map.of("key", key, "value", value, "default", isDefault, "description", "d"));
+  }
+}
