@@ -102,10 +102,18 @@ public record CreateArgs(String name, Integer replica, Integer arbiter, String t
     return !KEYWORDS.contains(word) && (isBrick(word) || word.equals("force") && i == words.size() - 1);
   }
 
-  /** {@code HOST:/PATH}: a host, then an absolute path. */
+  /**
+   * {@code HOST:/PATH}: a host, then an absolute path; or {@code HOST:PORT:/PATH} for nodes that share an address
+   * and differ by admin port.
+   */
   static boolean isBrick(String word) {
     int colon = word.indexOf(":/");
-    return colon > 0 && word.indexOf(':') == colon && !word.substring(0, colon).isBlank();
+    if (colon <= 0 || word.substring(0, colon).isBlank()) {
+      return false;
+    }
+    String host = word.substring(0, colon);
+    int port = host.indexOf(':');
+    return port < 0 || (port > 0 && host.indexOf(':', port + 1) < 0 && host.substring(port + 1).matches("[0-9]{1,5}"));
   }
 
   private static int count(List<String> words, int i, String keyword) {

@@ -81,6 +81,7 @@ class CreateArgsTest {
       "n1:/b /srv/b => Wrong brick type: /srv/b, use <HOSTNAME>:<export-dir-abs-path>",
       "n1:/b :/srv/b => Wrong brick type: :/srv/b, use <HOSTNAME>:<export-dir-abs-path>",
       "n1:/b n2 => Wrong brick type: n2, use <HOSTNAME>:<export-dir-abs-path>",
+      "n1:/b n1:http:/b => Wrong brick type: n1:http:/b, use <HOSTNAME>:<export-dir-abs-path>",
       "n1:/b force n2:/b => 'force' must come last",
       "n1:/b n2:/b replica 2 => 'replica' must come before the bricks",
       "disperse 3 n1:/b n2:/b n3:/b => disperse volumes are not supported; Mortar makes replicated volumes: replica <COUNT> [arbiter 1]",
@@ -92,5 +93,11 @@ class CreateArgsTest {
   @Test
   void aPathMayHoldAColonAfterTheHost() {
     assertEquals(List.of("n1:/srv/a:b"), parse("n1:/srv/a:b").bricks());
+  }
+
+  @Test
+  void nodesSharingAnAddressAreNamedWithTheirAdminPort() {
+    assertEquals(List.of("127.0.0.1:24007:/a", "127.0.0.1:25007:/a"),
+        parse("replica 2 127.0.0.1:24007:/a 127.0.0.1:25007:/a").bricks());
   }
 }

@@ -66,9 +66,8 @@ public final class VolumeOps {
       }
       Map<String, Optional<Peer>> found = new java.util.HashMap<>();
       for (String spec : brickSpecs) {
-        int colon = spec.indexOf(':');
-        String host = colon > 0 ? spec.substring(0, colon) : spec;
-        found.computeIfAbsent(host, h -> findMember(h, addresses));
+        int sep = spec.indexOf(":/");
+        found.computeIfAbsent(sep > 0 ? spec.substring(0, sep) : spec, h -> findMember(h, addresses));
       }
       return found;
     });
@@ -77,13 +76,19 @@ public final class VolumeOps {
   private static Optional<Peer> findMember(String host, Map<Peer, List<InetAddress>> addresses) {
     String h = host.toLowerCase(Locale.ROOT);
     for (Peer p : addresses.keySet()) {
-      if (p.hostname().toLowerCase(Locale.ROOT).equals(h)) {
+      if (p.hostname().toLowerCase(Locale.ROOT).equals(h)
+          || (p.hostname() + ":" + p.adminPort()).toLowerCase(Locale.ROOT).equals(h)) {
         return Optional.of(p);
       }
     }
-    List<InetAddress> mine = addressesOf(host);
+    // By address, with the admin port when one is given (nodes that share an address).
+    int colon = host.lastIndexOf(':');
+    String name = colon > 0 ? host.substring(0, colon) : host;
+    String port = colon > 0 ? host.substring(colon + 1) : null;
+    List<InetAddress> mine = addressesOf(name);
     for (Map.Entry<Peer, List<InetAddress>> e : addresses.entrySet()) {
-      if (e.getValue().stream().anyMatch(mine::contains)) {
+      if ((port == null || port.equals(String.valueOf(e.getKey().adminPort())))
+          && e.getValue().stream().anyMatch(mine::contains)) {
         return Optional.of(e.getKey());
       }
     }

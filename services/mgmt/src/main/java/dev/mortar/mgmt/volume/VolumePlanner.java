@@ -67,12 +67,8 @@ public final class VolumePlanner {
     List<Brick> bricks = new ArrayList<>();
     for (int i = 0; i < r.bricks().size(); i++) {
       String spec = r.bricks().get(i);
-      int colon = spec.indexOf(':');
-      if (colon <= 0 || colon == spec.length() - 1) {
-        throw MortarException.badRequest("brick '" + spec + "' is not of the form HOST:/PATH");
-      }
-      String host = spec.substring(0, colon);
-      String path = normalisePath(spec, spec.substring(colon + 1));
+      String host = brickHost(spec);
+      String path = normalisePath(spec, spec.substring(host.length() + 1));
       Peer peer = resolve.apply(host).orElseThrow(() -> MortarException.badRequest("Host " + host
           + " is not in 'Peer in Cluster' state; add it to the pool first with 'peer probe " + host + "'"));
       if (!connected.apply(peer.uuid())) {
@@ -87,6 +83,22 @@ public final class VolumePlanner {
     }
     return new Volume(r.name(), UUID.randomUUID().toString(), VolumeStatus.Created, replica, arbiter, "tcp", bricks,
         new LinkedHashMap<>());
+  }
+
+  /**
+   * The host part of {@code HOST:/PATH}, or of {@code HOST:PORT:/PATH} (PORT = admin port) for nodes that share an
+   * address and differ by port. A spec without ":/" is refused.
+   */
+  public static String brickHost(String spec) {
+    int sep = spec.indexOf(":/");
+    int colon = spec.indexOf(':');
+    if (colon <= 0) {
+      throw MortarException.badRequest("brick '" + spec + "' is not of the form HOST:/PATH");
+    }
+    if (sep < 0) {
+      throw MortarException.badRequest("brick '" + spec + "': the path must be absolute (HOST:/PATH)");
+    }
+    return spec.substring(0, sep);
   }
 
   public static void checkName(String name) {

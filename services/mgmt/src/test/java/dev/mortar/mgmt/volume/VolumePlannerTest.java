@@ -96,6 +96,19 @@ class VolumePlannerTest {
   }
 
   @Test
+  void nodesSharingAnAddressAreNamedWithTheirAdminPort() {
+    Peer a = new Peer("ua", "127.0.0.1", 24007, 24008);
+    Peer b = new Peer("ub", "127.0.0.1", 25007, 25008);
+    PoolState shared = new PoolState("pool", 1, List.of(a, b), List.of());
+    Volume v = VolumePlanner.plan(VolumeRequest.fromJson(new JsonObject("{\"name\":\"v\",\"replica\":2,"
+            + "\"bricks\":[\"127.0.0.1:24007:/a\",\"127.0.0.1:25007:/a\"]}")), shared,
+        h -> shared.members().stream().filter(p -> (p.hostname() + ":" + p.adminPort()).equals(h)).findFirst(),
+        uuid -> true);
+    assertEquals(List.of("ua", "ub"), v.bricks().stream().map(x -> x.nodeUuid()).toList());
+    assertEquals("127.0.0.1:25007:/a", v.bricks().get(1).name());
+  }
+
+  @Test
   void forceAllowsOneHostPerReplicaSet() {
     Volume v = plan("{\"name\":\"v\",\"replica\":2,\"force\":true,\"bricks\":[\"node1:/a\",\"node1:/b\"]}");
     assertEquals(2, v.bricks().size());
