@@ -78,7 +78,7 @@ public final class MgmtVerticle extends VerticleBase {
     } else {
       try {
         result = dispatch(op, m.body() == null ? new JsonObject() : m.body());
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error too: the caller must get an answer, not a 60 s timeout
         result = Future.failedFuture(e);
       }
     }

@@ -38,6 +38,12 @@ public final class PoolCoordinator {
    * @param notVoting members that do not count for the majority (a peer being detached)
    */
   public Future<PoolState> change(Function<PoolState, Future<PoolState>> change, Set<String> notVoting) {
+    try {
+      // Fail fast on the minority side of a cut: its cluster lock may hang until Hazelcast drops the lost members.
+      checkQuorum(ctx.state().current(), notVoting);
+    } catch (MortarException e) {
+      return Future.failedFuture(e);
+    }
     return ctx.vertx().sharedData().getLockWithTimeout(LOCK, LOCK_TIMEOUT_MS)
         .recover(e -> Future.failedFuture(MortarException.unavailable(
             "another management change is in progress in the pool; try again")))

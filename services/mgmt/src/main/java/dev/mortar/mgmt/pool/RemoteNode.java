@@ -46,7 +46,8 @@ public final class RemoteNode {
         }))
         .recover(e -> e instanceof MortarException ? Future.failedFuture(e)
             : Future.failedFuture(MortarException.unavailable("Probe returned with Transport endpoint is not"
-                + " connected (" + host + ":" + port + ": " + e.getMessage() + "); check that 'mortar node' runs"
+                + " connected (" + host + ":" + port + ": " + String.valueOf(e.getMessage()).trim()
+                .replaceAll("\\s+", " ") + "); check that 'mortar node' runs"
                 + " there and the host name resolves")));
   }
 

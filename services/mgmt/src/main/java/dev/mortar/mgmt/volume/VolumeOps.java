@@ -120,7 +120,8 @@ public final class VolumeOps {
     boolean force = Requests.optionalBoolean(body, "force", false);
     return update(body, v -> {
       if (v.status() == VolumeStatus.Started && !force) {
-        throw MortarException.conflict("Volume " + v.name() + " already started");
+        throw MortarException.conflict("Volume " + v.name() + " already started; 'volume start " + v.name()
+            + " force' restarts bricks that are offline");
       }
       return v.withStatus(VolumeStatus.Started);
     }).map(v -> success());
@@ -131,7 +132,7 @@ public final class VolumeOps {
     boolean force = Requests.optionalBoolean(body, "force", false);
     return update(body, v -> {
       if (v.status() != VolumeStatus.Started && !force) {
-        throw MortarException.conflict("Volume " + v.name() + " is not in the started state");
+        throw MortarException.conflict("Volume " + v.name() + " is not in the started state; nothing to stop");
       }
       return v.withStatus(VolumeStatus.Stopped);
     }).map(v -> success());

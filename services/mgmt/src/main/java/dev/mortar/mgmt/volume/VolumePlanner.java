@@ -36,7 +36,8 @@ public final class VolumePlanner {
                             Function<String, Boolean> connected) {
     checkName(r.name());
     if (pool.volume(r.name()).isPresent()) {
-      throw MortarException.conflict("Volume " + r.name() + " already exists");
+      throw MortarException.conflict("Volume " + r.name() + " already exists; choose another name, or stop and"
+          + " delete the old volume first");
     }
     int replica = r.replica();
     int arbiter = r.arbiter();
@@ -137,7 +138,7 @@ public final class VolumePlanner {
           continue;
         }
         if (a.path().equals(b.path())) {
-          throw MortarException.badRequest("Found duplicate exports " + b.name());
+          throw MortarException.badRequest("Found duplicate exports " + b.name() + "; name each brick once");
         }
         if (inside(a, b) || inside(b, a)) {
           Brick inner = inside(a, b) ? a : b;

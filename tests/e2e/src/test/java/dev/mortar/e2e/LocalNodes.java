@@ -1,0 +1,118 @@
+package dev.mortar.e2e;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Nodes as separate processes on one machine, node {@code i} (from 1) on loopback address {@code PREFIX.i}, each
+ * with its own state directory and log. Not a pool yet: tests probe them together with the CLI.
+ */
+final class LocalNodes implements AutoCloseable {
+  final Loopback net;
+  final Path work;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  /** Starts {@code count} nodes at once and waits for all of them to be running. */
+  static LocalNodes start(String testName, int count, NodeLogs logs) {
+    Loopback net = Loopback.pick(count);
+    Path work = E2e.workDir(testName);
+    Path logDir = E2e.logDir(testName);
+    LocalNodes n = new LocalNodes(net, work);
+    try {
+      for (int i = 1; i <= count; i++) {
+        NodeProcess p = new NodeProcess("node" + i, List.of(), net.host(i), net.host(i), net.adminPort(),
+            work.resolve("state/node" + i), logDir.resolve("node" + i + ".log"));
+        logs.add(p);
+        n.nodes.add(p);
+        p.launch();
+      }
+      long t0 = System.nanoTime();
+      for (NodeProcess p : n.nodes) {
+        p.awaitRunning();
+      }
+      E2e.note(count + " nodes running on " + net.prefix() + ".1-" + count + " (admin port " + net.adminPort()
+          + ") after " + Eventually.seconds(Duration.ofNanos(System.nanoTime() - t0)) + "; logs in " + logDir);
+    } catch (RuntimeException | Error e) {
+      n.close();
+      throw e;
+    }
+    return n;
+  }
+
+  private LocalNodes(Loopback net, Path work) {
+    this.net = net;
+    this.work = work;
+  }
+
+  NodeProcess node(int i) {
+    return nodes.get(i - 1);
+  }
+
+  String host(int i) {
+    return net.host(i);
+  }
+
+  Cli cli(int i) {
+    return new Cli(List.of(), net.remote(i));
+  }
+
+  /** A brick spec {@code HOST:/.../bricks/nodeI/NAME} in this test's scratch directory. */
+  String brick(int i, String name) {
+    return host(i) + ":" + work.resolve("bricks/node" + i + "/" + name);
+  }
+
+  /** {@code GET} on node {@code i}'s admin API; the body must be JSON. */
+  JsonObject get(int i, String path) {
+    return send(i, HttpRequest.newBuilder(uri(i, path)).GET()).body();
+  }
+
+  /** A request to node {@code i}'s admin API, with its status and JSON body. */
+  Answer send(int i, HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body());
+    } catch (IOException e) {
+      throw new AssertionError("admin API of node" + i + " (" + uri(i, "") + ") did not answer: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  URI uri(int i, String path) {
+    return URI.create("http://" + net.host(i) + ":" + net.adminPort() + path);
+  }
+
+  /** An HTTP answer. */
+  record Answer(int status, String contentType, String text) {
+    JsonObject body() {
+      try {
+        return new JsonObject(text);
+      } catch (RuntimeException e) {
+        throw new AssertionError("HTTP " + status + " answer is not a JSON object: " + text, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (NodeProcess p : nodes) {
+      try {
+        p.kill();
+      } catch (RuntimeException | Error e) {
+        System.err.println("[e2e] cannot kill " + p + ": " + e);
+      }
+    }
+  }
+}
