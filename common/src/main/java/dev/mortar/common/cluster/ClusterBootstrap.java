@@ -3,6 +3,7 @@ package dev.mortar.common.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import dev.mortar.common.brick.BrickFrameCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,7 +51,8 @@ public final class ClusterBootstrap {
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
-        .withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+        .withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
+        .onSuccess(BrickFrameCodec::register);
   }
 
   static Config hazelcastConfig(String ip, int port, String poolId, List<String> members, boolean liteMember) {

@@ -1,55 +1,200 @@
 package dev.mortar.brick;
 
 import dev.mortar.common.api.Addresses;
-import dev.mortar.common.api.BrickOp;
+import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.FileMeta;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Serves one brick of a started volume on the event bus. Deployed by the node when the volume starts and
- * undeployed when it stops.
+ * Serves one brick of a started volume on the event bus ({@link Addresses#brick}), speaking {@link BrickOp}.
+ * Deployed by the node when the volume starts, undeployed when it stops. File work runs on this brick's own worker
+ * pool, so a slow disk stalls only this brick, never an event loop or the other bricks of the node.
  */
 public final class BrickVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(BrickVerticle.class.getName());
+  /** Threads per brick: enough to overlap many small requests on one disk. */
+  private static final int WORKERS = 8;
 
+  private final String volumeName;
   private final String volumeId;
   private final int index;
   private final Path path;
   private final String brickName;
   private final int port;
+  private final MeterRegistry registry;
+  private final Map<String, Timer> timers = new HashMap<>();
+  private BrickStorage storage;
+  private WorkerExecutor workers;
+  private Counter bytesRead;
+  private Counter bytesWritten;
 
   /** @param port the node's event-bus port, which is where this brick is reached */
-  public BrickVerticle(String volumeId, int index, Path path, String brickName, int port) {
-    this.port = port;
+  public BrickVerticle(String volumeName, String volumeId, int index, Path path, String brickName, int port,
+                       MeterRegistry registry) {
+    this.volumeName = volumeName;
     this.volumeId = volumeId;
     this.index = index;
     this.path = path;
     this.brickName = brickName;
+    this.port = port;
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(() -> {
+    workers = vertx.createSharedWorkerExecutor("mortar-brick-" + volumeId + "-" + index, WORKERS);
+    bytesRead = Counter.builder("mortar_brick_bytes_total").tag("volume", volumeName).tag("brick", brickName)
+        .tag("direction", "read").description("Bytes read from and written to bricks").register(registry);
+    bytesWritten = Counter.builder("mortar_brick_bytes_total").tag("volume", volumeName).tag("brick", brickName)
+        .tag("direction", "write").description("Bytes read from and written to bricks").register(registry);
+    return workers.executeBlocking(() -> {
       BrickDirectory.prepare(path, volumeId);
-      return null;
-    }).compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.brick(volumeId, index), this::handle)
-        .completion()).onSuccess(v -> LOG.info("brick " + brickName + " online"))
+      return LocalDiskStorage.open(path);
+    }).compose(s -> {
+      storage = s;
+      return vertx.eventBus().<BrickFrame>consumer(Addresses.brick(volumeId, index), this::handle).completion();
+    }).onSuccess(v -> LOG.info("brick " + brickName + " of volume " + volumeName + " online"))
         .onFailure(e -> LOG.severe("brick " + brickName + " cannot start: " + e.getMessage()
-            + "; fix the directory and run 'mortar volume start VOLNAME force'"));
+            + "; fix the directory and run 'mortar volume start " + volumeName + " force'"));
   }
 
-  private void handle(Message<JsonObject> m) {
-    String op = m.headers().get(BrickOp.HEADER);
-    if (BrickOp.STATUS.name().equals(op)) {
-      m.reply(new JsonObject().put("online", true).put("pid", ProcessHandle.current().pid())
-          .put("port", port)
-          .put("path", path.toString()));
-    } else {
-      m.fail(400, "unknown brick operation " + op);
+  private void handle(Message<BrickFrame> m) {
+    BrickFrame req = m.body();
+    String opName = req.header().getString(BrickFields.OP);
+    BrickOp op;
+    try {
+      op = BrickOp.valueOf(String.valueOf(opName));
+    } catch (IllegalArgumentException e) {
+      m.fail(Errno.EINVAL.code, "unknown brick operation " + opName);
+      return;
     }
+    if (op == BrickOp.STATUS) {
+      m.reply(BrickFrame.of(new JsonObject().put("online", true).put("pid", ProcessHandle.current().pid())
+          .put("port", port).put("path", path.toString())));
+      return;
+    }
+    long t0 = System.nanoTime();
+    workers.executeBlocking(() -> execute(op, req.header(), req.data()), false).onComplete(ar -> {
+      String outcome;
+      if (ar.succeeded()) {
+        outcome = "ok";
+        m.reply(ar.result());
+      } else if (ar.cause() instanceof BrickException e) {
+        outcome = e.errno().name();
+        m.fail(e.errno().code, e.getMessage());
+      } else {
+        outcome = Errno.EIO.name();
+        LOG.log(Level.WARNING, "brick " + brickName + ": " + op + " " + req.header().getString(BrickFields.PATH)
+            + " failed unexpectedly", ar.cause());
+        m.fail(Errno.EIO.code, op + " failed on brick " + brickName + ": " + ar.cause());
+      }
+      timer(op, outcome).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    });
+  }
+
+  private Timer timer(BrickOp op, String outcome) {
+    return timers.computeIfAbsent(op.name() + outcome, k -> Timer.builder("mortar_brick_op_seconds")
+        .description("Brick operations by type and outcome (ok or errno)").tag("volume", volumeName)
+        .tag("brick", brickName).tag("op", op.name().toLowerCase()).tag("outcome", outcome).register(registry));
+  }
+
+  /** Runs one operation on a worker thread and builds the reply. */
+  private BrickFrame execute(BrickOp op, JsonObject h, Buffer data) {
+    String p = h.getString(BrickFields.PATH);
+    JsonObject out = new JsonObject();
+    switch (op) {
+      case LOOKUP -> out.put(BrickFields.ATTR, storage.lookup(p).toJson());
+      case READDIR -> {
+        JsonArray entries = new JsonArray();
+        storage.readdir(p).forEach(e -> entries.add(new JsonObject().put("name", e.name())
+            .put(BrickFields.ATTR, e.attr().toJson())));
+        out.put(BrickFields.ENTRIES, entries);
+      }
+      case MKDIR -> out.put(BrickFields.ATTR, storage.mkdir(p, h.getInteger(BrickFields.MODE, 0755),
+          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1)).toJson());
+      case RMDIR -> storage.rmdir(p);
+      case CREATE -> out.put(BrickFields.ATTR, storage.create(p, h.getInteger(BrickFields.MODE, 0644),
+          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1),
+          h.getBoolean(BrickFields.EXCLUSIVE, false)).toJson());
+      case OPEN -> out.put(BrickFields.ATTR, storage.open(p).toJson());
+      case READ -> {
+        Buffer b = storage.read(p, h.getLong(BrickFields.OFFSET, 0L), h.getInteger(BrickFields.SIZE, 0));
+        bytesRead.increment(b.length());
+        return BrickFrame.of(out).withData(b);
+      }
+      case WRITE -> {
+        Attr a = storage.write(p, h.getLong(BrickFields.OFFSET, 0L), data);
+        bytesWritten.increment(data.length());
+        out.put(BrickFields.ATTR, a.toJson());
+      }
+      case TRUNCATE -> out.put(BrickFields.ATTR, storage.truncate(p, h.getLong(BrickFields.SIZE, 0L)).toJson());
+      case FSYNC -> storage.fsync(p, h.getBoolean(BrickFields.DATA_ONLY, false));
+      case FLUSH, RELEASE -> {
+        // bricks hold no open state: nothing to flush or close
+      }
+      case UNLINK -> storage.unlink(p);
+      case RENAME -> storage.rename(p, h.getString(BrickFields.TO));
+      case LINK -> out.put(BrickFields.ATTR, storage.link(p, h.getString(BrickFields.TO)).toJson());
+      case SYMLINK -> out.put(BrickFields.ATTR, storage.symlink(p, h.getString(BrickFields.TARGET),
+          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1)).toJson());
+      case READLINK -> out.put(BrickFields.TARGET, storage.readlink(p));
+      case CHMOD -> out.put(BrickFields.ATTR, storage.chmod(p, h.getInteger(BrickFields.MODE)).toJson());
+      case CHOWN -> out.put(BrickFields.ATTR, storage.chown(p, h.getInteger(BrickFields.UID, -1),
+          h.getInteger(BrickFields.GID, -1)).toJson());
+      case UTIMENS -> out.put(BrickFields.ATTR, storage.utimens(p, h.getLong(BrickFields.ATIME, BrickFields.TIME_OMIT),
+          h.getLong(BrickFields.MTIME, BrickFields.TIME_OMIT)).toJson());
+      case STATFS -> {
+        BrickStorage.FsStats s = storage.statfs();
+        out.put("blockSize", s.blockSize()).put("blocks", s.blocks()).put("blocksFree", s.blocksFree())
+            .put("blocksAvailable", s.blocksAvailable()).put("maxNameLength", s.maxNameLength());
+      }
+      case GETXATTR -> {
+        return BrickFrame.of(out).withData(storage.getxattr(p, h.getString(BrickFields.NAME)));
+      }
+      case SETXATTR -> storage.setxattr(p, h.getString(BrickFields.NAME), data, h.getInteger(BrickFields.FLAGS, 0));
+      case LISTXATTR -> out.put(BrickFields.NAMES, new JsonArray(storage.listxattr(p)));
+      case REMOVEXATTR -> storage.removexattr(p, h.getString(BrickFields.NAME));
+      case META_GET -> out.put(BrickFields.META, storage.meta(p).toJson());
+      case META_UPDATE -> {
+        Map<Integer, Long> pending = new HashMap<>();
+        h.getJsonObject(BrickFields.PENDING, new JsonObject())
+            .forEach(e -> pending.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).longValue()));
+        FileMeta m = storage.updateMeta(p, h.getLong(BrickFields.DIRTY, 0L), h.getLong(BrickFields.DATA_VERSION, 0L),
+            h.getLong(BrickFields.META_VERSION, 0L), pending);
+        out.put(BrickFields.META, m.toJson());
+      }
+      case INDEX_LIST -> {
+        JsonArray entries = new JsonArray();
+        storage.healIndex().forEach(e -> entries.add(new JsonObject().put("gfid", e.gfid()).put("path", e.path())));
+        out.put(BrickFields.ENTRIES, entries);
+      }
+      case STATUS -> throw new IllegalStateException("answered on the event loop");
+    }
+    return BrickFrame.of(out);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return workers == null ? Future.succeededFuture() : workers.close();
   }
 }

@@ -44,8 +44,8 @@ final class LocalServices {
       for (int i = 0; i < v.bricks().size(); i++) {
         Brick b = v.bricks().get(i);
         if (b.nodeUuid().equals(ctx.uuid())) {
-          wanted.put(v.id() + "/" + i, new BrickVerticle(v.id(), i, Path.of(b.path()), b.name(),
-              ctx.config().eventBusPort()));
+          wanted.put(v.id() + "/" + i, new BrickVerticle(v.name(), v.id(), i, Path.of(b.path()), b.name(),
+              ctx.config().eventBusPort(), ctx.registry()));
         }
       }
     }

@@ -1,7 +1,9 @@
 package dev.mortar.mgmt.volume;
 
 import dev.mortar.common.api.Addresses;
-import dev.mortar.common.api.BrickOp;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
 import dev.mortar.common.model.Brick;
@@ -177,10 +179,11 @@ public final class VolumeOps {
         bricks.add(Future.succeededFuture(line));
         continue;
       }
-      bricks.add(ctx.vertx().eventBus().<JsonObject>request(Addresses.brick(v.id(), i), new JsonObject(),
-              new DeliveryOptions().addHeader(BrickOp.HEADER, BrickOp.STATUS.name())
-                  .setSendTimeout(BRICK_STATUS_TIMEOUT_MS))
-          .map(m -> line.put("online", true).put("pid", m.body().getLong("pid")).put("port", m.body().getInteger("port")))
+      bricks.add(ctx.vertx().eventBus().<BrickFrame>request(Addresses.brick(v.id(), i),
+              BrickFrame.of(new JsonObject().put(BrickFields.OP, BrickOp.STATUS.name())),
+              new DeliveryOptions().setSendTimeout(BRICK_STATUS_TIMEOUT_MS))
+          .map(m -> line.put("online", true).put("pid", m.body().header().getLong("pid"))
+              .put("port", m.body().header().getInteger("port")))
           .otherwise(line));
     }
     return Future.all(bricks).map(all -> {

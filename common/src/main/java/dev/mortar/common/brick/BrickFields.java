@@ -1,0 +1,38 @@
+package dev.mortar.common.brick;
+
+/** Header field names of brick frames (see {@link BrickOp}). */
+public final class BrickFields {
+  public static final String OP = "op";
+  public static final String PATH = "path";
+  public static final String TO = "to";
+  public static final String TARGET = "target";
+  public static final String MODE = "mode";
+  public static final String UID = "uid";
+  public static final String GID = "gid";
+  public static final String OFFSET = "offset";
+  public static final String SIZE = "size";
+  public static final String ATIME = "atime";
+  public static final String MTIME = "mtime";
+  public static final String NAME = "name";
+  public static final String NAMES = "names";
+  public static final String FLAGS = "flags";
+  public static final String EXCLUSIVE = "exclusive";
+  public static final String DATA_ONLY = "dataOnly";
+  public static final String ATTR = "attr";
+  public static final String ENTRIES = "entries";
+  public static final String META = "meta";
+  public static final String DIRTY = "dirty";
+  public static final String DATA_VERSION = "dataVersion";
+  public static final String META_VERSION = "metaVersion";
+  public static final String PENDING = "pending";
+
+  /** utimens: leave this time as it is. */
+  public static final long TIME_OMIT = -1;
+  /** utimens: set this time to now. */
+  public static final long TIME_NOW = -2;
+  /** setxattr flags (as XATTR_CREATE / XATTR_REPLACE). */
+  public static final int XATTR_CREATE = 1;
+  public static final int XATTR_REPLACE = 2;
+
+  private BrickFields() {}
+}

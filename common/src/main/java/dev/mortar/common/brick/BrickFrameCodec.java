@@ -1,0 +1,49 @@
+package dev.mortar.common.brick;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Wire form of a {@link BrickFrame}: header length, header JSON (UTF-8), data length, data. The bytes of a file are
+ * copied once into the frame, never turned into base64 or JSON. Register it on every Vert.x instance that talks to
+ * bricks ({@link #register}); within one JVM frames are passed as they are.
+ */
+public final class BrickFrameCodec implements MessageCodec<BrickFrame, BrickFrame> {
+  public static final String NAME = "mortar-brick-frame";
+
+  public static void register(Vertx vertx) {
+    vertx.eventBus().registerDefaultCodec(BrickFrame.class, new BrickFrameCodec());
+  }
+
+  @Override
+  public void encodeToWire(Buffer buffer, BrickFrame f) {
+    Buffer header = f.header().toBuffer();
+    buffer.appendInt(header.length()).appendBuffer(header).appendInt(f.data().length()).appendBuffer(f.data());
+  }
+
+  @Override
+  public BrickFrame decodeFromWire(int pos, Buffer buffer) {
+    int hlen = buffer.getInt(pos);
+    JsonObject header = new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + hlen));
+    int dpos = pos + 4 + hlen;
+    int dlen = buffer.getInt(dpos);
+    return new BrickFrame(header, buffer.getBuffer(dpos + 4, dpos + 4 + dlen));
+  }
+
+  @Override
+  public BrickFrame transform(BrickFrame f) {
+    return f; // frames are not changed after sending
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}

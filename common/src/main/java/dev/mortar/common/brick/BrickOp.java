@@ -1,0 +1,75 @@
+package dev.mortar.common.brick;
+
+/**
+ * The brick protocol: every operation a POSIX filesystem needs, plus what replication and heal need. A request is a
+ * {@link BrickFrame} sent to {@link dev.mortar.common.api.Addresses#brick}; its header holds {@code op} and the
+ * fields below ({@link BrickFields}); file data travels in the frame's data, never in JSON. A reply is a frame too;
+ * a failure's code is an {@link Errno}.
+ *
+ * <p>Paths are absolute within the volume ({@code /dir/file}). Times are nanoseconds since the epoch. An
+ * {@code attr} in a reply is an {@link Attr} in JSON.
+ */
+public enum BrickOp {
+  /** Is the brick online? Reply {@code online, pid, port, path}. */
+  STATUS,
+  /** lstat: {@code path} -> {@code attr}. */
+  LOOKUP,
+  /** {@code path} -> {@code entries}: [{name, attr}], without "." and "..", so a listing is one request. */
+  READDIR,
+  /** {@code path, mode} -> {@code attr}. */
+  MKDIR,
+  /** {@code path}. */
+  RMDIR,
+  /** Creates a regular file: {@code path, mode, exclusive} -> {@code attr}. Without exclusive an existing file is kept. */
+  CREATE,
+  /** Checks that {@code path} is a regular file that can be opened: -> {@code attr}. Bricks hold no open state. */
+  OPEN,
+  /** {@code path, offset, size} -> data (shorter at end of file). */
+  READ,
+  /** {@code path, offset} + data -> {@code attr} after the write. */
+  WRITE,
+  /** {@code path, size} -> {@code attr}. */
+  TRUNCATE,
+  /** {@code path, dataOnly}: data (and metadata) reach the disk. */
+  FSYNC,
+  /** Close of one file descriptor; nothing to do on a brick that holds no open state. */
+  FLUSH,
+  /** Last close of a file. */
+  RELEASE,
+  /** {@code path}. */
+  UNLINK,
+  /** {@code path, to}: replaces {@code to} if it exists (as rename(2)). */
+  RENAME,
+  /** Hard link: {@code path} (existing), {@code to} (new name) -> {@code attr}. */
+  LINK,
+  /** {@code path} (the new link), {@code target} (stored as given, never followed here) -> {@code attr}. */
+  SYMLINK,
+  /** {@code path} -> {@code target}. */
+  READLINK,
+  /** {@code path, mode} -> {@code attr}. */
+  CHMOD,
+  /** {@code path, uid, gid} (-1 keeps one) -> {@code attr}. */
+  CHOWN,
+  /** {@code path, atime, mtime} ({@link BrickFields#TIME_OMIT} keeps one, {@link BrickFields#TIME_NOW} sets now) -> {@code attr}. */
+  UTIMENS,
+  /** -> {@code blockSize, blocks, blocksFree, blocksAvailable, maxNameLength}. */
+  STATFS,
+  /** {@code path, name} -> data (the value). ENODATA when not set. */
+  GETXATTR,
+  /** {@code path, name, flags} + data (the value); flags: 1 = create only, 2 = replace only. */
+  SETXATTR,
+  /** {@code path} -> {@code names}. */
+  LISTXATTR,
+  /** {@code path, name}. */
+  REMOVEXATTR,
+  /** Replication metadata of a file: {@code path} -> {@code meta} ({@link FileMeta}). */
+  META_GET,
+  /**
+   * Adds to a file's replication counters atomically and durably: {@code path, dirty, dataVersion, metaVersion,
+   * pending} (pending: {"brickIndex": delta}) -> {@code meta}. A file whose counters are not all zero is in the
+   * heal index until they are.
+   */
+  META_UPDATE,
+  /** The heal index: -> {@code entries}: [{gfid, path}]. */
+  INDEX_LIST
+}

@@ -1,0 +1,76 @@
+package dev.mortar.brick;
+
+import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.FileMeta;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One brick's files. Paths are absolute within the volume. Every method is blocking (call it from a worker thread)
+ * and fails with a {@link dev.mortar.common.brick.BrickException} carrying the errno a program expects.
+ * Implemented on local disk ({@link LocalDiskStorage}); an object store fills the same interface.
+ */
+public interface BrickStorage {
+  /** A directory entry with its attributes, so that a listing needs no further lookups. */
+  record DirEntry(String name, Attr attr) {}
+
+  /** One entry of the heal index: a file whose replication counters are not all zero. */
+  record IndexEntry(String gfid, String path) {}
+
+  /** Filesystem capacity as statfs(2) reports it. */
+  record FsStats(long blockSize, long blocks, long blocksFree, long blocksAvailable, int maxNameLength) {}
+
+  Attr lookup(String path);
+
+  List<DirEntry> readdir(String path);
+
+  Attr mkdir(String path, int mode, int uid, int gid);
+
+  void rmdir(String path);
+
+  Attr create(String path, int mode, int uid, int gid, boolean exclusive);
+
+  Attr open(String path);
+
+  Buffer read(String path, long offset, int size);
+
+  Attr write(String path, long offset, Buffer data);
+
+  Attr truncate(String path, long size);
+
+  void fsync(String path, boolean dataOnly);
+
+  void unlink(String path);
+
+  void rename(String from, String to);
+
+  Attr link(String existing, String newPath);
+
+  Attr symlink(String path, String target, int uid, int gid);
+
+  String readlink(String path);
+
+  Attr chmod(String path, int mode);
+
+  Attr chown(String path, int uid, int gid);
+
+  Attr utimens(String path, long atimeNanos, long mtimeNanos);
+
+  FsStats statfs();
+
+  Buffer getxattr(String path, String name);
+
+  void setxattr(String path, String name, Buffer value, int flags);
+
+  List<String> listxattr(String path);
+
+  void removexattr(String path, String name);
+
+  FileMeta meta(String path);
+
+  /** Adds the deltas to the file's counters atomically; durable before it returns. */
+  FileMeta updateMeta(String path, long dirty, long dataVersion, long metaVersion, Map<Integer, Long> pending);
+
+  List<IndexEntry> healIndex();
+}

@@ -1,0 +1,853 @@
+package dev.mortar.brick;
+
+import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.FileMeta;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+
+/**
+ * A brick on local disk: each file at the same relative path under the brick directory, so the brick is a plain,
+ * readable copy of the volume. Replication metadata ({@link FileMeta}) is one extended attribute,
+ * {@code user.mortar.meta}, written in one call (atomic) and fsynced; symbolic links cannot carry user xattrs, so
+ * theirs is a small file under {@code .mortar/ino/}. The heal index is {@code .mortar/index/<gfid>}. Nothing under
+ * {@code .mortar} shows through the volume.
+ *
+ * <p>Crash safety: a new file or directory is made under {@code .mortar/tmp}, given its metadata, then linked or
+ * renamed into place, so a crash never leaves a file without its ID; a heal-index entry is made durable before the
+ * metadata that needs it, and removed only after the metadata is clean again.
+ */
+public final class LocalDiskStorage implements BrickStorage {
+  /** The volume root's file ID, as GlusterFS's root gfid. */
+  public static final String ROOT_GFID = "00000000-0000-0000-0000-000000000001";
+  static final String META_XATTR = "mortar.meta"; // user.mortar.meta
+  private static final String RESERVED_XATTR_PREFIX = "user.mortar.";
+  private static final int MAX_NAME_BYTES = 255;
+  private static final int MAX_PATH_BYTES = 4096;
+  private static final int MAX_READ = 16 << 20;
+  private static final int MAX_XATTR_VALUE = 64 << 10;
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  private final Path root;
+  private final Path tmp;
+  private final Path index;
+  private final Path inodeMeta;
+  /** Namespace changes (create, mkdir, rename, unlink ...) one at a time, so check-then-act cannot race. */
+  private final ReentrantLock namespace = new ReentrantLock();
+  /** Read-modify-write of replication counters. */
+  private final ReentrantLock metaLock = new ReentrantLock();
+  private final POSIX posix = POSIXFactory.getNativePOSIX();
+
+  private LocalDiskStorage(Path root) {
+    this.root = root;
+    Path meta = root.resolve(BrickDirectory.META_DIR);
+    this.tmp = meta.resolve("tmp");
+    this.index = meta.resolve("index");
+    this.inodeMeta = meta.resolve("ino");
+  }
+
+  /** Opens a prepared brick directory ({@link BrickDirectory#prepare}); clears what a crash left half-made. */
+  public static LocalDiskStorage open(Path dir) throws IOException {
+    LocalDiskStorage s = new LocalDiskStorage(dir.toRealPath());
+    Files.createDirectories(s.tmp);
+    Files.createDirectories(s.index);
+    Files.createDirectories(s.inodeMeta);
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(s.tmp)) {
+      for (Path p : leftovers) {
+        deleteTree(p);
+      }
+    }
+    if (s.readMeta(s.root) == null) {
+      s.writeMeta(s.root, new FileMeta(ROOT_GFID, 0, 0, 0, Map.of()));
+    }
+    return s;
+  }
+
+  // ---- paths ----
+
+  /**
+   * The brick path for a volume path. Refuses what could leave the brick or touch its private metadata: relative
+   * paths, '.', '..', NUL bytes, over-long names, and symbolic links among the parents (never followed here).
+   */
+  Path resolve(String path) {
+    if (path == null || !path.startsWith("/")) {
+      throw new BrickException(Errno.EINVAL, "'" + path + "': paths must be absolute within the volume");
+    }
+    if (path.indexOf('\0') >= 0) {
+      throw new BrickException(Errno.EINVAL, "path contains a NUL byte");
+    }
+    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+      throw new BrickException(Errno.ENAMETOOLONG, "path longer than " + MAX_PATH_BYTES + " bytes");
+    }
+    if (path.equals("/")) {
+      return root;
+    }
+    String[] parts = path.substring(1).split("/", -1);
+    for (String part : parts) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        throw new BrickException(Errno.EINVAL, "'" + path + "': empty, '.' and '..' components are not allowed");
+      }
+      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw new BrickException(Errno.ENAMETOOLONG, "'" + part + "' is longer than " + MAX_NAME_BYTES + " bytes");
+      }
+    }
+    if (parts[0].equals(BrickDirectory.META_DIR)) {
+      throw new BrickException(Errno.EACCES, "'" + path + "' is reserved for the brick's own metadata");
+    }
+    Path full = root.resolve(String.join("/", parts));
+    Path parent = full.getParent();
+    if (!parent.equals(root)) {
+      Path real;
+      try {
+        real = parent.toRealPath();
+      } catch (IOException e) {
+        throw IoErrors.map(e, path);
+      }
+      if (!real.equals(parent)) {
+        throw new BrickException(Errno.ELOOP, "'" + path + "' goes through a symbolic link; bricks never follow"
+            + " them");
+      }
+    }
+    return full;
+  }
+
+  // ---- attributes ----
+
+  private Attr attr(Path p, String path) {
+    try {
+      Map<String, Object> a = Files.readAttributes(p, "unix:*", NOFOLLOW);
+      int mode = (Integer) a.get("mode");
+      long size = (Long) a.get("size");
+      FileMeta m = readMeta(p, mode);
+      return new Attr(m == null ? null : m.gfid(), (Long) a.get("ino"), mode, (Integer) a.get("nlink"),
+          (Integer) a.get("uid"), (Integer) a.get("gid"), size, (size + 511) / 512,
+          nanos((FileTime) a.get("lastAccessTime")), nanos((FileTime) a.get("lastModifiedTime")),
+          nanos((FileTime) a.get("ctime")));
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+  }
+
+  private static long nanos(FileTime t) {
+    Instant i = t.toInstant();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  private static boolean isSymlink(int mode) {
+    return (mode & Attr.S_IFMT) == Attr.S_IFLNK;
+  }
+
+  @Override
+  public Attr lookup(String path) {
+    Path p;
+    try {
+      p = resolve(path);
+    } catch (BrickException e) {
+      // The private metadata directory does not exist as far as the volume can tell.
+      throw e.errno() == Errno.EACCES ? new BrickException(Errno.ENOENT, path + ": no such file or directory") : e;
+    }
+    return attr(p, path);
+  }
+
+  @Override
+  public List<DirEntry> readdir(String path) {
+    Path dir = resolve(path);
+    requireDirectory(dir, path);
+    List<DirEntry> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path child : ds) {
+        String name = child.getFileName().toString();
+        if (dir.equals(root) && name.equals(BrickDirectory.META_DIR)) {
+          continue;
+        }
+        try {
+          out.add(new DirEntry(name, attr(child, path + "/" + name)));
+        } catch (BrickException e) {
+          if (e.errno() != Errno.ENOENT) { // removed while listing: not an error
+            throw e;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+    return out;
+  }
+
+  private void requireDirectory(Path p, String path) {
+    if (!attr(p, path).isDirectory()) {
+      throw new BrickException(Errno.ENOTDIR, path + ": not a directory");
+    }
+  }
+
+  // ---- namespace ----
+
+  @Override
+  public Attr mkdir(String path, int mode, int uid, int gid) {
+    Path p = resolve(path);
+    return underNamespaceLock(() -> {
+      failIfExists(p, path);
+      Path t = tmp.resolve(UUID.randomUUID().toString());
+      try {
+        Files.createDirectory(t);
+        setOwnerAndMode(t, mode, uid, gid, false);
+        writeMeta(t, newMeta());
+        Files.move(t, p, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        deleteQuietly(t);
+        throw IoErrors.map(e, path);
+      }
+      return attr(p, path);
+    });
+  }
+
+  @Override
+  public Attr create(String path, int mode, int uid, int gid, boolean exclusive) {
+    Path p = resolve(path);
+    return underNamespaceLock(() -> {
+      if (exists(p)) {
+        if (exclusive) {
+          throw new BrickException(Errno.EEXIST, path + ": file exists");
+        }
+        Attr a = attr(p, path);
+        if (a.isDirectory()) {
+          throw new BrickException(Errno.EISDIR, path + ": is a directory");
+        }
+        return a;
+      }
+      Path t = tmp.resolve(UUID.randomUUID().toString());
+      try {
+        Files.createFile(t);
+        setOwnerAndMode(t, mode, uid, gid, false);
+        writeMeta(t, newMeta());
+        Files.createLink(p, t); // atomic, and fails rather than replace
+      } catch (IOException e) {
+        throw IoErrors.map(e, path);
+      } finally {
+        deleteQuietly(t);
+      }
+      return attr(p, path);
+    });
+  }
+
+  @Override
+  public Attr symlink(String path, String target, int uid, int gid) {
+    Path p = resolve(path);
+    if (target == null || target.isEmpty() || target.indexOf('\0') >= 0
+        || target.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+      throw new BrickException(Errno.EINVAL, path + ": a symlink target must be 1 to 4096 bytes without NUL");
+    }
+    return underNamespaceLock(() -> {
+      failIfExists(p, path);
+      Path t = tmp.resolve(UUID.randomUUID().toString());
+      try {
+        // The target is stored exactly as given and never followed on the brick.
+        if (posix.symlink(target, t.toString()) != 0) {
+          throw new BrickException(Errno.of(posix.errno()), path + ": cannot create the symbolic link");
+        }
+        if (uid >= 0 || gid >= 0) {
+          setOwnerAndMode(t, -1, uid, gid, true);
+        }
+        writeMeta(t, newMeta());
+        Files.move(t, p, StandardCopyOption.ATOMIC_MOVE);
+        return attr(p, path);
+      } catch (IOException e) {
+        deleteQuietly(t);
+        throw IoErrors.map(e, path);
+      }
+    });
+  }
+
+  @Override
+  public Attr link(String existing, String newPath) {
+    Path from = resolve(existing);
+    Path to = resolve(newPath);
+    return underNamespaceLock(() -> {
+      if (attr(from, existing).isDirectory()) {
+        throw new BrickException(Errno.EPERM, existing + ": hard links to directories are not allowed");
+      }
+      try {
+        Files.createLink(to, from);
+      } catch (IOException e) {
+        throw IoErrors.map(e, newPath);
+      }
+      return attr(to, newPath);
+    });
+  }
+
+  @Override
+  public void unlink(String path) {
+    Path p = resolve(path);
+    underNamespaceLock(() -> {
+      Attr a = attr(p, path);
+      if (a.isDirectory()) {
+        throw new BrickException(Errno.EISDIR, path + ": is a directory; use rmdir");
+      }
+      try {
+        Files.delete(p);
+      } catch (IOException e) {
+        throw IoErrors.map(e, path);
+      }
+      if (a.nlink() <= 1) {
+        forget(a);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void rmdir(String path) {
+    Path p = resolve(path);
+    if (p.equals(root)) {
+      throw new BrickException(Errno.EBUSY, "the volume root cannot be removed");
+    }
+    underNamespaceLock(() -> {
+      Attr a = attr(p, path);
+      if (!a.isDirectory()) {
+        throw new BrickException(Errno.ENOTDIR, path + ": not a directory");
+      }
+      try {
+        Files.delete(p);
+      } catch (IOException e) {
+        throw IoErrors.map(e, path);
+      }
+      forget(a);
+      return null;
+    });
+  }
+
+  @Override
+  public void rename(String from, String to) {
+    Path src = resolve(from);
+    Path dst = resolve(to);
+    if (src.equals(root) || dst.equals(root)) {
+      throw new BrickException(Errno.EINVAL, "the volume root cannot be renamed");
+    }
+    underNamespaceLock(() -> {
+      Attr a = attr(src, from);
+      if (src.equals(dst)) {
+        return null;
+      }
+      if (a.isDirectory() && dst.startsWith(src)) {
+        throw new BrickException(Errno.EINVAL, to + " is inside " + from + "; a directory cannot move into itself");
+      }
+      Attr replaced = null;
+      if (exists(dst)) {
+        replaced = attr(dst, to);
+        if (a.isDirectory() && !replaced.isDirectory()) {
+          throw new BrickException(Errno.ENOTDIR, to + ": not a directory");
+        }
+        if (!a.isDirectory() && replaced.isDirectory()) {
+          throw new BrickException(Errno.EISDIR, to + ": is a directory");
+        }
+        if (replaced.ino() == a.ino()) {
+          return null; // two names of one file: rename(2) does nothing
+        }
+      }
+      try {
+        Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE); // rename(2): replaces the target atomically
+      } catch (IOException e) {
+        throw IoErrors.map(e, from + " -> " + to);
+      }
+      if (replaced != null && replaced.nlink() <= 1) {
+        forget(replaced);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public String readlink(String path) {
+    Path p = resolve(path);
+    try {
+      return Files.readSymbolicLink(p).toString();
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+  }
+
+  // ---- data ----
+
+  @Override
+  public Attr open(String path) {
+    Attr a = attr(resolve(path), path);
+    if (a.isDirectory()) {
+      throw new BrickException(Errno.EISDIR, path + ": is a directory");
+    }
+    if (a.isSymlink()) {
+      throw new BrickException(Errno.ELOOP, path + ": is a symbolic link");
+    }
+    return a;
+  }
+
+  @Override
+  public Buffer read(String path, long offset, int size) {
+    if (offset < 0 || size < 0 || size > MAX_READ) {
+      throw new BrickException(Errno.EINVAL, path + ": read of " + size + " bytes at " + offset + " is not valid");
+    }
+    Path p = resolve(path);
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, NOFOLLOW)) {
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, Math.max(0, ch.size() - offset)));
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, offset + buf.position()) < 0) {
+          break;
+        }
+      }
+      buf.flip();
+      return BufferInternal.buffer(Unpooled.wrappedBuffer(buf));
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+  }
+
+  @Override
+  public Attr write(String path, long offset, Buffer data) {
+    if (offset < 0) {
+      throw new BrickException(Errno.EINVAL, path + ": negative offset");
+    }
+    Path p = resolve(path);
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, NOFOLLOW)) {
+      ByteBuffer buf = ((BufferInternal) data).getByteBuf().nioBuffer();
+      long pos = offset;
+      while (buf.hasRemaining()) {
+        pos += ch.write(buf, pos);
+      }
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+    return attr(p, path);
+  }
+
+  @Override
+  public Attr truncate(String path, long size) {
+    if (size < 0) {
+      throw new BrickException(Errno.EINVAL, path + ": negative size");
+    }
+    Path p = resolve(path);
+    Attr a = attr(p, path);
+    if (a.isDirectory()) {
+      throw new BrickException(Errno.EISDIR, path + ": is a directory");
+    }
+    if (a.isSymlink()) {
+      throw new BrickException(Errno.EINVAL, path + ": is a symbolic link");
+    }
+    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+      f.setLength(size); // ftruncate: grows sparse, shrinks
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+    return attr(p, path);
+  }
+
+  @Override
+  public void fsync(String path, boolean dataOnly) {
+    Path p = resolve(path);
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, NOFOLLOW)) {
+      ch.force(!dataOnly);
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+  }
+
+  // ---- attributes set ----
+
+  @Override
+  public Attr chmod(String path, int mode) {
+    Path p = resolve(path);
+    if (attr(p, path).isSymlink()) {
+      throw new BrickException(Errno.EOPNOTSUPP, path + ": the mode of a symbolic link cannot be changed");
+    }
+    try {
+      Files.setAttribute(p, "unix:mode", mode & 07777, NOFOLLOW);
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+    return attr(p, path);
+  }
+
+  @Override
+  public Attr chown(String path, int uid, int gid) {
+    Path p = resolve(path);
+    try {
+      setOwnerAndMode(p, -1, uid, gid, true);
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+    return attr(p, path);
+  }
+
+  @Override
+  public Attr utimens(String path, long atimeNanos, long mtimeNanos) {
+    Path p = resolve(path);
+    try {
+      Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
+          .setTimes(fileTime(mtimeNanos), fileTime(atimeNanos), null);
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+    return attr(p, path);
+  }
+
+  private static FileTime fileTime(long nanos) {
+    if (nanos == BrickFields.TIME_OMIT) {
+      return null;
+    }
+    if (nanos == BrickFields.TIME_NOW) {
+      return FileTime.from(Instant.now());
+    }
+    return FileTime.from(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+        Math.floorMod(nanos, 1_000_000_000L)));
+  }
+
+  private static void setOwnerAndMode(Path p, int mode, int uid, int gid, boolean nofollow) throws IOException {
+    LinkOption[] opts = nofollow ? new LinkOption[] {NOFOLLOW} : new LinkOption[0];
+    if (uid >= 0) {
+      Files.setAttribute(p, "unix:uid", uid, NOFOLLOW);
+    }
+    if (gid >= 0) {
+      Files.setAttribute(p, "unix:gid", gid, NOFOLLOW);
+    }
+    if (mode >= 0) {
+      Files.setAttribute(p, "unix:mode", mode & 07777, opts); // after chown, which clears set-id bits
+    }
+  }
+
+  @Override
+  public FsStats statfs() {
+    try {
+      FileStore fs = Files.getFileStore(root);
+      long bs = fs.getBlockSize();
+      return new FsStats(bs, fs.getTotalSpace() / bs, fs.getUnallocatedSpace() / bs, fs.getUsableSpace() / bs,
+          MAX_NAME_BYTES);
+    } catch (IOException e) {
+      throw IoErrors.map(e, "/");
+    }
+  }
+
+  // ---- extended attributes (the user's) ----
+
+  private UserDefinedFileAttributeView xattrView(String path, String name) {
+    Path p = resolve(path);
+    if (name != null) {
+      if (!name.startsWith("user.") || name.length() == 5) {
+        throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.* extended attributes are supported");
+      }
+      if (name.startsWith(RESERVED_XATTR_PREFIX)) {
+        throw new BrickException(Errno.EACCES, name + " is reserved for Mortar's replication metadata");
+      }
+    }
+    if (attr(p, path).isSymlink()) {
+      throw new BrickException(Errno.EPERM, path + ": symbolic links cannot carry user extended attributes");
+    }
+    return Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, NOFOLLOW);
+  }
+
+  @Override
+  public Buffer getxattr(String path, String name) {
+    UserDefinedFileAttributeView v = xattrView(path, name);
+    String n = name.substring(5);
+    try {
+      ByteBuffer buf = ByteBuffer.allocate(v.size(n));
+      v.read(n, buf);
+      buf.flip();
+      return BufferInternal.buffer(Unpooled.wrappedBuffer(buf));
+    } catch (IOException e) {
+      throw IoErrors.map(e, path + " [" + name + "]");
+    }
+  }
+
+  @Override
+  public void setxattr(String path, String name, Buffer value, int flags) {
+    if (value.length() > MAX_XATTR_VALUE) {
+      throw new BrickException(Errno.ERANGE, name + ": values are limited to " + MAX_XATTR_VALUE + " bytes");
+    }
+    UserDefinedFileAttributeView v = xattrView(path, name);
+    String n = name.substring(5);
+    try {
+      boolean exists = v.list().contains(n);
+      if ((flags & BrickFields.XATTR_CREATE) != 0 && exists) {
+        throw new BrickException(Errno.EEXIST, path + ": " + name + " already exists");
+      }
+      if ((flags & BrickFields.XATTR_REPLACE) != 0 && !exists) {
+        throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
+      }
+      v.write(n, ((BufferInternal) value).getByteBuf().nioBuffer());
+    } catch (IOException e) {
+      throw IoErrors.map(e, path + " [" + name + "]");
+    }
+  }
+
+  @Override
+  public List<String> listxattr(String path) {
+    UserDefinedFileAttributeView v = xattrView(path, null);
+    try {
+      List<String> out = new ArrayList<>();
+      for (String n : v.list()) {
+        if (!n.startsWith("mortar.")) {
+          out.add("user." + n);
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    }
+  }
+
+  @Override
+  public void removexattr(String path, String name) {
+    UserDefinedFileAttributeView v = xattrView(path, name);
+    try {
+      v.delete(name.substring(5));
+    } catch (IOException e) {
+      throw IoErrors.map(e, path + " [" + name + "]");
+    }
+  }
+
+  // ---- replication metadata ----
+
+  private static FileMeta newMeta() {
+    return new FileMeta(UUID.randomUUID().toString(), 0, 0, 0, Map.of());
+  }
+
+  @Override
+  public FileMeta meta(String path) {
+    Path p = resolve(path);
+    metaLock.lock();
+    try {
+      return ensureMeta(p, path);
+    } finally {
+      metaLock.unlock();
+    }
+  }
+
+  /** Files put into a brick directory by hand have no metadata yet: they get an ID on first use. */
+  private FileMeta ensureMeta(Path p, String path) {
+    Attr a = attr(p, path);
+    FileMeta m = readMeta(p, a.mode());
+    if (m == null) {
+      m = newMeta();
+      writeMeta(p, m);
+    }
+    return m;
+  }
+
+  @Override
+  public FileMeta updateMeta(String path, long dirty, long dataVersion, long metaVersion,
+                             Map<Integer, Long> pending) {
+    Path p = resolve(path);
+    metaLock.lock();
+    try {
+      FileMeta cur = ensureMeta(p, path);
+      Map<Integer, Long> pend = new HashMap<>(cur.pending());
+      pending.forEach((k, v) -> pend.merge(k, v, Long::sum));
+      pend.values().removeIf(v -> v == 0);
+      FileMeta next = new FileMeta(cur.gfid(), cur.dirty() + dirty, cur.dataVersion() + dataVersion,
+          cur.metaVersion() + metaVersion, pend);
+      if (next.dirty() < 0 || next.pending().values().stream().anyMatch(v -> v < 0)) {
+        throw new BrickException(Errno.EINVAL, path + ": counters would go below zero (" + next.toJson() + ")");
+      }
+      if (!next.clean()) {
+        addToIndex(next.gfid(), path); // durable before the metadata that needs it
+      }
+      writeMeta(p, next);
+      syncMeta(p, next);
+      if (next.clean() && !cur.clean()) {
+        deleteQuietly(index.resolve(next.gfid()));
+      }
+      return next;
+    } finally {
+      metaLock.unlock();
+    }
+  }
+
+  @Override
+  public List<IndexEntry> healIndex() {
+    List<IndexEntry> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(index)) {
+      for (Path e : ds) {
+        try {
+          out.add(new IndexEntry(e.getFileName().toString(), Files.readString(e)));
+        } catch (NoSuchFileException gone) {
+          // healed while listing
+        }
+      }
+    } catch (IOException e) {
+      throw IoErrors.map(e, ".mortar/index");
+    }
+    return out;
+  }
+
+  private void addToIndex(String gfid, String path) {
+    Path entry = index.resolve(gfid);
+    try {
+      if (Files.exists(entry)) {
+        return;
+      }
+      Path t = tmp.resolve(UUID.randomUUID().toString());
+      try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(path.getBytes(StandardCharsets.UTF_8)));
+        ch.force(true);
+      }
+      Files.move(t, entry, StandardCopyOption.ATOMIC_MOVE);
+      forceDirectory(index);
+    } catch (IOException e) {
+      throw IoErrors.map(e, path + " (heal index)");
+    }
+  }
+
+  FileMeta readMeta(Path p) {
+    try {
+      return readMeta(p, (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private FileMeta readMeta(Path p, int mode) {
+    try {
+      byte[] raw;
+      if (isSymlink(mode)) {
+        Path f = inodeFile(p);
+        if (!Files.exists(f)) {
+          return null;
+        }
+        raw = Files.readAllBytes(f);
+      } else {
+        UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, NOFOLLOW);
+        if (!v.list().contains(META_XATTR)) {
+          return null;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(v.size(META_XATTR));
+        v.read(META_XATTR, buf);
+        raw = buf.array();
+      }
+      return FileMeta.fromJson(new JsonObject(Buffer.buffer(raw)));
+    } catch (IOException e) {
+      throw IoErrors.map(e, root.relativize(p) + " (metadata)");
+    }
+  }
+
+  /** One setxattr call: the old or the new metadata, never half of it. */
+  private void writeMeta(Path p, FileMeta m) {
+    byte[] raw = m.toJson().encode().getBytes(StandardCharsets.UTF_8);
+    try {
+      if (isSymlink((Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW))) {
+        Path t = tmp.resolve(UUID.randomUUID().toString());
+        Files.write(t, raw);
+        Files.move(t, inodeFile(p), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, NOFOLLOW)
+            .write(META_XATTR, ByteBuffer.wrap(raw));
+      }
+    } catch (IOException e) {
+      throw IoErrors.map(e, root.relativize(p) + " (metadata)");
+    }
+  }
+
+  private void syncMeta(Path p, FileMeta m) {
+    try {
+      Attr a = attr(p, p.toString());
+      if (a.isSymlink()) {
+        try (FileChannel ch = FileChannel.open(inodeFile(p), StandardOpenOption.READ)) {
+          ch.force(true);
+        }
+        forceDirectory(inodeMeta);
+      } else {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, NOFOLLOW)) {
+          ch.force(true); // the inode, xattrs included
+        }
+      }
+    } catch (IOException e) {
+      throw IoErrors.map(e, root.relativize(p) + " (metadata)");
+    }
+  }
+
+  private Path inodeFile(Path p) throws IOException {
+    return inodeMeta.resolve(String.valueOf(Files.getAttribute(p, "unix:ino", NOFOLLOW)));
+  }
+
+  /** The last name of a file is gone: drop its heal-index entry and side metadata. */
+  private void forget(Attr a) {
+    if (a.gfid() != null) {
+      deleteQuietly(index.resolve(a.gfid()));
+    }
+    if (a.isSymlink()) {
+      deleteQuietly(inodeMeta.resolve(String.valueOf(a.ino())));
+    }
+  }
+
+  // ---- helpers ----
+
+  private <T> T underNamespaceLock(java.util.function.Supplier<T> action) {
+    namespace.lock();
+    try {
+      return action.get();
+    } finally {
+      namespace.unlock();
+    }
+  }
+
+  private static boolean exists(Path p) {
+    return Files.exists(p, NOFOLLOW);
+  }
+
+  private static void failIfExists(Path p, String path) {
+    if (exists(p)) {
+      throw new BrickException(Errno.EEXIST, path + ": file exists");
+    }
+  }
+
+  private static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // best effort: a leftover in .mortar/tmp is cleared at the next start
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (Files.isDirectory(p, NOFOLLOW)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+        for (Path c : ds) {
+          deleteTree(c);
+        }
+      }
+    }
+    Files.deleteIfExists(p);
+  }
+}

@@ -1,0 +1,384 @@
+package dev.mortar.brick;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mortar.common.api.Addresses;
+import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickFrameCodec;
+import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.FileMeta;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every brick operation through the event bus, with the errno each failure must give. */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrickProtocolTest {
+  private static final String VOL = "vol-id";
+
+  @TempDir
+  static Path dir;
+  private Vertx vertx;
+  private Path brickDir;
+
+  @BeforeAll
+  void deploy(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    BrickFrameCodec.register(vertx);
+    brickDir = dir.resolve("brick");
+    Files.createDirectories(dir.resolve("other"));
+    vertx.deployVerticle(new BrickVerticle("v", VOL, 0, brickDir, "n1:" + brickDir, 24009, new SimpleMeterRegistry()))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  // ---- a tiny client ----
+
+  private BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
+    JsonObject h = new JsonObject().put(BrickFields.OP, op.name()).put(BrickFields.PATH, path);
+    fields.accept(h);
+    try {
+      return vertx.eventBus().<BrickFrame>request(Addresses.brick(VOL, brick), new BrickFrame(h, data),
+              new DeliveryOptions().setSendTimeout(10_000))
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).body();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ReplyException r) {
+        throw new BrickException(Errno.of(r.failureCode()), r.getMessage());
+      }
+      throw new AssertionError(e);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private BrickFrame call(BrickOp op, String path, Consumer<JsonObject> fields) {
+    return call(0, op, path, fields, Buffer.buffer());
+  }
+
+  private BrickFrame call(BrickOp op, String path) {
+    return call(op, path, h -> { });
+  }
+
+  private Attr attr(BrickFrame f) {
+    return Attr.fromJson(f.header().getJsonObject(BrickFields.ATTR));
+  }
+
+  private static void errno(Errno expected, Runnable r) {
+    BrickException e = assertThrows(BrickException.class, r::run);
+    assertEquals(expected, e.errno(), e.getMessage());
+  }
+
+  private Attr write(String path, long offset, String text) {
+    return attr(call(0, BrickOp.WRITE, path, h -> h.put(BrickFields.OFFSET, offset),
+        Buffer.buffer(text.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  private String read(String path, long offset, int size) {
+    return call(BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, offset).put(BrickFields.SIZE, size))
+        .data().toString(StandardCharsets.ISO_8859_1);
+  }
+
+  private List<String> names(String dirPath) {
+    List<String> out = new ArrayList<>();
+    call(BrickOp.READDIR, dirPath).header().getJsonArray(BrickFields.ENTRIES)
+        .forEach(o -> out.add(((JsonObject) o).getString("name")));
+    out.sort(null);
+    return out;
+  }
+
+  // ---- tests ----
+
+  @Test
+  void filesAreWrittenReadAndKeptAsAPlainCopyOnDisk() throws Exception {
+    Attr d = attr(call(BrickOp.MKDIR, "/data", h -> h.put(BrickFields.MODE, 0750)));
+    assertTrue(d.isDirectory());
+    assertEquals(0750, d.mode() & 07777);
+    assertNotNull(d.gfid());
+    Attr f = attr(call(BrickOp.CREATE, "/data/dates.txt", h -> h.put(BrickFields.MODE, 0640)
+        .put(BrickFields.EXCLUSIVE, true)));
+    assertTrue(f.isRegularFile());
+    assertEquals(0640, f.mode() & 07777);
+    write("/data/dates.txt", 0, "node1 - Mon\n");
+    Attr after = write("/data/dates.txt", 12, "node1 - Tue\n");
+    assertEquals(24, after.size());
+    assertEquals("node1 - Mon\nnode1 - Tue\n", read("/data/dates.txt", 0, 4096));
+    assertEquals("Tue\n", read("/data/dates.txt", 20, 100), "a read past the end is short");
+    assertEquals("", read("/data/dates.txt", 1000, 10));
+    assertEquals("node1 - Mon\nnode1 - Tue\n", Files.readString(brickDir.resolve("data/dates.txt")),
+        "the brick is a plain, readable copy");
+    assertEquals(f.gfid(), attr(call(BrickOp.OPEN, "/data/dates.txt")).gfid(), "the file ID is stable");
+    call(BrickOp.FSYNC, "/data/dates.txt");
+    call(BrickOp.FLUSH, "/data/dates.txt");
+    call(BrickOp.RELEASE, "/data/dates.txt");
+    // overwrite in the middle
+    write("/data/dates.txt", 8, "Wed");
+    assertEquals("node1 - Wed\nnode1 - Tue\n", read("/data/dates.txt", 0, 4096));
+  }
+
+  @Test
+  void readdirReturnsAttributesAndHidesTheBrickMetadata() {
+    call(BrickOp.MKDIR, "/list", h -> { });
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      call(BrickOp.CREATE, "/list/f" + i, h -> { });
+      write("/list/f" + i, 0, "x".repeat(n + 1));
+    }
+    JsonArray entries = call(BrickOp.READDIR, "/list").header().getJsonArray(BrickFields.ENTRIES);
+    assertEquals(3, entries.size());
+    for (Object o : entries) {
+      JsonObject e = (JsonObject) o;
+      Attr a = Attr.fromJson(e.getJsonObject(BrickFields.ATTR));
+      assertEquals(Integer.parseInt(e.getString("name").substring(1)) + 1, a.size(), "sizes come with the names");
+    }
+    assertFalse(names("/").contains(BrickDirectory.META_DIR));
+    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/.mortar"));
+    errno(Errno.EACCES, () -> call(BrickOp.MKDIR, "/.mortar"));
+    errno(Errno.EACCES, () -> call(BrickOp.READDIR, "/.mortar/index"));
+    errno(Errno.ENOTDIR, () -> call(BrickOp.READDIR, "/list/f0"));
+  }
+
+  @Test
+  void namespaceErrorsGiveTheErrnoAProgramExpects() {
+    call(BrickOp.MKDIR, "/ns", h -> { });
+    call(BrickOp.CREATE, "/ns/file", h -> { });
+    errno(Errno.EEXIST, () -> call(BrickOp.MKDIR, "/ns", h -> { }));
+    errno(Errno.EEXIST, () -> call(BrickOp.CREATE, "/ns/file", h -> h.put(BrickFields.EXCLUSIVE, true)));
+    assertEquals(0, attr(call(BrickOp.CREATE, "/ns/file", h -> { })).size(), "non-exclusive create keeps it");
+    errno(Errno.EISDIR, () -> call(BrickOp.CREATE, "/ns", h -> { }));
+    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/ns/missing"));
+    errno(Errno.ENOENT, () -> call(BrickOp.MKDIR, "/nope/sub", h -> { }));
+    errno(Errno.ENOTDIR, () -> call(BrickOp.MKDIR, "/ns/file/sub", h -> { }));
+    errno(Errno.EISDIR, () -> call(BrickOp.UNLINK, "/ns"));
+    errno(Errno.ENOTEMPTY, () -> call(BrickOp.RMDIR, "/ns"));
+    errno(Errno.ENOTDIR, () -> call(BrickOp.RMDIR, "/ns/file"));
+    errno(Errno.EISDIR, () -> call(BrickOp.OPEN, "/ns"));
+    errno(Errno.EISDIR, () -> call(BrickOp.READ, "/ns", h -> h.put(BrickFields.SIZE, 10)));
+    errno(Errno.ENOENT, () -> write("/ns/missing", 0, "x"));
+    errno(Errno.EBUSY, () -> call(BrickOp.RMDIR, "/"));
+    call(BrickOp.UNLINK, "/ns/file");
+    call(BrickOp.RMDIR, "/ns");
+    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/ns"));
+  }
+
+  @Test
+  void renameReplacesMovesAcrossDirectoriesAndRefusesWhatRenameRefuses() {
+    call(BrickOp.MKDIR, "/r", h -> { });
+    call(BrickOp.MKDIR, "/r/a", h -> { });
+    call(BrickOp.MKDIR, "/r/b", h -> { });
+    call(BrickOp.CREATE, "/r/a/one", h -> { });
+    write("/r/a/one", 0, "one");
+    call(BrickOp.CREATE, "/r/b/two", h -> { });
+    write("/r/b/two", 0, "two");
+    String gfid = attr(call(BrickOp.LOOKUP, "/r/a/one")).gfid();
+    call(BrickOp.RENAME, "/r/a/one", h -> h.put(BrickFields.TO, "/r/b/two")); // across directories, replacing
+    assertEquals("one", read("/r/b/two", 0, 10));
+    assertEquals(gfid, attr(call(BrickOp.LOOKUP, "/r/b/two")).gfid(), "the file keeps its ID through a rename");
+    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/r/a/one"));
+    call(BrickOp.CREATE, "/r/b/x", h -> { });
+    errno(Errno.EISDIR, () -> call(BrickOp.RENAME, "/r/b/x", h -> h.put(BrickFields.TO, "/r/a")));
+    errno(Errno.ENOTDIR, () -> call(BrickOp.RENAME, "/r/a", h -> h.put(BrickFields.TO, "/r/b/x")));
+    errno(Errno.ENOTEMPTY, () -> call(BrickOp.RENAME, "/r/a", h -> h.put(BrickFields.TO, "/r/b")));
+    errno(Errno.EINVAL, () -> call(BrickOp.RENAME, "/r/b", h -> h.put(BrickFields.TO, "/r/b/inside")));
+    call(BrickOp.RENAME, "/r/b", h -> h.put(BrickFields.TO, "/r/a")); // a directory over an empty one
+    assertEquals(List.of("two", "x"), names("/r/a"));
+  }
+
+  @Test
+  void hardLinksAndSymlinks() {
+    call(BrickOp.CREATE, "/orig", h -> { });
+    write("/orig", 0, "shared");
+    Attr linked = attr(call(BrickOp.LINK, "/orig", h -> h.put(BrickFields.TO, "/alias")));
+    Attr orig = attr(call(BrickOp.LOOKUP, "/orig"));
+    assertEquals(2, linked.nlink());
+    assertEquals(orig.ino(), linked.ino());
+    assertEquals(orig.gfid(), linked.gfid(), "two names, one file ID");
+    errno(Errno.EEXIST, () -> call(BrickOp.LINK, "/orig", h -> h.put(BrickFields.TO, "/alias")));
+    call(BrickOp.MKDIR, "/ldir", h -> { });
+    errno(Errno.EPERM, () -> call(BrickOp.LINK, "/ldir", h -> h.put(BrickFields.TO, "/ldir2")));
+
+    String target = "../../outside//etc/passwd/";
+    Attr s = attr(call(BrickOp.SYMLINK, "/sym", h -> h.put(BrickFields.TARGET, target)));
+    assertTrue(s.isSymlink());
+    assertNotNull(s.gfid(), "symlinks get a file ID too");
+    assertEquals(target, call(BrickOp.READLINK, "/sym").header().getString(BrickFields.TARGET),
+        "the target is stored exactly as given");
+    errno(Errno.EINVAL, () -> call(BrickOp.READLINK, "/orig"));
+    errno(Errno.EEXIST, () -> call(BrickOp.SYMLINK, "/sym", h -> h.put(BrickFields.TARGET, "x")));
+    // never followed on the brick: not as the last component, not in the middle
+    call(BrickOp.SYMLINK, "/out", h -> h.put(BrickFields.TARGET, dir.resolve("other").toString()));
+    errno(Errno.ELOOP, () -> call(BrickOp.OPEN, "/out"));
+    errno(Errno.ELOOP, () -> call(BrickOp.CREATE, "/out/escaped", h -> { }));
+    errno(Errno.ELOOP, () -> write("/out", 0, "x"));
+    assertFalse(Files.exists(dir.resolve("other/escaped")), "nothing was written outside the brick");
+    call(BrickOp.UNLINK, "/sym");
+    errno(Errno.ENOENT, () -> call(BrickOp.READLINK, "/sym"));
+  }
+
+  @Test
+  void attributesAreSetAsAsked() {
+    call(BrickOp.CREATE, "/attrs", h -> { });
+    assertEquals(0600, attr(call(BrickOp.CHMOD, "/attrs", h -> h.put(BrickFields.MODE, 0600))).mode() & 07777);
+    Attr owned = attr(call(BrickOp.CHOWN, "/attrs", h -> h.put(BrickFields.UID, 1234).put(BrickFields.GID, 5678)));
+    assertEquals(1234, owned.uid());
+    assertEquals(5678, owned.gid());
+    assertEquals(1234, attr(call(BrickOp.CHOWN, "/attrs", h -> h.put(BrickFields.GID, 42))).uid(), "-1 keeps uid");
+    long t = 1_600_000_000_123_456_789L;
+    Attr timed = attr(call(BrickOp.UTIMENS, "/attrs", h -> h.put(BrickFields.ATIME, t).put(BrickFields.MTIME, t + 1)));
+    assertEquals(t, timed.atime());
+    assertEquals(t + 1, timed.mtime());
+    Attr kept = attr(call(BrickOp.UTIMENS, "/attrs", h -> h.put(BrickFields.ATIME, BrickFields.TIME_NOW)
+        .put(BrickFields.MTIME, BrickFields.TIME_OMIT)));
+    assertEquals(t + 1, kept.mtime(), "omitted time kept");
+    assertTrue(kept.atime() > t, "now");
+
+    Attr trunc = attr(call(BrickOp.TRUNCATE, "/attrs", h -> h.put(BrickFields.SIZE, 5L << 30)));
+    assertEquals(5L << 30, trunc.size(), "sparse past 4 GiB");
+    assertTrue(trunc.blocks() > 0);
+    write("/attrs", (5L << 30) - 3, "end");
+    assertEquals("end", read("/attrs", (5L << 30) - 3, 10));
+    assertEquals(3, attr(call(BrickOp.TRUNCATE, "/attrs", h -> h.put(BrickFields.SIZE, 3L))).size());
+
+    JsonObject fs = call(BrickOp.STATFS, "/").header();
+    assertTrue(fs.getLong("blocks") > 0 && fs.getLong("blockSize") > 0);
+    assertEquals(255, fs.getInteger("maxNameLength"));
+  }
+
+  @Test
+  void extendedAttributesOfTheUserButNeverOursShowThrough() {
+    call(BrickOp.CREATE, "/xa", h -> { });
+    byte[] value = {0, 1, 2, (byte) 255};
+    call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.colour"), Buffer.buffer(value));
+    assertArrayEquals(value, call(BrickOp.GETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.colour")).data().getBytes());
+    assertEquals(new JsonArray().add("user.colour"), call(BrickOp.LISTXATTR, "/xa").header().getJsonArray(BrickFields.NAMES),
+        "user.mortar.meta is not listed");
+    errno(Errno.EEXIST, () -> call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.colour")
+        .put(BrickFields.FLAGS, BrickFields.XATTR_CREATE), Buffer.buffer("x")));
+    errno(Errno.ENODATA, () -> call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.size")
+        .put(BrickFields.FLAGS, BrickFields.XATTR_REPLACE), Buffer.buffer("x")));
+    errno(Errno.ENODATA, () -> call(BrickOp.GETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.size")));
+    errno(Errno.EACCES, () -> call(BrickOp.GETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.mortar.meta")));
+    errno(Errno.EACCES, () -> call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.mortar.meta"),
+        Buffer.buffer("{}")));
+    errno(Errno.EOPNOTSUPP, () -> call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "trusted.x"),
+        Buffer.buffer("x")));
+    call(BrickOp.REMOVEXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.colour"));
+    assertTrue(call(BrickOp.LISTXATTR, "/xa").header().getJsonArray(BrickFields.NAMES).isEmpty());
+  }
+
+  @Test
+  void hostilePathsAreRefused() {
+    errno(Errno.EINVAL, () -> call(BrickOp.LOOKUP, "relative"));
+    errno(Errno.EINVAL, () -> call(BrickOp.CREATE, "/../escape", h -> { }));
+    errno(Errno.EINVAL, () -> call(BrickOp.LOOKUP, "/a/../../etc/passwd"));
+    errno(Errno.EINVAL, () -> call(BrickOp.LOOKUP, "/a/./b"));
+    errno(Errno.EINVAL, () -> call(BrickOp.LOOKUP, "//double"));
+    errno(Errno.EINVAL, () -> call(BrickOp.CREATE, "/nul\0byte", h -> { }));
+    errno(Errno.ENAMETOOLONG, () -> call(BrickOp.CREATE, "/" + "n".repeat(256), h -> { }));
+    errno(Errno.ENAMETOOLONG, () -> call(BrickOp.LOOKUP, "/a".repeat(2100)));
+    errno(Errno.EINVAL, () -> call(BrickOp.SYMLINK, "/badlink", h -> h.put(BrickFields.TARGET, "a\0b")));
+    errno(Errno.EINVAL, () -> call(BrickOp.READ, "/", h -> h.put(BrickFields.SIZE, -1)));
+    errno(Errno.EINVAL, () -> call(0, BrickOp.WRITE, "/x", h -> h.put(BrickFields.OFFSET, -5L), Buffer.buffer("x")));
+    errno(Errno.EINVAL, () -> call(BrickOp.RENAME, "/", h -> h.put(BrickFields.TO, "/elsewhere")));
+    Attr longest = attr(call(BrickOp.CREATE, "/" + "n".repeat(255), h -> { }));
+    assertEquals(1, longest.nlink(), "a 255-byte name is fine, and a new file has one name");
+  }
+
+  @Test
+  void replicationCountersAreKeptAndTheHealIndexFollowsThem() throws Exception {
+    call(BrickOp.CREATE, "/healme", h -> { });
+    FileMeta m0 = FileMeta.fromJson(call(BrickOp.META_GET, "/healme").header().getJsonObject(BrickFields.META));
+    assertTrue(m0.clean());
+    assertEquals(attr(call(BrickOp.LOOKUP, "/healme")).gfid(), m0.gfid());
+
+    FileMeta dirty = FileMeta.fromJson(call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.DIRTY, 1)
+        .put(BrickFields.DATA_VERSION, 1)).header().getJsonObject(BrickFields.META));
+    assertEquals(1, dirty.dirty());
+    assertTrue(indexGfids().contains(m0.gfid()), "a write in flight is in the heal index");
+
+    FileMeta blamed = FileMeta.fromJson(call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.DIRTY, -1)
+        .put(BrickFields.PENDING, new JsonObject().put("1", 1))).header().getJsonObject(BrickFields.META));
+    assertEquals(0, blamed.dirty());
+    assertEquals(1L, blamed.pending().get(1), "brick 1 missed the write");
+    assertTrue(indexGfids().contains(m0.gfid()));
+
+    errno(Errno.EINVAL, () -> call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.DIRTY, -1)));
+    FileMeta healed = FileMeta.fromJson(call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.PENDING,
+        new JsonObject().put("1", -1))).header().getJsonObject(BrickFields.META));
+    assertTrue(healed.clean());
+    assertEquals(1, healed.dataVersion());
+    assertFalse(indexGfids().contains(m0.gfid()), "clean again: out of the index");
+
+    // a blamed file that is deleted leaves the index with it
+    call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
+    call(BrickOp.UNLINK, "/healme");
+    assertFalse(indexGfids().contains(m0.gfid()));
+
+    // files put into the brick by hand get an ID on first use
+    Files.writeString(brickDir.resolve("byhand"), "x");
+    assertNotNull(FileMeta.fromJson(call(BrickOp.META_GET, "/byhand").header().getJsonObject(BrickFields.META)).gfid());
+  }
+
+  private List<String> indexGfids() {
+    List<String> out = new ArrayList<>();
+    call(BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES)
+        .forEach(o -> out.add(((JsonObject) o).getString("gfid")));
+    return out;
+  }
+
+  @Test
+  void aStuckDiskStallsOnlyItsOwnBrick() throws Exception {
+    Path slowDir = dir.resolve("slow-brick");
+    vertx.deployVerticle(new BrickVerticle("v", VOL, 1, slowDir, "n1:" + slowDir, 24009, new SimpleMeterRegistry()))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Path fifo = slowDir.resolve("fifo");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertEquals(0, mk.waitFor());
+    // Opening a FIFO for reading blocks until a writer comes: it fills every worker of the slow brick.
+    List<io.vertx.core.Future<?>> stuck = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      stuck.add(vertx.eventBus().request(Addresses.brick(VOL, 1), BrickFrame.of(new JsonObject()
+          .put(BrickFields.OP, BrickOp.READ.name()).put(BrickFields.PATH, "/fifo").put(BrickFields.SIZE, 1)),
+          new DeliveryOptions().setSendTimeout(30_000)));
+    }
+    Thread.sleep(300);
+    long t0 = System.nanoTime();
+    call(BrickOp.LOOKUP, "/");
+    BrickFrame status = call(1, BrickOp.STATUS, "/", h -> { }, Buffer.buffer());
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(status.header().getBoolean("online"), "the stuck brick still answers status (event loop free)");
+    assertTrue(ms < 2_000, "the other brick answered in " + ms + " ms while one brick's disk was stuck");
+    // Release the readers: opened read-write, a FIFO never blocks and counts as a writer; one byte each.
+    try (var w = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      w.write(java.nio.ByteBuffer.wrap(new byte[12]));
+      io.vertx.core.Future.join(stuck).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+}
