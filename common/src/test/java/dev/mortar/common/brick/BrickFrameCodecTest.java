@@ -1,0 +1,33 @@
+package dev.mortar.common.brick;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class BrickFrameCodecTest {
+  @Test
+  void framesCrossTheWireWithTheirBytesUntouched() {
+    byte[] data = new byte[70_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 31);
+    }
+    BrickFrame f = new BrickFrame(new JsonObject().put(BrickFields.OP, BrickOp.WRITE.name())
+        .put(BrickFields.PATH, "/dätes.txt").put(BrickFields.OFFSET, 1L << 33), Buffer.buffer(data));
+    BrickFrameCodec codec = new BrickFrameCodec();
+    Buffer wire = Buffer.buffer().appendString("prefix"); // the event bus puts its own header first
+    codec.encodeToWire(wire, f);
+    BrickFrame back = codec.decodeFromWire(6, wire);
+    assertEquals(f.header(), back.header());
+    assertArrayEquals(data, back.data().getBytes());
+    assertEquals(0, codec.decodeFromWire(0, wireOf(BrickFrame.request(BrickOp.LOOKUP, "/"))).data().length());
+  }
+
+  private static Buffer wireOf(BrickFrame f) {
+    Buffer b = Buffer.buffer();
+    new BrickFrameCodec().encodeToWire(b, f);
+    return b;
+  }
+}
