@@ -27,6 +27,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,7 @@ public final class LocalDiskStorage implements BrickStorage {
   private static final int MAX_PATH_BYTES = 4096;
   private static final int MAX_READ = 16 << 20;
   private static final int MAX_XATTR_VALUE = 64 << 10;
+  private static final int META_READ_GUESS = 1024;
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
   private final Path root;
@@ -743,12 +745,22 @@ public final class LocalDiskStorage implements BrickStorage {
         raw = Files.readAllBytes(f);
       } else {
         UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, NOFOLLOW);
-        if (!v.list().contains(META_XATTR)) {
-          return null;
+        // One getxattr on the hot path (every stat): the metadata is small; ask for its size only if it is not.
+        ByteBuffer buf = ByteBuffer.allocate(META_READ_GUESS);
+        try {
+          v.read(META_XATTR, buf);
+        } catch (java.nio.file.FileSystemException e) {
+          String why = String.valueOf(e.getReason());
+          if (why.contains("No data available")) {
+            return null;
+          }
+          if (!why.contains("Numerical result out of range")) {
+            throw e;
+          }
+          buf = ByteBuffer.allocate(v.size(META_XATTR));
+          v.read(META_XATTR, buf);
         }
-        ByteBuffer buf = ByteBuffer.allocate(v.size(META_XATTR));
-        v.read(META_XATTR, buf);
-        raw = buf.array();
+        raw = Arrays.copyOf(buf.array(), buf.position());
       }
       return FileMeta.fromJson(new JsonObject(Buffer.buffer(raw)));
     } catch (IOException e) {
