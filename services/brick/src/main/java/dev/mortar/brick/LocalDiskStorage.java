@@ -681,7 +681,7 @@ public final class LocalDiskStorage implements BrickStorage {
         addToIndex(next.gfid(), path); // durable before the metadata that needs it
       }
       writeMeta(p, next);
-      syncMeta(p, next);
+      syncMeta(p);
       if (next.clean() && !cur.clean()) {
         deleteQuietly(index.resolve(next.gfid()));
       }
@@ -785,7 +785,7 @@ public final class LocalDiskStorage implements BrickStorage {
     }
   }
 
-  private void syncMeta(Path p, FileMeta m) {
+  private void syncMeta(Path p) {
     try {
       Attr a = attr(p, p.toString());
       if (a.isSymlink()) {
