@@ -4,10 +4,12 @@ import dev.mortar.cli.commands.HelpCommand;
 import dev.mortar.cli.commands.PeerCommands;
 import dev.mortar.cli.commands.PoolCommands;
 import dev.mortar.cli.commands.VolumeCommands;
+import dev.mortar.launcher.MountCommand;
 import dev.mortar.launcher.NodeCommand;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,14 +100,18 @@ public final class Mortar implements Callable<Integer> {
   CommandLine commandLine() {
     CommandLine cmd = new CommandLine(this);
     CommandLine node = NodeCommand.withSettings(new CommandLine(new NodeCommand()));
+    CommandLine mount = new CommandLine(new MountCommand());
     cmd.addSubcommand("node", node);
-    // The node role has options of its own; the client's globals mean nothing there.
-    for (OptionSpec o : List.copyOf(node.getCommandSpec().options())) {
-      if (o.inherited()) {
-        node.getCommandSpec().remove(o);
+    cmd.addSubcommand("mount", mount);
+    // The node and mount roles have options of their own; the client's globals mean nothing there.
+    for (CommandLine role : List.of(node, mount)) {
+      for (OptionSpec o : List.copyOf(role.getCommandSpec().options())) {
+        if (o.inherited()) {
+          role.getCommandSpec().remove(o);
+        }
       }
     }
-    addHelpOption(cmd, node);
+    addHelpOption(cmd, Set.of(node, mount));
     // Values such as `volume set v network.ping-timeout -1` are words, not unknown options.
     cmd.getSubcommands().get("volume").getSubcommands().get("set").setUnmatchedOptionsArePositionalParams(true);
     return cmd.setOut(terminal.out()).setErr(terminal.err())
@@ -114,8 +120,8 @@ public final class Mortar implements Callable<Integer> {
   }
 
   /** {@code -h/--help} on every client command (not inherited: {@code node} has its own). */
-  private static void addHelpOption(CommandLine cmd, CommandLine skip) {
-    if (cmd == skip) {
+  private static void addHelpOption(CommandLine cmd, Set<CommandLine> skip) {
+    if (skip.contains(cmd)) {
       return;
     }
     cmd.getCommandSpec().addOption(OptionSpec.builder("-h", "--help").usageHelp(true)

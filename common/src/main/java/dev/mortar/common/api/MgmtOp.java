@@ -13,6 +13,8 @@ public enum MgmtOp {
   // Volumes
   VOLUME_CREATE, VOLUME_START, VOLUME_STOP, VOLUME_DELETE, VOLUME_INFO, VOLUME_LIST, VOLUME_STATUS,
   VOLUME_SET, VOLUME_GET, VOLUME_RESET,
+  /** What a client needs to mount a volume: the pool to join and the volume layout (GlusterFS's volfile). */
+  VOLUME_MOUNT_INFO,
   // Between management services only
   /** Returns this node's whole pool state. */
   STATE_GET,

@@ -25,6 +25,9 @@ public final class BrickFields {
   public static final String DATA_VERSION = "dataVersion";
   public static final String META_VERSION = "metaVersion";
   public static final String PENDING = "pending";
+  public static final String OWNER = "owner";
+  public static final String LEASE = "lease";
+  public static final String WAIT = "wait";
 
   /** utimens: leave this time as it is. */
   public static final long TIME_OMIT = -1;

@@ -71,5 +71,13 @@ public enum BrickOp {
    */
   META_UPDATE,
   /** The heal index: -> {@code entries}: [{gfid, path}]. */
-  INDEX_LIST
+  INDEX_LIST,
+  /**
+   * Takes (or renews) the write lock of a file for {@code owner}, for {@code lease} ms; waits up to {@code wait} ms
+   * for another owner to let go (EAGAIN after that). Clients take it on the first live data brick, so that every
+   * brick applies the writes to a file in the same order. Held in memory: a restarted brick has no locks.
+   */
+  LOCK,
+  /** Gives up the write lock of {@code path} held by {@code owner}. */
+  UNLOCK
 }

@@ -45,6 +45,7 @@ public final class BrickVerticle extends VerticleBase {
   private final Map<String, Timer> timers = new HashMap<>();
   private BrickStorage storage;
   private WorkerExecutor workers;
+  private FileLocks locks;
   private Counter bytesRead;
   private Counter bytesWritten;
 
@@ -62,6 +63,7 @@ public final class BrickVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    locks = new FileLocks(vertx);
     workers = vertx.createSharedWorkerExecutor("mortar-brick-" + volumeId + "-" + index, WORKERS);
     bytesRead = Counter.builder("mortar_brick_bytes_total").tag("volume", volumeName).tag("brick", brickName)
         .tag("direction", "read").description("Bytes read from and written to bricks").register(registry);
@@ -86,6 +88,14 @@ public final class BrickVerticle extends VerticleBase {
       op = BrickOp.valueOf(String.valueOf(opName));
     } catch (IllegalArgumentException e) {
       m.fail(Errno.EINVAL.code, "unknown brick operation " + opName);
+      return;
+    }
+    if (op == BrickOp.LOCK) {
+      locks.lock(m);
+      return;
+    }
+    if (op == BrickOp.UNLOCK) {
+      locks.unlock(m);
       return;
     }
     if (op == BrickOp.STATUS) {
@@ -188,7 +198,7 @@ public final class BrickVerticle extends VerticleBase {
         storage.healIndex().forEach(e -> entries.add(new JsonObject().put("gfid", e.gfid()).put("path", e.path())));
         out.put(BrickFields.ENTRIES, entries);
       }
-      case STATUS -> throw new IllegalStateException("answered on the event loop");
+      case STATUS, LOCK, UNLOCK -> throw new IllegalStateException("answered on the event loop");
     }
     return BrickFrame.of(out);
   }

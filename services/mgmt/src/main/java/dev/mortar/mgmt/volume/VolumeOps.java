@@ -161,6 +161,20 @@ public final class VolumeOps {
     return existing(ctx.state().current(), Requests.requiredString(body, "name")).toJson();
   }
 
+  /** The pool to join (members' cluster addresses) and the volume's layout, for a client that mounts it. */
+  public JsonObject mountInfo(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name"));
+    PoolState state = ctx.state().current();
+    Volume v = existing(state, Requests.requiredString(body, "name"));
+    if (v.status() != VolumeStatus.Started) {
+      throw MortarException.conflict("Volume " + v.name() + " is not started; run 'mortar volume start " + v.name()
+          + "' first");
+    }
+    JsonArray members = new JsonArray();
+    state.members().forEach(p -> members.add(p.hostname() + ":" + p.clusterPort()));
+    return new JsonObject().put("poolId", state.poolId()).put("members", members).put("volume", v.toJson());
+  }
+
   public JsonObject list() {
     JsonArray vols = new JsonArray();
     ctx.state().current().volumes().forEach(v -> vols.add(v.toJson()));

@@ -1,0 +1,94 @@
+package dev.mortar.client;
+
+import dev.mortar.common.api.Addresses;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.Errno;
+import dev.mortar.common.model.Brick;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * One brick of the mounted volume, as the client sees it: requests with a timeout of {@code network.ping-timeout},
+ * and whether the brick is up. A brick that does not answer in time is marked down, and the replica set goes on
+ * without it; a background probe marks it up again.
+ */
+final class BrickClient {
+  private static final Logger LOG = Logger.getLogger(BrickClient.class.getName());
+
+  final int index;
+  final Brick brick;
+  final boolean local;
+  private final Vertx vertx;
+  private final String address;
+  private final long timeoutMs;
+  private volatile boolean up = true;
+  /** This brick was down at some time during this mount: it may have missed writes until healed. */
+  private volatile boolean missedWrites;
+
+  BrickClient(Vertx vertx, String volumeId, int index, Brick brick, boolean local, long timeoutMs) {
+    this.vertx = vertx;
+    this.index = index;
+    this.brick = brick;
+    this.local = local;
+    this.address = Addresses.brick(volumeId, index);
+    this.timeoutMs = timeoutMs;
+  }
+
+  boolean isUp() {
+    return up;
+  }
+
+  boolean mayBeStale() {
+    return missedWrites;
+  }
+
+  Future<BrickFrame> call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
+    return call(op, path, fields, data, timeoutMs);
+  }
+
+  /** A request that may wait longer than the ping timeout by design (a lock held by another writer). */
+  Future<BrickFrame> call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, long timeoutMs) {
+    JsonObject h = new JsonObject().put(BrickFields.OP, op.name()).put(BrickFields.PATH, path);
+    fields.accept(h);
+    return vertx.eventBus().<BrickFrame>request(address, new BrickFrame(h, data),
+            new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(m -> m.body())
+        .recover(e -> Future.failedFuture(toBrickException(e)));
+  }
+
+  private BrickException toBrickException(Throwable e) {
+    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return new BrickException(Errno.of(r.failureCode()), r.getMessage());
+    }
+    markDown(e.getMessage());
+    return new BrickException(Errno.ENOTCONN, "brick " + brick.name() + " is not reachable: " + e.getMessage());
+  }
+
+  void markDown(String why) {
+    if (up) {
+      up = false;
+      missedWrites = true;
+      LOG.warning("brick " + brick.name() + " is down (" + why + "); writing on without it, it is healed later");
+    }
+  }
+
+  /** Asks a down brick whether it is back. */
+  Future<Void> probe() {
+    return call(BrickOp.STATUS, "/", h -> { }, Buffer.buffer()).onSuccess(f -> {
+      if (!up) {
+        up = true;
+        LOG.info("brick " + brick.name() + " is up again");
+      }
+    }).mapEmpty();
+  }
+}

@@ -1,0 +1,562 @@
+package dev.mortar.client;
+
+import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.Errno;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jnr.ffi.Pointer;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+/**
+ * The mounted volume: FUSE callbacks (on FUSE's own threads, never an event loop) turned into brick requests
+ * through the {@link ReplicaSet}. Attributes are cached for {@code performance.md-cache-timeout} (1 s), so a change
+ * made through another mount shows here within a second.
+ */
+final class MortarFs extends FuseStubFS {
+  private static final Logger LOG = Logger.getLogger(MortarFs.class.getName());
+  private static final int O_APPEND = 02000;
+  private static final int O_EXCL = 0200;
+  private static final long UTIME_NOW = (1L << 30) - 1;
+  private static final long UTIME_OMIT = (1L << 30) - 2;
+  /** A writer keeps its file's lock while it writes; released this long after its last write. */
+  private static final long LOCK_IDLE_MS = 100;
+  private static final long LOCK_LEASE_MS = 10_000;
+  private static final long LOCK_WAIT_MS = 30_000;
+
+  private final ReplicaSet rs;
+  private final Vertx vertx;
+  private final long cacheNanos;
+  private final MeterRegistry registry;
+  private final Map<String, Cached> attrs = new ConcurrentHashMap<>();
+  private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final AtomicLong handles = new AtomicLong(1);
+  private final String clientId = java.util.UUID.randomUUID().toString();
+
+  private record Cached(Attr attr, long until) {}
+
+  /** One open file descriptor: its AFR write transaction and its hold on the file's write lock. */
+  private static final class OpenFile {
+    final String path;
+    final boolean append;
+    final String owner;
+    /** Guards the fields below; never waited for on an event loop (the idle timer only tries it). */
+    final ReentrantLock mutex = new ReentrantLock();
+    List<BrickClient> dirtyOn;
+    BrickClient lockBrick;
+    long renewLockAt;
+    long idleTimer = -1;
+
+    OpenFile(String path, boolean append, String owner) {
+      this.path = path;
+      this.append = append;
+      this.owner = owner;
+    }
+  }
+
+  MortarFs(ReplicaSet rs, Vertx vertx, long cacheMillis, MeterRegistry registry) {
+    this.rs = rs;
+    this.vertx = vertx;
+    this.cacheNanos = TimeUnit.MILLISECONDS.toNanos(cacheMillis);
+    this.registry = registry;
+  }
+
+  // ---- plumbing ----
+
+  /** Runs one callback: times it by operation and outcome, and turns failures into -errno. */
+  private int op(String name, Supplier<Integer> body) {
+    long t0 = System.nanoTime();
+    String outcome = "ok";
+    try {
+      return body.get();
+    } catch (BrickException e) {
+      outcome = e.errno().name();
+      return -e.errno().code;
+    } catch (RuntimeException e) {
+      outcome = Errno.EIO.name();
+      LOG.log(Level.WARNING, name + " failed", e);
+      return -Errno.EIO.code;
+    } finally {
+      String o = outcome;
+      timers.computeIfAbsent(name + o, k -> Timer.builder("mortar_client_op_seconds")
+          .description("FUSE operations by type and outcome (ok or the errno)").tag("op", name)
+          .tag("outcome", o).register(registry)).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private static String parent(String path) {
+    int i = path.lastIndexOf('/');
+    return i <= 0 ? "/" : path.substring(0, i);
+  }
+
+  private void invalidate(String path) {
+    attrs.remove(path);
+  }
+
+  private Attr cacheAttr(String path, Attr a) {
+    attrs.put(path, new Cached(a, System.nanoTime() + cacheNanos));
+    return a;
+  }
+
+  private Attr lookup(String path) {
+    Cached c = attrs.get(path);
+    if (c != null && System.nanoTime() < c.until()) {
+      return c.attr();
+    }
+    return cacheAttr(path, ReplicaSet.attr(rs.read(BrickOp.LOOKUP, path, h -> { })));
+  }
+
+  private BrickFrame change(BrickOp op, String path, Consumer<JsonObject> fields, String blameOn) {
+    try {
+      return rs.write(op, path, fields, Buffer.buffer(), blameOn);
+    } finally {
+      invalidate(path);
+    }
+  }
+
+  private Attr changeAttr(BrickOp op, String path, Consumer<JsonObject> fields, String blameOn) {
+    return cacheAttr(path, ReplicaSet.attr(change(op, path, fields, blameOn)));
+  }
+
+  private Consumer<JsonObject> owner() {
+    int uid = (int) getContext().uid.get();
+    int gid = (int) getContext().gid.get();
+    return h -> h.put(BrickFields.UID, uid).put(BrickFields.GID, gid);
+  }
+
+  private static void fill(FileStat st, Attr a) {
+    st.st_mode.set(a.mode());
+    st.st_nlink.set(a.nlink());
+    st.st_uid.set(a.uid());
+    st.st_gid.set(a.gid());
+    st.st_size.set(a.size());
+    st.st_blocks.set(a.blocks());
+    st.st_blksize.set(131072);
+    st.st_ino.set(a.ino());
+    st.st_atim.tv_sec.set(a.atime() / 1_000_000_000L);
+    st.st_atim.tv_nsec.set(a.atime() % 1_000_000_000L);
+    st.st_mtim.tv_sec.set(a.mtime() / 1_000_000_000L);
+    st.st_mtim.tv_nsec.set(a.mtime() % 1_000_000_000L);
+    st.st_ctim.tv_sec.set(a.ctime() / 1_000_000_000L);
+    st.st_ctim.tv_nsec.set(a.ctime() % 1_000_000_000L);
+  }
+
+  // ---- names and attributes ----
+
+  @Override
+  public int getattr(String path, FileStat stat) {
+    return op("getattr", () -> {
+      fill(stat, lookup(path));
+      return 0;
+    });
+  }
+
+  @Override
+  public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
+    return op("readdir", () -> {
+      BrickFrame f = rs.read(BrickOp.READDIR, path, h -> { });
+      filter.apply(buf, ".", null, 0);
+      filter.apply(buf, "..", null, 0);
+      String prefix = path.equals("/") ? "/" : path + "/";
+      for (Object o : f.header().getJsonArray(BrickFields.ENTRIES)) {
+        JsonObject e = (JsonObject) o;
+        String name = e.getString("name");
+        // The listing carries attributes: `ls -l` then needs no lookup per file.
+        cacheAttr(prefix + name, Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
+        filter.apply(buf, name, null, 0);
+      }
+      return 0;
+    });
+  }
+
+  @Override
+  public int mkdir(String path, long mode) {
+    return op("mkdir", () -> {
+      changeAttr(BrickOp.MKDIR, path, owner().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)),
+          parent(path));
+      return 0;
+    });
+  }
+
+  @Override
+  public int rmdir(String path) {
+    return op("rmdir", () -> {
+      change(BrickOp.RMDIR, path, h -> { }, parent(path));
+      return 0;
+    });
+  }
+
+  @Override
+  public int unlink(String path) {
+    return op("unlink", () -> {
+      change(BrickOp.UNLINK, path, h -> { }, parent(path));
+      return 0;
+    });
+  }
+
+  @Override
+  public int rename(String from, String to) {
+    return op("rename", () -> {
+      try {
+        change(BrickOp.RENAME, from, h -> h.put(BrickFields.TO, to), parent(from));
+      } finally {
+        invalidate(to);
+      }
+      return 0;
+    });
+  }
+
+  @Override
+  public int link(String existing, String newPath) {
+    return op("link", () -> {
+      changeAttr(BrickOp.LINK, existing, h -> h.put(BrickFields.TO, newPath), parent(newPath));
+      invalidate(existing);
+      return 0;
+    });
+  }
+
+  @Override
+  public int symlink(String target, String linkPath) {
+    return op("symlink", () -> {
+      changeAttr(BrickOp.SYMLINK, linkPath, owner().andThen(h -> h.put(BrickFields.TARGET, target)),
+          parent(linkPath));
+      return 0;
+    });
+  }
+
+  @Override
+  public int readlink(String path, Pointer buf, long size) {
+    return op("readlink", () -> {
+      byte[] t = rs.read(BrickOp.READLINK, path, h -> { }).header().getString(BrickFields.TARGET)
+          .getBytes(StandardCharsets.UTF_8);
+      int n = (int) Math.min(t.length, size - 1);
+      buf.put(0, t, 0, n);
+      buf.putByte(n, (byte) 0);
+      return 0;
+    });
+  }
+
+  @Override
+  public int chmod(String path, long mode) {
+    return op("chmod", () -> {
+      changeAttr(BrickOp.CHMOD, path, h -> h.put(BrickFields.MODE, (int) mode & 07777), path);
+      return 0;
+    });
+  }
+
+  @Override
+  public int chown(String path, long uid, long gid) {
+    return op("chown", () -> {
+      changeAttr(BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, (int) uid).put(BrickFields.GID, (int) gid), path);
+      return 0;
+    });
+  }
+
+  @Override
+  public int utimens(String path, Timespec[] ts) {
+    return op("utimens", () -> {
+      long atime = nanos(ts[0]);
+      long mtime = nanos(ts[1]);
+      changeAttr(BrickOp.UTIMENS, path, h -> h.put(BrickFields.ATIME, atime).put(BrickFields.MTIME, mtime), path);
+      return 0;
+    });
+  }
+
+  private static long nanos(Timespec t) {
+    long ns = t.tv_nsec.longValue();
+    if (ns == UTIME_NOW) {
+      return BrickFields.TIME_NOW;
+    }
+    if (ns == UTIME_OMIT) {
+      return BrickFields.TIME_OMIT;
+    }
+    return t.tv_sec.get() * 1_000_000_000L + ns;
+  }
+
+  @Override
+  public int truncate(String path, long size) {
+    return op("truncate", () -> {
+      changeAttr(BrickOp.TRUNCATE, path, h -> h.put(BrickFields.SIZE, size), path);
+      return 0;
+    });
+  }
+
+  @Override
+  public int ftruncate(String path, long size, FuseFileInfo fi) {
+    return truncate(path, size);
+  }
+
+  @Override
+  public int statfs(String path, Statvfs st) {
+    return op("statfs", () -> {
+      JsonObject s = rs.read(BrickOp.STATFS, "/", h -> { }).header();
+      st.f_bsize.set(s.getLong("blockSize"));
+      st.f_frsize.set(s.getLong("blockSize"));
+      st.f_blocks.set(s.getLong("blocks"));
+      st.f_bfree.set(s.getLong("blocksFree"));
+      st.f_bavail.set(s.getLong("blocksAvailable"));
+      st.f_namemax.set(s.getInteger("maxNameLength"));
+      return 0;
+    });
+  }
+
+  @Override
+  public int access(String path, int mask) {
+    return op("access", () -> {
+      lookup(path);
+      return 0;
+    });
+  }
+
+  // ---- data ----
+
+  @Override
+  public int create(String path, long mode, FuseFileInfo fi) {
+    return op("create", () -> {
+      boolean exclusive = (fi.flags.get() & O_EXCL) != 0;
+      changeAttr(BrickOp.CREATE, path, owner().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)
+          .put(BrickFields.EXCLUSIVE, exclusive)), parent(path));
+      return openHandle(path, fi);
+    });
+  }
+
+  @Override
+  public int open(String path, FuseFileInfo fi) {
+    return op("open", () -> {
+      cacheAttr(path, ReplicaSet.attr(rs.read(BrickOp.OPEN, path, h -> { })));
+      return openHandle(path, fi);
+    });
+  }
+
+  private int openHandle(String path, FuseFileInfo fi) {
+    long fh = handles.getAndIncrement();
+    files.put(fh, new OpenFile(path, (fi.flags.get() & O_APPEND) != 0, clientId + "/" + fh));
+    fi.fh.set(fh);
+    return 0;
+  }
+
+  @Override
+  public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+    return op("read", () -> {
+      Buffer data = rs.read(BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, offset)
+          .put(BrickFields.SIZE, (int) size)).data();
+      byte[] bytes = data.getBytes();
+      buf.put(0, bytes, 0, bytes.length);
+      return bytes.length;
+    });
+  }
+
+  @Override
+  public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+    return op("write", () -> {
+      OpenFile of = files.get(fi.fh.get());
+      if (of == null) {
+        throw new BrickException(Errno.EINVAL, path + ": write on a handle that is not open");
+      }
+      byte[] bytes = new byte[(int) size];
+      buf.get(0, bytes, 0, bytes.length);
+      of.mutex.lock();
+      try {
+        holdLock(of);
+        if (of.dirtyOn == null) {
+          // AFR pre-op: a crash from here on leaves every copy marked as possibly torn.
+          of.dirtyOn = rs.markDirty(path, 1, rs.upBricks());
+        }
+        long at = of.append ? ReplicaSet.attr(rs.read(BrickOp.LOOKUP, path, h -> { })).size() : offset;
+        Attr a = ReplicaSet.attr(rs.write(BrickOp.WRITE, path, h -> h.put(BrickFields.OFFSET, at),
+            Buffer.buffer(bytes), path));
+        cacheAttr(path, a);
+        releaseWhenIdle(of);
+      } finally {
+        of.mutex.unlock();
+      }
+      return (int) size;
+    });
+  }
+
+  /**
+   * Writes to one file are serialised across all clients by a lock on the first live data brick, so every brick
+   * applies them in the same order and the copies stay identical. A writer keeps the lock while it writes and gives
+   * it up {@link #LOCK_IDLE_MS} after its last write, or when it closes the file. Called with the mutex held.
+   */
+  private void holdLock(OpenFile of) {
+    if (of.lockBrick != null && of.lockBrick.isUp() && System.currentTimeMillis() < of.renewLockAt) {
+      return;
+    }
+    BrickException last = null;
+    for (BrickClient b : rs.lockOrder()) {
+      try {
+        b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner).put(BrickFields.LEASE, LOCK_LEASE_MS)
+                .put(BrickFields.WAIT, LOCK_WAIT_MS), Buffer.buffer(), LOCK_WAIT_MS + 2_000)
+            .toCompletionStage().toCompletableFuture().get(LOCK_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
+        of.lockBrick = b;
+        of.renewLockAt = System.currentTimeMillis() + LOCK_LEASE_MS / 2;
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        last = e.getCause() instanceof BrickException be ? be : new BrickException(Errno.EIO, String.valueOf(e));
+        if (last.errno() != Errno.ENOTCONN) {
+          break;
+        }
+      } catch (Exception e) {
+        last = new BrickException(Errno.EIO, of.path + ": no answer to the write lock: " + e);
+      }
+    }
+    throw new BrickException(Errno.EIO, of.path + ": cannot take the write lock ("
+        + (last == null ? "no live brick" : last.getMessage()) + ")");
+  }
+
+  /** Called with the mutex held. The timer never waits for the mutex: a running write re-arms it. */
+  private void releaseWhenIdle(OpenFile of) {
+    if (of.idleTimer >= 0) {
+      vertx.cancelTimer(of.idleTimer);
+    }
+    of.idleTimer = vertx.setTimer(LOCK_IDLE_MS, t -> {
+      if (of.mutex.tryLock()) {
+        try {
+          if (of.idleTimer == t) {
+            of.idleTimer = -1;
+            dropLock(of);
+          }
+        } finally {
+          of.mutex.unlock();
+        }
+      }
+    });
+  }
+
+  /** Called with the mutex held; the unlock is sent without waiting for its answer. */
+  private static void dropLock(OpenFile of) {
+    if (of.lockBrick != null) {
+      of.lockBrick.call(BrickOp.UNLOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner), Buffer.buffer());
+      of.lockBrick = null;
+    }
+  }
+
+  /** AFR post-op: the copies that took every write are no longer dirty. */
+  private void finishWrites(OpenFile of) {
+    of.mutex.lock();
+    try {
+      if (of.dirtyOn != null) {
+        rs.markDirty(of.path, -1, of.dirtyOn.stream().filter(BrickClient::isUp).toList());
+        of.dirtyOn = null;
+      }
+    } finally {
+      of.mutex.unlock();
+    }
+  }
+
+  @Override
+  public int fsync(String path, int dataOnly, FuseFileInfo fi) {
+    return op("fsync", () -> {
+      change(BrickOp.FSYNC, path, h -> h.put(BrickFields.DATA_ONLY, dataOnly != 0), path);
+      OpenFile of = files.get(fi.fh.get());
+      if (of != null) {
+        finishWrites(of);
+      }
+      return 0;
+    });
+  }
+
+  @Override
+  public int flush(String path, FuseFileInfo fi) {
+    return 0;
+  }
+
+  @Override
+  public int release(String path, FuseFileInfo fi) {
+    return op("release", () -> {
+      OpenFile of = files.remove(fi.fh.get());
+      if (of != null) {
+        finishWrites(of);
+        of.mutex.lock();
+        try {
+          if (of.idleTimer >= 0) {
+            vertx.cancelTimer(of.idleTimer);
+            of.idleTimer = -1;
+          }
+          dropLock(of);
+        } finally {
+          of.mutex.unlock();
+        }
+      }
+      return 0;
+    });
+  }
+
+  // ---- extended attributes ----
+
+  @Override
+  public int setxattr(String path, String name, Pointer value, long size, int flags) {
+    return op("setxattr", () -> {
+      byte[] v = new byte[(int) size];
+      value.get(0, v, 0, v.length);
+      rs.write(BrickOp.SETXATTR, path, h -> h.put(BrickFields.NAME, name).put(BrickFields.FLAGS, flags),
+          Buffer.buffer(v), path);
+      return 0;
+    });
+  }
+
+  @Override
+  public int getxattr(String path, String name, Pointer value, long size) {
+    return op("getxattr", () -> {
+      byte[] v = rs.read(BrickOp.GETXATTR, path, h -> h.put(BrickFields.NAME, name)).data().getBytes();
+      if (size == 0) {
+        return v.length;
+      }
+      if (v.length > size) {
+        throw new BrickException(Errno.ERANGE, name + ": value larger than the buffer");
+      }
+      value.put(0, v, 0, v.length);
+      return v.length;
+    });
+  }
+
+  @Override
+  public int listxattr(String path, Pointer list, long size) {
+    return op("listxattr", () -> {
+      StringBuilder sb = new StringBuilder();
+      rs.read(BrickOp.LISTXATTR, path, h -> { }).header().getJsonArray(BrickFields.NAMES)
+          .forEach(n -> sb.append(n).append('\0'));
+      byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+      if (size == 0) {
+        return b.length;
+      }
+      if (b.length > size) {
+        throw new BrickException(Errno.ERANGE, "attribute names larger than the buffer");
+      }
+      list.put(0, b, 0, b.length);
+      return b.length;
+    });
+  }
+
+  @Override
+  public int removexattr(String path, String name) {
+    return op("removexattr", () -> {
+      change(BrickOp.REMOVEXATTR, path, h -> h.put(BrickFields.NAME, name), path);
+      return 0;
+    });
+  }
+}

@@ -1,0 +1,130 @@
+package dev.mortar.client;
+
+import dev.mortar.common.cluster.ClusterBootstrap;
+import dev.mortar.common.model.Brick;
+import dev.mortar.common.model.Volume;
+import dev.mortar.common.model.VolumeOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * {@code mortar mount HOST:/VOLUME DIR}: asks the named node for the volume's layout, joins the pool as a member that
+ * holds no cluster data (a Hazelcast lite member: it talks to every brick, and keeps working when the named node
+ * dies), and serves the volume through FUSE until it is unmounted.
+ */
+public final class MortarMount {
+  private static final Logger LOG = Logger.getLogger(MortarMount.class.getName());
+
+  private MortarMount() {}
+
+  /** Mounts and blocks until the volume is unmounted ({@code umount DIR}, or SIGTERM). */
+  public static void run(MountSpec spec, Path dir, MountOptions options) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("mount point " + dir + " does not exist or is not a directory");
+    }
+    JsonObject info = mountInfo(spec);
+    Volume volume = Volume.fromJson(info.getJsonObject("volume"));
+    if (volume.replicaSets() != 1) {
+      throw new IllegalArgumentException("volume " + volume.name() + " has " + volume.replicaSets()
+          + " replica sets; this client mounts volumes of one replica set");
+    }
+    InetAddress local = localAddressTowards(spec);
+    List<String> members = new ArrayList<>();
+    info.getJsonArray("members").forEach(m -> members.add((String) m));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = ClusterBootstrap.start(local.getHostAddress(), freePort(local), freePort(local),
+        info.getString("poolId"), members, true, registry).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    try {
+      long timeoutMs = Long.parseLong(VolumeOptions.effective(volume, VolumeOptions.PING_TIMEOUT)) * 1000;
+      List<BrickClient> bricks = new ArrayList<>();
+      for (int i = 0; i < volume.bricks().size(); i++) {
+        Brick b = volume.bricks().get(i);
+        bricks.add(new BrickClient(vertx, volume.id(), i, b, isLocal(b.host()), timeoutMs));
+      }
+      // Which bricks answer now; the others are written around until they come back.
+      Future.join(bricks.stream().map(BrickClient::probe).toList()).toCompletionStage().toCompletableFuture()
+          .exceptionally(e -> null).get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
+      vertx.setPeriodic(1000, t -> bricks.stream().filter(b -> !b.isUp()).forEach(BrickClient::probe));
+      long cacheMs = Long.parseLong(VolumeOptions.effective(volume, VolumeOptions.MD_CACHE_TIMEOUT)) * 1000;
+      MortarFs fs = new MortarFs(new ReplicaSet(bricks, timeoutMs + 1_000), vertx, cacheMs, registry);
+      List<String> args = new ArrayList<>(options.fuseArgs());
+      String cacheSeconds = VolumeOptions.effective(volume, VolumeOptions.MD_CACHE_TIMEOUT);
+      args.add("-o");
+      args.add("fsname=" + spec.host() + ":/" + spec.volume() + ",subtype=mortar,attr_timeout=" + cacheSeconds
+          + ",entry_timeout=" + cacheSeconds + ",negative_timeout=" + cacheSeconds);
+      LOG.info("mounting " + spec.host() + ":/" + volume.name() + " on " + dir + " (" + bricks.size() + " bricks, "
+          + bricks.stream().filter(BrickClient::isUp).count() + " up)");
+      fs.mount(dir, true, false, args.toArray(String[]::new));
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The volume's layout from the named node's admin API (GlusterFS fetches its volfile the same way). */
+  private static JsonObject mountInfo(MountSpec spec) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    URI uri = URI.create("http://" + hostForUri(spec.host()) + ":" + spec.adminPort() + "/api/v1/volumes/"
+        + spec.volume() + "/mount");
+    HttpResponse<String> r;
+    try {
+      r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IOException("cannot reach the mortar node at " + spec.host() + ":" + spec.adminPort() + " ("
+          + e.getMessage() + "); check that 'mortar node' runs there", e);
+    }
+    JsonObject body = new JsonObject(r.body());
+    if (r.statusCode() != 200) {
+      throw new IllegalArgumentException(body.getString("message", "HTTP " + r.statusCode()));
+    }
+    return body;
+  }
+
+  private static String hostForUri(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  /** The address of this machine that the named node is reached from: bricks answer us there. */
+  private static InetAddress localAddressTowards(MountSpec spec) throws IOException {
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.connect(InetAddress.getByName(spec.host()), spec.adminPort());
+      return s.getLocalAddress();
+    }
+  }
+
+  private static int freePort(InetAddress on) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, on)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A brick on this machine is read first. */
+  private static boolean isLocal(String host) {
+    try {
+      InetAddress a = InetAddress.getByName(host);
+      return a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package dev.mortar.client;
+
+import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.Errno;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Replication in the client, after GlusterFS's AFR: changes go to every live brick of the replica set in parallel;
+ * a brick that misses a change is blamed, durably, on the bricks that have it before the change is acknowledged;
+ * reads come from one good copy, the local brick first. Methods block: they are called on FUSE threads.
+ */
+final class ReplicaSet {
+  private static final Logger LOG = Logger.getLogger(ReplicaSet.class.getName());
+
+  private final List<BrickClient> bricks;
+  private final long waitMs;
+
+  /** @param waitMs longest wait for an answer of all bricks (their own timeout plus margin) */
+  ReplicaSet(List<BrickClient> bricks, long waitMs) {
+    this.bricks = List.copyOf(bricks);
+    this.waitMs = waitMs;
+  }
+
+  List<BrickClient> bricks() {
+    return bricks;
+  }
+
+  /** Bricks to read from, best first: up, not possibly stale, local, then in volume order. */
+  private List<BrickClient> readOrder() {
+    List<BrickClient> order = new ArrayList<>(bricks);
+    order.removeIf(b -> b.brick.arbiter());
+    order.sort(Comparator.comparing((BrickClient b) -> !b.isUp()).thenComparing(BrickClient::mayBeStale)
+        .thenComparing(b -> !b.local).thenComparingInt(b -> b.index));
+    return order;
+  }
+
+  /** A read-only request to one good copy; another copy if that brick does not answer. */
+  BrickFrame read(BrickOp op, String path, Consumer<JsonObject> fields) {
+    BrickException last = null;
+    for (BrickClient b : readOrder()) { // down bricks come last: tried only when no live one answered
+      try {
+        return await(b.call(op, path, fields, Buffer.buffer()));
+      } catch (BrickException e) {
+        if (e.errno() != Errno.ENOTCONN) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw last != null ? last : new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable");
+  }
+
+  /**
+   * A change on every live brick in parallel. If every brick that answered refused it with the same errno, that
+   * is the answer; if some took it and others did not, the ones that missed it are blamed on the ones that have it
+   * ({@code blameOn}: the file for data and attributes, the parent directory for names) before returning.
+   */
+  BrickFrame write(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
+    List<BrickClient> targets = bricks.stream().filter(BrickClient::isUp).toList();
+    if (targets.isEmpty()) {
+      throw new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable");
+    }
+    List<Future<BrickFrame>> calls = new ArrayList<>();
+    for (BrickClient b : targets) {
+      calls.add(b.call(op, path, fields, arbiterData(b, op, data)));
+    }
+    awaitAll(calls);
+    List<BrickClient> ok = new ArrayList<>();
+    List<BrickClient> missed = new ArrayList<>(bricks.stream().filter(b -> !b.isUp()).toList());
+    BrickFrame answer = null;
+    boolean answerFromArbiter = false;
+    BrickException refused = null;
+    for (int i = 0; i < targets.size(); i++) {
+      Future<BrickFrame> f = calls.get(i);
+      boolean arbiter = targets.get(i).brick.arbiter();
+      if (f.succeeded()) {
+        ok.add(targets.get(i));
+        if (answer == null || (answerFromArbiter && !arbiter)) { // a data brick's answer has the real size
+          answer = f.result();
+          answerFromArbiter = arbiter;
+        }
+      } else {
+        BrickException e = (BrickException) f.cause();
+        if (e.errno() == Errno.ENOTCONN) {
+          missed.add(targets.get(i));
+        } else {
+          refused = refused == null ? e : refused;
+          missed.add(targets.get(i));
+        }
+      }
+    }
+    if (ok.isEmpty()) {
+      throw refused != null ? refused : new BrickException(Errno.ENOTCONN, "no brick of the volume took " + op);
+    }
+    if (refused != null) {
+      LOG.warning(op + " " + path + " succeeded on " + names(ok) + " but failed on others (" + refused
+          + "); they are marked for heal");
+    }
+    if (!missed.isEmpty()) {
+      blame(ok, missed, blameOn);
+    }
+    return answer;
+  }
+
+  /** Arbiter bricks hold names and versions, never file data. */
+  private static Buffer arbiterData(BrickClient b, BrickOp op, Buffer data) {
+    return b.brick.arbiter() && op == BrickOp.WRITE ? Buffer.buffer() : data;
+  }
+
+  /** Records, on each brick that has the change, that the missing bricks need it: durable before we go on. */
+  void blame(List<BrickClient> have, List<BrickClient> missed, String path) {
+    JsonObject pending = new JsonObject();
+    missed.forEach(b -> pending.put(String.valueOf(b.index), 1));
+    List<Future<BrickFrame>> marks = new ArrayList<>();
+    for (BrickClient b : have) {
+      marks.add(b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.PENDING, pending), Buffer.buffer()));
+    }
+    awaitAll(marks);
+    if (marks.stream().noneMatch(Future::succeeded)) {
+      throw new BrickException(Errno.EIO, path + ": could not record on any brick that " + names(missed)
+          + " missed a change");
+    }
+  }
+
+  /** Adds to the dirty counter of a file on every live brick; returns the bricks that took it. */
+  List<BrickClient> markDirty(String path, int delta, List<BrickClient> on) {
+    List<Future<BrickFrame>> marks = new ArrayList<>();
+    for (BrickClient b : on) {
+      marks.add(b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, delta)
+          .put(BrickFields.DATA_VERSION, delta > 0 ? 1 : 0), Buffer.buffer()));
+    }
+    awaitAll(marks);
+    List<BrickClient> took = new ArrayList<>();
+    for (int i = 0; i < on.size(); i++) {
+      if (marks.get(i).succeeded()) {
+        took.add(on.get(i));
+      }
+    }
+    return took;
+  }
+
+  /** Where writers take a file's lock: the first live data brick, the same for every client. */
+  List<BrickClient> lockOrder() {
+    return bricks.stream().filter(b -> !b.brick.arbiter()).sorted(Comparator.comparing((BrickClient b) -> !b.isUp())
+        .thenComparingInt(b -> b.index)).toList();
+  }
+
+  List<BrickClient> upBricks() {
+    return bricks.stream().filter(BrickClient::isUp).toList();
+  }
+
+  static Attr attr(BrickFrame f) {
+    return Attr.fromJson(f.header().getJsonObject(BrickFields.ATTR));
+  }
+
+  private void awaitAll(List<? extends Future<?>> fs) {
+    try {
+      Future.join(new ArrayList<>(fs)).toCompletionStage().toCompletableFuture().get(waitMs, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      // some failed: the callers look at each future
+    } catch (TimeoutException e) {
+      LOG.warning("bricks did not answer within " + waitMs + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrickException(Errno.EIO, "interrupted");
+    }
+  }
+
+  private <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(waitMs, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof BrickException b ? b : new BrickException(Errno.EIO, String.valueOf(e.getCause()));
+    } catch (TimeoutException e) {
+      throw new BrickException(Errno.ENOTCONN, "no answer within " + waitMs + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrickException(Errno.EIO, "interrupted");
+    }
+  }
+
+  private static String names(List<BrickClient> bs) {
+    return bs.stream().map(b -> b.brick.name()).toList().toString();
+  }
+}
