@@ -1,0 +1,366 @@
+package dev.mortar.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Real FUSE mounts of a replica-2 and a replica-3 volume, nodes and mounts as separate processes: every POSIX
+ * operation a program uses, the errno of each failure, and after each step every brick directory identical.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FuseMountTest {
+  @RegisterExtension
+  static final NodeLogs LOGS = new NodeLogs();
+
+  private LocalNodes nodes;
+  /** Per volume: a mount through node1 and one through another node (two clients). */
+  private final Map<String, FuseMount[]> mounts = new TreeMap<>();
+  private final Map<String, List<Path>> bricks = new TreeMap<>();
+
+  @BeforeAll
+  void start() {
+    FuseMount.requireFuse();
+    nodes = LocalNodes.start("FuseMountTest", 3, LOGS);
+    for (int i = 2; i <= 3; i++) {
+      assertEquals(0, nodes.cli(1).run("peer", "probe", nodes.host(i)).exit());
+    }
+    create("r2", 1, 2);
+    create("r3", 1, 2, 3);
+    Path mnt = nodes.work.resolve("mnt");
+    Path logs = E2e.logDir("FuseMountTest");
+    mounts.put("r2", new FuseMount[] {
+        FuseMount.mount(nodes.host(1) + ":/r2", mnt.resolve("r2-a"), logs.resolve("mount-r2-a.log")),
+        FuseMount.mount(nodes.host(2) + ":/r2", mnt.resolve("r2-b"), logs.resolve("mount-r2-b.log"))});
+    mounts.put("r3", new FuseMount[] {
+        FuseMount.mount(nodes.host(1) + ":/r3", mnt.resolve("r3-a"), logs.resolve("mount-r3-a.log")),
+        FuseMount.mount(nodes.host(3) + ":/r3", mnt.resolve("r3-b"), logs.resolve("mount-r3-b.log"))});
+  }
+
+  private void create(String name, int... on) {
+    List<String> words = new ArrayList<>(List.of("volume", "create", name, "replica", String.valueOf(on.length)));
+    List<Path> dirs = new ArrayList<>();
+    for (int i : on) {
+      String b = nodes.brick(i, name);
+      words.add(b);
+      dirs.add(Path.of(b.substring(b.indexOf(":/") + 1)));
+    }
+    Cmd.Result r = nodes.cli(1).run(words.toArray(String[]::new));
+    assertEquals(0, r.exit(), r::describe);
+    assertEquals(0, nodes.cli(1).run("volume", "start", name).exit());
+    bricks.put(name, dirs);
+  }
+
+  @AfterAll
+  void stop() {
+    mounts.values().forEach(ms -> {
+      for (FuseMount m : ms) {
+        m.close();
+      }
+    });
+    if (nodes != null) {
+      nodes.close();
+    }
+  }
+
+  // ---- brick comparison ----
+
+  /** What must be the same on every brick: names, types, modes, sizes, contents, link targets, user xattrs. */
+  private static Map<String, String> snapshot(Path brick) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(brick)) {
+      for (Path p : walk.toList()) {
+        String rel = brick.relativize(p).toString();
+        if (rel.isEmpty() || rel.startsWith(".mortar") || p.getFileName().toString().startsWith(".fuse_hidden")) {
+          continue;
+        }
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,size,nlink", LinkOption.NOFOLLOW_LINKS);
+        StringBuilder d = new StringBuilder("mode=" + Integer.toOctalString((Integer) a.get("mode")));
+        if (Files.isSymbolicLink(p)) {
+          d.append(" -> ").append(Files.readSymbolicLink(p));
+        } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          d.append(" size=").append(a.get("size")).append(" nlink=").append(a.get("nlink")).append(" md5=")
+              .append(md5(p));
+          UserDefinedFileAttributeView x = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+          for (String n : x.list().stream().sorted().toList()) {
+            if (!n.startsWith("mortar.")) {
+              ByteBuffer v = ByteBuffer.allocate(x.size(n));
+              x.read(n, v);
+              d.append(" user.").append(n).append('=').append(HexFormat.of().formatHex(v.array()));
+            }
+          }
+        }
+        out.put(rel, d.toString());
+      }
+    }
+    return out;
+  }
+
+  /** Whole content up to 64 MiB; of bigger (sparse) files the first and the last MiB, with the size beside it. */
+  private static String md5(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p)) {
+      MessageDigest md = MessageDigest.getInstance("MD5");
+      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+      long pos = 0;
+      while (pos < ch.size()) {
+        if (ch.size() > (64 << 20) && pos == (1 << 20)) {
+          pos = ch.size() - (1 << 20);
+        }
+        buf.clear();
+        int n = ch.read(buf, pos);
+        if (n <= 0) {
+          break;
+        }
+        md.update(buf.array(), 0, n);
+        pos += n;
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void assertBricksIdentical(String vol, String after) throws IOException {
+    List<Path> dirs = bricks.get(vol);
+    Map<String, String> first = snapshot(dirs.get(0));
+    for (Path other : dirs.subList(1, dirs.size())) {
+      assertEquals(first, snapshot(other), vol + ": bricks differ after " + after);
+    }
+  }
+
+  private Path a(String vol) {
+    return mounts.get(vol)[0].dir;
+  }
+
+  private Path b(String vol) {
+    return mounts.get(vol)[1].dir;
+  }
+
+  private static void errno(String reason, Class<? extends IOException> type, IoAction action) {
+    IOException e = assertThrows(IOException.class, action::run);
+    assertTrue(type.isInstance(e), "expected " + type.getSimpleName() + " but got " + e);
+    if (reason != null) {
+      assertTrue(String.valueOf(((FileSystemException) e).getReason()).contains(reason), e.toString());
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  // ---- tests ----
+
+  @ParameterizedTest
+  @ValueSource(strings = {"r2", "r3"})
+  @Order(1)
+  void posixOperationsBehaveAndEveryBrickStaysIdentical(String vol) throws Exception {
+    Path root = Files.createDirectory(a(vol).resolve("posix"));
+    Path f = root.resolve("file.txt");
+    Files.writeString(f, "hello\n");
+    Files.writeString(f, "world\n", StandardOpenOption.APPEND);
+    assertEquals("hello\nworld\n", Files.readString(f));
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) { // overwrite in the middle
+      ch.write(ByteBuffer.wrap("J".getBytes()), 6);
+    }
+    assertEquals("hello\nJorld\n", Files.readString(f));
+    assertBricksIdentical(vol, "create, write, append, overwrite");
+
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+      ch.truncate(5);
+    }
+    assertEquals("hello", Files.readString(f));
+    Path sparse = root.resolve("sparse");
+    long far = 5L << 30;
+    try (FileChannel ch = FileChannel.open(sparse, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap("end".getBytes()), far);
+    }
+    assertEquals(far + 3, Files.size(sparse));
+    try (FileChannel ch = FileChannel.open(sparse)) {
+      ByteBuffer buf = ByteBuffer.allocate(3);
+      ch.read(buf, far);
+      assertEquals("end", new String(buf.array()));
+    }
+    assertBricksIdentical(vol, "truncate, sparse write past 4 GiB");
+    Files.delete(sparse);
+
+    Path d1 = Files.createDirectory(root.resolve("d1"));
+    Path d2 = Files.createDirectory(root.resolve("d2"));
+    Files.writeString(d1.resolve("a"), "A");
+    Files.writeString(d2.resolve("b"), "B");
+    Files.move(d1.resolve("a"), d2.resolve("b"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertEquals("A", Files.readString(d2.resolve("b")), "rename over an existing file, across directories");
+    assertFalse(Files.exists(d1.resolve("a")));
+    Files.move(d2.resolve("b"), d1.resolve("moved"));
+    assertEquals("A", Files.readString(d1.resolve("moved")));
+    assertBricksIdentical(vol, "renames");
+
+    Path open = root.resolve("open-then-unlinked");
+    Files.writeString(open, "still readable");
+    try (FileChannel ch = FileChannel.open(open)) {
+      Files.delete(open);
+      assertFalse(Files.exists(open));
+      ByteBuffer buf = ByteBuffer.allocate(64);
+      int n = ch.read(buf, 0);
+      assertEquals("still readable", new String(buf.array(), 0, n), "unlink while open: the data stays readable");
+    }
+    Path empty = Files.createDirectory(root.resolve("empty"));
+    Files.delete(empty);
+    assertFalse(Files.exists(empty));
+    Path link = Files.createSymbolicLink(root.resolve("link"), Path.of("d1/moved"));
+    assertEquals(Path.of("d1/moved"), Files.readSymbolicLink(link));
+    assertEquals("A", Files.readString(link), "reading through a symlink");
+    Path hard = Files.createLink(root.resolve("hard"), d1.resolve("moved"));
+    assertEquals(2, Files.getAttribute(hard, "unix:nlink"));
+    assertBricksIdentical(vol, "unlink while open, rmdir, symlink, hard link");
+
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+    Instant when = Instant.parse("2020-02-03T04:05:06.123456789Z");
+    Files.setLastModifiedTime(f, FileTime.from(when));
+    UserDefinedFileAttributeView x = Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
+    x.write("colour", ByteBuffer.wrap("blue".getBytes()));
+    assertEquals(List.of("colour"), x.list());
+    assertBricksIdentical(vol, "chmod, utimens, setxattr");
+    // the other client sees the same file, within the one-second cache
+    Path fb = b(vol).resolve("posix/file.txt");
+    Eventually.await("the other mount sees the new mtime", Duration.ofSeconds(3),
+        () -> Files.getLastModifiedTime(fb).toInstant(), when::equals);
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(fb)));
+    assertEquals(5, Files.size(fb));
+    ByteBuffer v = ByteBuffer.allocate(16);
+    int n = Files.getFileAttributeView(fb, UserDefinedFileAttributeView.class).read("colour", v);
+    assertEquals("blue", new String(v.array(), 0, n));
+    x.delete("colour");
+    assertTrue(x.list().isEmpty());
+
+    errno(null, NoSuchFileException.class, () -> Files.readString(root.resolve("missing")));
+    errno(null, FileAlreadyExistsException.class, () -> Files.createDirectory(d1));
+    errno(null, FileAlreadyExistsException.class, () -> Files.createFile(f));
+    errno(null, DirectoryNotEmptyException.class, () -> Files.delete(d1));
+    errno("Is a directory", FileSystemException.class, () -> Files.writeString(d1, "x"));
+    errno("Not a directory", FileSystemException.class, () -> Files.createFile(f.resolve("under-a-file")));
+    assertBricksIdentical(vol, "failed operations");
+  }
+
+  @Test
+  @Order(2)
+  void theSeedsFirstStepsTouchOnNode1IsSeenOnNode2() throws Exception {
+    Files.createFile(a("r2").resolve("test"));
+    Eventually.await("node2's mount lists the file", Duration.ofSeconds(3),
+        () -> Files.exists(b("r2").resolve("test")), ok -> ok);
+    for (Path brick : bricks.get("r2")) {
+      assertTrue(Files.isRegularFile(brick.resolve("test")), "in brick " + brick);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void concurrentAppendsFromTwoMountsKeepEveryLineAndIdenticalBricks() throws Exception {
+    Path fa = a("r2").resolve("dates.txt");
+    Path fb = b("r2").resolve("dates.txt");
+    List<Thread> writers = new ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (Path target : List.of(fa, fb)) {
+      String who = target == fa ? "node1" : "node2";
+      writers.add(new Thread(() -> {
+        for (int i = 0; i < 60; i++) {
+          try {
+            Files.writeString(target, who + " line " + i + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          } catch (IOException e) {
+            failures.add(e);
+          }
+        }
+      }));
+    }
+    writers.forEach(Thread::start);
+    for (Thread t : writers) {
+      t.join();
+    }
+    assertTrue(failures.isEmpty(), failures.toString());
+    for (Path brick : bricks.get("r2")) {
+      List<String> lines = Files.readAllLines(brick.resolve("dates.txt"));
+      assertEquals(120, lines.size(), "every append is in brick " + brick);
+      for (String who : List.of("node1", "node2")) {
+        for (int i = 0; i < 60; i++) {
+          assertTrue(lines.contains(who + " line " + i), who + " line " + i + " in " + brick);
+        }
+      }
+    }
+    assertBricksIdentical("r2", "concurrent appends");
+  }
+
+  @Test
+  @Order(4)
+  void appendsGoOnWithinAboutTwoSecondsWhenANodeIsKilled() throws Exception {
+    Path f = b("r3").resolve("outage.txt"); // mounted through node3; node1 dies
+    long longest = 0;
+    int failures = 0;
+    List<String> written = new ArrayList<>();
+    long killAt = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+    boolean killed = false;
+    long end = System.nanoTime() + Duration.ofSeconds(7).toNanos();
+    for (int i = 0; System.nanoTime() < end; i++) {
+      if (!killed && System.nanoTime() > killAt) {
+        nodes.node(1).kill();
+        killed = true;
+      }
+      String line = "append " + i;
+      long t0 = System.nanoTime();
+      try {
+        Files.writeString(f, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+        written.add(line);
+      } catch (IOException e) {
+        failures++;
+      }
+      longest = Math.max(longest, System.nanoTime() - t0);
+      Thread.sleep(200);
+    }
+    Duration stall = Duration.ofNanos(longest);
+    E2e.measured("longest append while node1 was SIGKILLed (replica 3)", stall);
+    assertEquals(0, failures, "no append fails while two copies are reachable");
+    assertTrue(stall.compareTo(Duration.ofMillis(3000)) < 0, "stall " + stall + " should be about 2 s or less");
+    assertEquals(written, Files.readAllLines(f), "every acknowledged append is in the file");
+    List<Path> alive = bricks.get("r3").subList(1, 3);
+    assertArrayEquals(Files.readAllBytes(alive.get(0).resolve("outage.txt")),
+        Files.readAllBytes(alive.get(1).resolve("outage.txt")), "the live bricks are identical");
+  }
+}
