@@ -26,7 +26,10 @@ public enum BrickOp {
   OPEN,
   /** {@code path, offset, size} -> data (shorter at end of file). */
   READ,
-  /** {@code path, offset} + data -> {@code attr} after the write. */
+  /**
+   * {@code path, offset} + data -> {@code attr} after the write. With {@code dirty} (the first write of a session),
+   * the file is marked dirty before the data is written, in the same request (AFR's pre-op, without a round trip).
+   */
   WRITE,
   /** {@code path, size} -> {@code attr}. */
   TRUNCATE,

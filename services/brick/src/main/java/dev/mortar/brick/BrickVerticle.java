@@ -153,6 +153,10 @@ public final class BrickVerticle extends VerticleBase {
         return BrickFrame.of(out).withData(b);
       }
       case WRITE -> {
+        long dirty = h.getLong(BrickFields.DIRTY, 0L);
+        if (dirty > 0) {
+          storage.updateMeta(p, dirty, 1, 0, Map.of());
+        }
         Attr a = storage.write(p, h.getLong(BrickFields.OFFSET, 0L), data);
         bytesWritten.increment(data.length());
         out.put(BrickFields.ATTR, a.toJson());

@@ -45,6 +45,9 @@ final class MortarFs extends FuseStubFS {
   private static final long LOCK_IDLE_MS = 100;
   private static final long LOCK_LEASE_MS = 10_000;
   private static final long LOCK_WAIT_MS = 30_000;
+  /** Write-behind window: sequential writes are acknowledged at once and sent while the program goes on. */
+  private static final int WRITE_BEHIND_MAX = 16;
+  private static final long WRITE_BEHIND_BYTES = 8L << 20;
 
   private final ReplicaSet rs;
   private final Vertx vertx;
@@ -69,6 +72,11 @@ final class MortarFs extends FuseStubFS {
     BrickClient lockBrick;
     long renewLockAt;
     long idleTimer = -1;
+    /** Write-behind: writes sent and not yet answered, with their ranges. */
+    final List<InFlight> inFlight = new java.util.ArrayList<>();
+    long inFlightBytes;
+    /** The first failure of a write already acknowledged to the program: returned at the next call. */
+    BrickException deferred;
 
     OpenFile(String path, boolean append, String owner) {
       this.path = path;
@@ -76,6 +84,8 @@ final class MortarFs extends FuseStubFS {
       this.owner = owner;
     }
   }
+
+  private record InFlight(long start, long end, io.vertx.core.Future<ReplicaSet.Written> done) {}
 
   MortarFs(ReplicaSet rs, Vertx vertx, long cacheMillis, MeterRegistry registry) {
     this.rs = rs;
@@ -122,6 +132,7 @@ final class MortarFs extends FuseStubFS {
   }
 
   private Attr lookup(String path) {
+    drainWritesTo(path);
     Cached c = attrs.get(path);
     if (c != null && System.nanoTime() < c.until()) {
       return c.attr();
@@ -369,6 +380,12 @@ final class MortarFs extends FuseStubFS {
     });
   }
 
+  /**
+   * AFR write with write-behind. The first write of a session carries the dirty mark and is waited for; later
+   * sequential writes are acknowledged at once and sent in the background (at most {@link #WRITE_BEHIND_MAX}, in
+   * order of their ranges); their failure is returned by the next write, flush or fsync, as GlusterFS's
+   * write-behind does. Appends and overlapping writes wait for what is in flight first.
+   */
   @Override
   public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
     return op("write", () -> {
@@ -380,21 +397,77 @@ final class MortarFs extends FuseStubFS {
       buf.get(0, bytes, 0, bytes.length);
       of.mutex.lock();
       try {
+        throwDeferred(of);
         holdLock(of);
-        if (of.dirtyOn == null) {
-          // AFR pre-op: a crash from here on leaves every copy marked as possibly torn.
-          of.dirtyOn = rs.markDirty(path, 1, rs.upBricks());
+        long end = offset + size;
+        boolean overlaps = of.inFlight.stream().anyMatch(w -> w.start() < end && offset < w.end());
+        if (of.append || overlaps || of.dirtyOn == null || of.inFlight.size() >= WRITE_BEHIND_MAX
+            || of.inFlightBytes + size > WRITE_BEHIND_BYTES) {
+          drain(of);
         }
-        long at = of.append ? ReplicaSet.attr(rs.read(BrickOp.LOOKUP, path, h -> { })).size() : offset;
-        Attr a = ReplicaSet.attr(rs.write(BrickOp.WRITE, path, h -> h.put(BrickFields.OFFSET, at),
-            Buffer.buffer(bytes), path));
-        cacheAttr(path, a);
+        attrs.remove(path);
+        if (of.append || of.dirtyOn == null) {
+          long at = of.append ? ReplicaSet.attr(rs.read(BrickOp.LOOKUP, path, h -> { })).size() : offset;
+          boolean first = of.dirtyOn == null;
+          ReplicaSet.Written w = rs.await(rs.writeAsync(BrickOp.WRITE, path, h -> {
+            h.put(BrickFields.OFFSET, at);
+            if (first) {
+              h.put(BrickFields.DIRTY, 1); // AFR pre-op: a crash from here on leaves the copies marked torn
+            }
+          }, Buffer.buffer(bytes), path));
+          if (first) {
+            of.dirtyOn = w.took();
+          }
+        } else {
+          io.vertx.core.Future<ReplicaSet.Written> f = rs.writeAsync(BrickOp.WRITE, path,
+              h -> h.put(BrickFields.OFFSET, offset), Buffer.buffer(bytes), path);
+          InFlight w = new InFlight(offset, end, f);
+          of.inFlight.add(w);
+          of.inFlightBytes += size;
+        }
         releaseWhenIdle(of);
       } finally {
         of.mutex.unlock();
       }
       return (int) size;
     });
+  }
+
+  /** Waits for every write in flight on this handle; the first failure becomes the deferred error. */
+  private void drain(OpenFile of) {
+    for (InFlight w : of.inFlight) {
+      try {
+        rs.await(w.done());
+      } catch (BrickException e) {
+        if (of.deferred == null) {
+          of.deferred = e;
+        }
+      }
+    }
+    of.inFlight.clear();
+    of.inFlightBytes = 0;
+  }
+
+  private static void throwDeferred(OpenFile of) {
+    BrickException e = of.deferred;
+    if (e != null) {
+      of.deferred = null;
+      throw e;
+    }
+  }
+
+  /** Writes of other handles to this file are on the bricks before its attributes are read. */
+  private void drainWritesTo(String path) {
+    for (OpenFile of : files.values()) {
+      if (of.path.equals(path) && !of.inFlight.isEmpty()) {
+        of.mutex.lock();
+        try {
+          drain(of);
+        } finally {
+          of.mutex.unlock();
+        }
+      }
+    }
   }
 
   /**
@@ -438,7 +511,11 @@ final class MortarFs extends FuseStubFS {
         try {
           if (of.idleTimer == t) {
             of.idleTimer = -1;
-            dropLock(of);
+            if (of.inFlight.isEmpty()) {
+              dropLock(of);
+            } else {
+              releaseWhenIdle(of); // writes still on their way: keep the lock a little longer
+            }
           }
         } finally {
           of.mutex.unlock();
@@ -455,34 +532,52 @@ final class MortarFs extends FuseStubFS {
     }
   }
 
-  /** AFR post-op: the copies that took every write are no longer dirty. */
+  /** Ends a write session: everything written is on the bricks, then (without waiting) the dirty mark goes. */
   private void finishWrites(OpenFile of) {
-    of.mutex.lock();
-    try {
-      if (of.dirtyOn != null) {
-        rs.markDirty(of.path, -1, of.dirtyOn.stream().filter(BrickClient::isUp).toList());
-        of.dirtyOn = null;
-      }
-    } finally {
-      of.mutex.unlock();
+    drain(of);
+    if (of.dirtyOn != null) {
+      rs.clearDirty(of.path, of.dirtyOn);
+      of.dirtyOn = null;
     }
   }
 
   @Override
   public int fsync(String path, int dataOnly, FuseFileInfo fi) {
     return op("fsync", () -> {
-      change(BrickOp.FSYNC, path, h -> h.put(BrickFields.DATA_ONLY, dataOnly != 0), path);
       OpenFile of = files.get(fi.fh.get());
-      if (of != null) {
-        finishWrites(of);
+      if (of == null) {
+        change(BrickOp.FSYNC, path, h -> h.put(BrickFields.DATA_ONLY, dataOnly != 0), path);
+        return 0;
+      }
+      of.mutex.lock();
+      try {
+        drain(of);
+        throwDeferred(of);
+        change(BrickOp.FSYNC, path, h -> h.put(BrickFields.DATA_ONLY, dataOnly != 0), path);
+        finishWrites(of); // the data is on disk: only now may the copies stop being dirty
+      } finally {
+        of.mutex.unlock();
       }
       return 0;
     });
   }
 
+  /** close(2): the program learns here about a write-behind failure. */
   @Override
   public int flush(String path, FuseFileInfo fi) {
-    return 0;
+    return op("flush", () -> {
+      OpenFile of = files.get(fi.fh.get());
+      if (of != null) {
+        of.mutex.lock();
+        try {
+          drain(of);
+          throwDeferred(of);
+        } finally {
+          of.mutex.unlock();
+        }
+      }
+      return 0;
+    });
   }
 
   @Override
@@ -490,9 +585,9 @@ final class MortarFs extends FuseStubFS {
     return op("release", () -> {
       OpenFile of = files.remove(fi.fh.get());
       if (of != null) {
-        finishWrites(of);
         of.mutex.lock();
         try {
+          finishWrites(of);
           if (of.idleTimer >= 0) {
             vertx.cancelTimer(of.idleTimer);
             of.idleTimer = -1;
@@ -522,6 +617,10 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int getxattr(String path, String name, Pointer value, long size) {
     return op("getxattr", () -> {
+      if (!name.startsWith("user.")) {
+        // The kernel asks for security.capability before every write: only user.* attributes exist here.
+        throw new BrickException(Errno.ENODATA, name + " is not set");
+      }
       byte[] v = rs.read(BrickOp.GETXATTR, path, h -> h.put(BrickFields.NAME, name)).data().getBytes();
       if (size == 0) {
         return v.length;

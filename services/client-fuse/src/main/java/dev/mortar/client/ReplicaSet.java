@@ -64,56 +64,62 @@ final class ReplicaSet {
     throw last != null ? last : new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable");
   }
 
+  /** The answer of a change, and the bricks that took it. */
+  record Written(BrickFrame answer, List<BrickClient> took) {}
+
+  /** {@link #writeAsync}, waited for (on a FUSE thread). */
+  BrickFrame write(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
+    return await(writeAsync(op, path, fields, data, blameOn)).answer();
+  }
+
   /**
    * A change on every live brick in parallel. If every brick that answered refused it with the same errno, that
    * is the answer; if some took it and others did not, the ones that missed it are blamed on the ones that have it
-   * ({@code blameOn}: the file for data and attributes, the parent directory for names) before returning.
+   * ({@code blameOn}: the file for data and attributes, the parent directory for names) before it completes.
    */
-  BrickFrame write(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
+  Future<Written> writeAsync(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
     List<BrickClient> targets = bricks.stream().filter(BrickClient::isUp).toList();
     if (targets.isEmpty()) {
-      throw new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable");
+      return Future.failedFuture(new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable"));
     }
     List<Future<BrickFrame>> calls = new ArrayList<>();
     for (BrickClient b : targets) {
       calls.add(b.call(op, path, fields, arbiterData(b, op, data)));
     }
-    awaitAll(calls);
-    List<BrickClient> ok = new ArrayList<>();
-    List<BrickClient> missed = new ArrayList<>(bricks.stream().filter(b -> !b.isUp()).toList());
-    BrickFrame answer = null;
-    boolean answerFromArbiter = false;
-    BrickException refused = null;
-    for (int i = 0; i < targets.size(); i++) {
-      Future<BrickFrame> f = calls.get(i);
-      boolean arbiter = targets.get(i).brick.arbiter();
-      if (f.succeeded()) {
-        ok.add(targets.get(i));
-        if (answer == null || (answerFromArbiter && !arbiter)) { // a data brick's answer has the real size
-          answer = f.result();
-          answerFromArbiter = arbiter;
-        }
-      } else {
-        BrickException e = (BrickException) f.cause();
-        if (e.errno() == Errno.ENOTCONN) {
-          missed.add(targets.get(i));
+    return Future.join(calls).transform(ignored -> {
+      List<BrickClient> ok = new ArrayList<>();
+      List<BrickClient> missed = new ArrayList<>(bricks.stream().filter(b -> !targets.contains(b)).toList());
+      BrickFrame answer = null;
+      boolean answerFromArbiter = false;
+      BrickException refused = null;
+      for (int i = 0; i < targets.size(); i++) {
+        Future<BrickFrame> f = calls.get(i);
+        boolean arbiter = targets.get(i).brick.arbiter();
+        if (f.succeeded()) {
+          ok.add(targets.get(i));
+          if (answer == null || (answerFromArbiter && !arbiter)) { // a data brick's answer has the real size
+            answer = f.result();
+            answerFromArbiter = arbiter;
+          }
         } else {
-          refused = refused == null ? e : refused;
+          BrickException e = (BrickException) f.cause();
+          if (e.errno() != Errno.ENOTCONN && refused == null) {
+            refused = e;
+          }
           missed.add(targets.get(i));
         }
       }
-    }
-    if (ok.isEmpty()) {
-      throw refused != null ? refused : new BrickException(Errno.ENOTCONN, "no brick of the volume took " + op);
-    }
-    if (refused != null) {
-      LOG.warning(op + " " + path + " succeeded on " + names(ok) + " but failed on others (" + refused
-          + "); they are marked for heal");
-    }
-    if (!missed.isEmpty()) {
-      blame(ok, missed, blameOn);
-    }
-    return answer;
+      if (ok.isEmpty()) {
+        return Future.failedFuture(refused != null ? refused
+            : new BrickException(Errno.ENOTCONN, "no brick of the volume took " + op));
+      }
+      if (refused != null) {
+        LOG.warning(op + " " + path + " succeeded on " + names(ok) + " but failed on others (" + refused
+            + "); they are marked for heal");
+      }
+      Written w = new Written(answer, ok);
+      return missed.isEmpty() ? Future.succeededFuture(w) : blame(ok, missed, blameOn).map(w);
+    });
   }
 
   /** Arbiter bricks hold names and versions, never file data. */
@@ -121,36 +127,28 @@ final class ReplicaSet {
     return b.brick.arbiter() && op == BrickOp.WRITE ? Buffer.buffer() : data;
   }
 
-  /** Records, on each brick that has the change, that the missing bricks need it: durable before we go on. */
-  void blame(List<BrickClient> have, List<BrickClient> missed, String path) {
+  /** Records, on each brick that has the change, that the missing bricks need it: durable before it completes. */
+  private Future<Void> blame(List<BrickClient> have, List<BrickClient> missed, String path) {
     JsonObject pending = new JsonObject();
     missed.forEach(b -> pending.put(String.valueOf(b.index), 1));
     List<Future<BrickFrame>> marks = new ArrayList<>();
     for (BrickClient b : have) {
       marks.add(b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.PENDING, pending), Buffer.buffer()));
     }
-    awaitAll(marks);
-    if (marks.stream().noneMatch(Future::succeeded)) {
-      throw new BrickException(Errno.EIO, path + ": could not record on any brick that " + names(missed)
-          + " missed a change");
-    }
+    return Future.join(marks).transform(ignored -> marks.stream().anyMatch(Future::succeeded)
+        ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new BrickException(Errno.EIO, path + ": could not record on any brick that "
+            + names(missed) + " missed a change")));
   }
 
-  /** Adds to the dirty counter of a file on every live brick; returns the bricks that took it. */
-  List<BrickClient> markDirty(String path, int delta, List<BrickClient> on) {
-    List<Future<BrickFrame>> marks = new ArrayList<>();
+  /** AFR post-op: the bricks that took every write of a session are no longer dirty. Nothing waits for it. */
+  void clearDirty(String path, List<BrickClient> on) {
     for (BrickClient b : on) {
-      marks.add(b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, delta)
-          .put(BrickFields.DATA_VERSION, delta > 0 ? 1 : 0), Buffer.buffer()));
-    }
-    awaitAll(marks);
-    List<BrickClient> took = new ArrayList<>();
-    for (int i = 0; i < on.size(); i++) {
-      if (marks.get(i).succeeded()) {
-        took.add(on.get(i));
+      if (b.isUp()) {
+        b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, -1), Buffer.buffer())
+            .onFailure(e -> LOG.fine("dirty mark of " + path + " stays on " + b.brick.name() + ": " + e));
       }
     }
-    return took;
   }
 
   /** Where writers take a file's lock: the first live data brick, the same for every client. */
@@ -167,20 +165,7 @@ final class ReplicaSet {
     return Attr.fromJson(f.header().getJsonObject(BrickFields.ATTR));
   }
 
-  private void awaitAll(List<? extends Future<?>> fs) {
-    try {
-      Future.join(new ArrayList<>(fs)).toCompletionStage().toCompletableFuture().get(waitMs, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      // some failed: the callers look at each future
-    } catch (TimeoutException e) {
-      LOG.warning("bricks did not answer within " + waitMs + " ms");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BrickException(Errno.EIO, "interrupted");
-    }
-  }
-
-  private <T> T await(Future<T> f) {
+  <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(waitMs, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
