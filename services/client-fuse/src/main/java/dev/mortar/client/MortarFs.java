@@ -46,8 +46,8 @@ final class MortarFs extends FuseStubFS {
   private static final long LOCK_LEASE_MS = 10_000;
   private static final long LOCK_WAIT_MS = 30_000;
   /** Write-behind window: sequential writes are acknowledged at once and sent while the program goes on. */
-  private static final int WRITE_BEHIND_MAX = 16;
-  private static final long WRITE_BEHIND_BYTES = 8L << 20;
+  private static final int WRITE_BEHIND_MAX = 64;
+  private static final long WRITE_BEHIND_BYTES = 16L << 20;
 
   private final ReplicaSet rs;
   private final Vertx vertx;
@@ -357,7 +357,11 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int open(String path, FuseFileInfo fi) {
     return op("open", () -> {
-      cacheAttr(path, ReplicaSet.attr(rs.read(BrickOp.OPEN, path, h -> { })));
+      Cached c = attrs.get(path);
+      if (c == null || System.nanoTime() >= c.until() || !c.attr().isRegularFile()) {
+        // Not known within the cache time (a listing or lookup just now): ask a brick.
+        cacheAttr(path, ReplicaSet.attr(rs.read(BrickOp.OPEN, path, h -> { })));
+      }
       return openHandle(path, fi);
     });
   }

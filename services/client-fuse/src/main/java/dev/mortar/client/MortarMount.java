@@ -65,6 +65,7 @@ public final class MortarMount {
       Future.join(bricks.stream().map(BrickClient::probe).toList()).toCompletionStage().toCompletableFuture()
           .exceptionally(e -> null).get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
       vertx.setPeriodic(1000, t -> bricks.stream().filter(b -> !b.isUp()).forEach(BrickClient::probe));
+      serveMetrics(vertx, registry, local, options.metricsPort());
       long cacheMs = Long.parseLong(VolumeOptions.effective(volume, VolumeOptions.MD_CACHE_TIMEOUT)) * 1000;
       MortarFs fs = new MortarFs(new ReplicaSet(bricks, timeoutMs + 1_000), vertx, cacheMs, registry);
       List<String> args = new ArrayList<>(options.fuseArgs());
@@ -78,6 +79,21 @@ public final class MortarMount {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** The mount's own metrics (per operation: count, latency, errors; brick bytes) as Prometheus text, like a node's. */
+  private static void serveMetrics(Vertx vertx, PrometheusMeterRegistry registry, InetAddress on, int port)
+      throws Exception {
+    var server = vertx.createHttpServer().requestHandler(req -> {
+      if ("/metrics".equals(req.path())) {
+        vertx.executeBlocking(registry::scrape, false).onComplete(ar -> req.response()
+            .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(ar.succeeded() ? ar.result() : "# " + ar.cause()));
+      } else {
+        req.response().setStatusCode(404).end("only /metrics here\n");
+      }
+    }).listen(port, on.getHostAddress()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    LOG.info("mount metrics on http://" + on.getHostAddress() + ":" + server.actualPort() + "/metrics");
   }
 
   /** The volume's layout from the named node's admin API (GlusterFS fetches its volfile the same way). */

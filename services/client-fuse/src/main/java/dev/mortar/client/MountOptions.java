@@ -12,7 +12,7 @@ import java.util.Set;
  * understands are passed to it; two are always added: {@code big_writes} (128 KiB writes instead of 4 KiB) and
  * {@code auto_unmount} (a killed client leaves no dead mount).
  */
-public record MountOptions(boolean readOnly, Map<String, String> fuse) {
+public record MountOptions(boolean readOnly, int metricsPort, Map<String, String> fuse) {
   /** Only meaningful to mount(8) or /etc/fstab. */
   private static final Set<String> MOUNT8_ONLY = Set.of("auto", "noauto", "rw", "_netdev", "nofail", "defaults",
       "user", "nouser", "exec", "noexec", "suid", "nosuid", "dev", "nodev", "async", "sync", "atime", "noatime",
@@ -23,6 +23,7 @@ public record MountOptions(boolean readOnly, Map<String, String> fuse) {
 
   public static MountOptions parse(String csv) {
     boolean ro = false;
+    int metricsPort = 0;
     Map<String, String> fuse = new LinkedHashMap<>();
     if (csv != null && !csv.isBlank()) {
       for (String opt : csv.split(",")) {
@@ -35,6 +36,9 @@ public record MountOptions(boolean readOnly, Map<String, String> fuse) {
         String value = eq < 0 ? null : o.substring(eq + 1);
         if (key.equals("ro")) {
           ro = true;
+        } else if (key.equals("metrics_port")) {
+          requireNumber(key, value);
+          metricsPort = Integer.parseInt(value);
         } else if (MOUNT8_ONLY.contains(key)) {
           continue;
         } else if (FUSE_OPTIONS.contains(key)) {
@@ -43,12 +47,12 @@ public record MountOptions(boolean readOnly, Map<String, String> fuse) {
           }
           fuse.put(key, value);
         } else {
-          throw new IllegalArgumentException("unknown mount option '" + o + "'; known: ro, "
+          throw new IllegalArgumentException("unknown mount option '" + o + "'; known: ro, metrics_port, "
               + String.join(", ", FUSE_OPTIONS.stream().sorted().toList()));
         }
       }
     }
-    return new MountOptions(ro, fuse);
+    return new MountOptions(ro, metricsPort, fuse);
   }
 
   private static void requireNumber(String key, String value) {

@@ -22,6 +22,9 @@ class MountArgsTest {
   void portAndReadOnly() {
     assertEquals(new MountSpec("10.0.0.1", 25007, "v"), MountSpec.parse("10.0.0.1:25007:/v"));
     assertTrue(MountOptions.parse("ro").readOnly());
+    MountOptions m = MountOptions.parse("rw,metrics_port=24100");
+    assertEquals(24100, m.metricsPort());
+    assertEquals(List.of("-o", "big_writes,auto_unmount"), m.fuseArgs(), "Mortar's own option is not given to FUSE");
     assertEquals(List.of("-o", "big_writes,auto_unmount"), MountOptions.parse(null).fuseArgs());
   }
 
