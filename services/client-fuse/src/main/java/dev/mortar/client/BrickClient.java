@@ -30,7 +30,7 @@ final class BrickClient {
   final boolean local;
   private final Vertx vertx;
   private final String address;
-  private final long timeoutMs;
+  private volatile long timeoutMs;
   private volatile boolean up = true;
   /** This brick was down at some time during this mount: it may have missed writes until healed. */
   private volatile boolean missedWrites;
@@ -42,6 +42,11 @@ final class BrickClient {
     this.local = local;
     this.address = Addresses.brick(volumeId, index);
     this.timeoutMs = timeoutMs;
+  }
+
+  /** Follows {@code network.ping-timeout} when it is changed with {@code volume set}. */
+  void timeout(long ms) {
+    timeoutMs = ms;
   }
 
   boolean isUp() {

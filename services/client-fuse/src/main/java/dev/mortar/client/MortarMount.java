@@ -1,5 +1,7 @@
 package dev.mortar.client;
 
+import dev.mortar.common.api.Addresses;
+import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.cluster.ClusterBootstrap;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.Volume;
@@ -8,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -65,6 +68,7 @@ public final class MortarMount {
       Future.join(bricks.stream().map(BrickClient::probe).toList()).toCompletionStage().toCompletableFuture()
           .exceptionally(e -> null).get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
       vertx.setPeriodic(1000, t -> bricks.stream().filter(b -> !b.isUp()).forEach(BrickClient::probe));
+      followVolume(vertx, volume.name(), bricks);
       serveMetrics(vertx, registry, local, options.metricsPort());
       long cacheMs = Long.parseLong(VolumeOptions.effective(volume, VolumeOptions.MD_CACHE_TIMEOUT)) * 1000;
       MortarFs fs = new MortarFs(new ReplicaSet(bricks, timeoutMs + 1_000), vertx, cacheMs, registry);
@@ -79,6 +83,31 @@ public final class MortarMount {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Follows changes made to the volume after mounting: every node publishes each new pool generation, and the
+   * client then asks that node for the volume again (a new {@code network.ping-timeout}; a stopped volume).
+   */
+  private static void followVolume(Vertx vertx, String name, List<BrickClient> bricks) {
+    long[] seen = {-1};
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_STATE, m -> {
+      long generation = m.body().getLong("generation", 0L);
+      if (generation <= seen[0]) {
+        return;
+      }
+      seen[0] = generation;
+      vertx.eventBus().<JsonObject>request(Addresses.mgmt(m.body().getString("node")),
+              new JsonObject().put("name", name),
+              new DeliveryOptions().addHeader(MgmtOp.HEADER, MgmtOp.VOLUME_MOUNT_INFO.name()).setSendTimeout(5000))
+          .onSuccess(r -> {
+            Volume v = Volume.fromJson(r.body().getJsonObject("volume"));
+            long timeout = Long.parseLong(VolumeOptions.effective(v, VolumeOptions.PING_TIMEOUT)) * 1000;
+            bricks.forEach(b -> b.timeout(timeout));
+          })
+          .onFailure(e -> LOG.warning("volume " + name + " changed: " + e.getMessage()
+              + "; operations fail while its bricks are away"));
+    });
   }
 
   /** The mount's own metrics (per operation: count, latency, errors; brick bytes) as Prometheus text, like a node's. */
