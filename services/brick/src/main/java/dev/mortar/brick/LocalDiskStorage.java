@@ -484,35 +484,35 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Attr chmod(String path, int mode) {
-    Path p = resolve(path);
-    if (attr(p, path).isSymlink()) {
-      throw new BrickException(Errno.EOPNOTSUPP, path + ": the mode of a symbolic link cannot be changed");
-    }
-    try {
+    return setAndStat(path, p -> {
+      if (attr(p, path).isSymlink()) {
+        throw new BrickException(Errno.EOPNOTSUPP, path + ": the mode of a symbolic link cannot be changed");
+      }
       Files.setAttribute(p, "unix:mode", mode & 07777, NOFOLLOW);
-    } catch (IOException e) {
-      throw IoErrors.map(e, path);
-    }
-    return attr(p, path);
+    });
   }
 
   @Override
   public Attr chown(String path, int uid, int gid) {
-    Path p = resolve(path);
-    try {
-      setOwnerAndMode(p, -1, uid, gid, true);
-    } catch (IOException e) {
-      throw IoErrors.map(e, path);
-    }
-    return attr(p, path);
+    return setAndStat(path, p -> setOwnerAndMode(p, -1, uid, gid, true));
   }
 
   @Override
   public Attr utimens(String path, long atimeNanos, long mtimeNanos) {
+    return setAndStat(path, p -> Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
+        .setTimes(fileTime(mtimeNanos), fileTime(atimeNanos), null));
+  }
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run(Path p) throws IOException;
+  }
+
+  /** Changes something of a file and answers its attributes afterwards, with the errno of any failure. */
+  private Attr setAndStat(String path, IoAction action) {
     Path p = resolve(path);
     try {
-      Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
-          .setTimes(fileTime(mtimeNanos), fileTime(atimeNanos), null);
+      action.run(p);
     } catch (IOException e) {
       throw IoErrors.map(e, path);
     }

@@ -35,10 +35,6 @@ final class ReplicaSet {
     this.waitMs = waitMs;
   }
 
-  List<BrickClient> bricks() {
-    return bricks;
-  }
-
   /** Bricks to read from, best first: up, not possibly stale, local, then in volume order. */
   private List<BrickClient> readOrder() {
     List<BrickClient> order = new ArrayList<>(bricks);
@@ -155,10 +151,6 @@ final class ReplicaSet {
   List<BrickClient> lockOrder() {
     return bricks.stream().filter(b -> !b.brick.arbiter()).sorted(Comparator.comparing((BrickClient b) -> !b.isUp())
         .thenComparingInt(b -> b.index)).toList();
-  }
-
-  List<BrickClient> upBricks() {
-    return bricks.stream().filter(BrickClient::isUp).toList();
   }
 
   static Attr attr(BrickFrame f) {

@@ -1,7 +1,6 @@
 package dev.mortar.mgmt.volume;
 
 import dev.mortar.common.api.Addresses;
-import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.api.MgmtOp;
@@ -194,7 +193,7 @@ public final class VolumeOps {
         continue;
       }
       bricks.add(ctx.vertx().eventBus().<BrickFrame>request(Addresses.brick(v.id(), i),
-              BrickFrame.of(new JsonObject().put(BrickFields.OP, BrickOp.STATUS.name())),
+              BrickFrame.request(BrickOp.STATUS, "/"),
               new DeliveryOptions().setSendTimeout(BRICK_STATUS_TIMEOUT_MS))
           .map(m -> line.put("online", true).put("pid", m.body().header().getLong("pid"))
               .put("port", m.body().header().getInteger("port")))
