@@ -1,0 +1,107 @@
+package dev.mortar.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mortar.brick.BrickVerticle;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickFrameCodec;
+import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.model.Brick;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client's replication (AFR) against real brick services: a change reaches every live brick, and a brick that
+ * misses it is blamed on the bricks that have it before the change is acknowledged.
+ */
+@ExtendWith(VertxExtension.class)
+class ReplicaSetTest {
+  private static final long TIMEOUT_MS = 500;
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+  private List<BrickClient> clients;
+  private final List<String> deployments = new ArrayList<>();
+  private ReplicaSet rs;
+
+  /** Bricks 0 and 1 run; brick 2 is a dead node (nobody answers at its address). */
+  @BeforeEach
+  void bricks(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    BrickFrameCodec.register(vertx);
+    clients = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Path b = dir.resolve("b" + i);
+      if (i < 2) {
+        deployments.add(vertx.deployVerticle(new BrickVerticle("v", "vol", i, b, "n" + i + ":" + b, 24009,
+            new SimpleMeterRegistry())).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+      }
+      clients.add(new BrickClient(vertx, "vol", i, new Brick("n" + i, b.toString(), "u" + i, false), i == 1,
+          TIMEOUT_MS));
+    }
+    rs = new ReplicaSet(clients, TIMEOUT_MS + 1_000);
+  }
+
+  private FileMeta meta(int brick, String path) throws Exception {
+    return FileMeta.fromJson(clients.get(brick).call(BrickOp.META_GET, path, h -> { }, Buffer.buffer())
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).header().getJsonObject(BrickFields.META));
+  }
+
+  @Test
+  void aBrickThatMissesAChangeIsBlamedOnTheOnesThatHaveIt() throws Exception {
+    rs.write(BrickOp.CREATE, "/f", h -> { }, Buffer.buffer(), "/");
+    assertFalse(clients.get(2).isUp(), "the dead brick is marked down after one timeout");
+    for (int b = 0; b < 2; b++) {
+      assertEquals(1L, meta(b, "/").pending().get(2), "brick " + b + " blames brick 2 for the missed name");
+    }
+
+    long t0 = System.nanoTime();
+    rs.write(BrickOp.WRITE, "/f", h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.DIRTY, 1),
+        Buffer.buffer("data"), "/f");
+    assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS),
+        "a brick known to be down costs no more waiting");
+    for (int b = 0; b < 2; b++) {
+      FileMeta m = meta(b, "/f");
+      assertEquals(1L, m.pending().get(2), "brick " + b + " blames brick 2 for the missed data");
+      assertEquals("data", Files.readString(dir.resolve("b" + b + "/f")));
+    }
+  }
+
+  @Test
+  void readsComeFromTheLocalBrickAndFailOverWhenItIsGone() throws Exception {
+    rs.write(BrickOp.CREATE, "/r", h -> { }, Buffer.buffer(), "/");
+    rs.write(BrickOp.WRITE, "/r", h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("same"), "/r");
+    Files.writeString(dir.resolve("b1/r"), "LOCL"); // tell the copies apart: brick 1 is the local one
+    assertEquals("LOCL", rs.read(BrickOp.READ, "/r", h -> h.put(BrickFields.SIZE, 4)).data().toString());
+    vertx.undeploy(deployments.get(1)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals("same", rs.read(BrickOp.READ, "/r", h -> h.put(BrickFields.SIZE, 4)).data().toString(),
+        "the local brick is gone: the read comes from the other copy, without an error");
+    assertFalse(clients.get(1).isUp());
+  }
+
+  @Test
+  void aRefusalByEveryBrickIsTheAnswer() {
+    rs.write(BrickOp.MKDIR, "/d", h -> { }, Buffer.buffer(), "/");
+    BrickException e = assertThrows(BrickException.class,
+        () -> rs.write(BrickOp.MKDIR, "/d", h -> { }, Buffer.buffer(), "/"));
+    assertEquals(Errno.EEXIST, e.errno());
+  }
+}
