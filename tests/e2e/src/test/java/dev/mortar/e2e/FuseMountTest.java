@@ -362,5 +362,15 @@ class FuseMountTest {
     List<Path> alive = bricks.get("r3").subList(1, 3);
     assertArrayEquals(Files.readAllBytes(alive.get(0).resolve("outage.txt")),
         Files.readAllBytes(alive.get(1).resolve("outage.txt")), "the live bricks are identical");
+
+    // node1 comes back: the client finds its brick again and writes to it (what it missed is marked for heal)
+    nodes.node(1).launch().awaitRunning();
+    Path back = bricks.get("r3").get(0).resolve("outage.txt");
+    Eventually.Timed<Boolean> returned = Eventually.await("node1's brick takes appends again", Duration.ofSeconds(30),
+        () -> {
+          Files.writeString(f, "after the return\n", StandardOpenOption.APPEND);
+          return Files.readString(back, StandardCharsets.ISO_8859_1).endsWith("after the return\n");
+        }, ok -> ok);
+    E2e.measured("node1 restarted -> its brick written again", returned.elapsed());
   }
 }
