@@ -26,6 +26,8 @@ public final class BrickFields {
   public static final String META_VERSION = "metaVersion";
   public static final String PENDING = "pending";
   public static final String OWNER = "owner";
+  /** CREATE, MKDIR, SYMLINK: the file ID the client chose, so that every copy of the file has the same one. */
+  public static final String GFID = "gfid";
   public static final String LEASE = "lease";
   public static final String WAIT = "wait";
 

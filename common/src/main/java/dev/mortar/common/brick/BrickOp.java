@@ -16,11 +16,11 @@ public enum BrickOp {
   LOOKUP,
   /** {@code path} -> {@code entries}: [{name, attr}], without "." and "..", so a listing is one request. */
   READDIR,
-  /** {@code path, mode} -> {@code attr}. */
+  /** {@code path, mode, gfid} -> {@code attr}. ({@code gfid}, here and for CREATE and SYMLINK: the file ID chosen by the client, the same on every brick; made up by the brick when absent.) */
   MKDIR,
   /** {@code path}. */
   RMDIR,
-  /** Creates a regular file: {@code path, mode, exclusive} -> {@code attr}. Without exclusive an existing file is kept. */
+  /** Creates a regular file: {@code path, mode, gfid, exclusive} -> {@code attr}. Without exclusive an existing file is kept. */
   CREATE,
   /** Checks that {@code path} is a regular file that can be opened: -> {@code attr}. Bricks hold no open state. */
   OPEN,
@@ -45,7 +45,7 @@ public enum BrickOp {
   RENAME,
   /** Hard link: {@code path} (existing), {@code to} (new name) -> {@code attr}. */
   LINK,
-  /** {@code path} (the new link), {@code target} (stored as given, never followed here) -> {@code attr}. */
+  /** {@code path} (the new link), {@code target} (stored as given, never followed here), {@code gfid} -> {@code attr}. */
   SYMLINK,
   /** {@code path} -> {@code target}. */
   READLINK,

@@ -25,11 +25,12 @@ public interface BrickStorage {
 
   List<DirEntry> readdir(String path);
 
-  Attr mkdir(String path, int mode, int uid, int gid);
+  /** @param gfid the file ID every copy gets (chosen by the client), or null to make one */
+  Attr mkdir(String path, int mode, int uid, int gid, String gfid);
 
   void rmdir(String path);
 
-  Attr create(String path, int mode, int uid, int gid, boolean exclusive);
+  Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid);
 
   Attr open(String path);
 
@@ -47,7 +48,7 @@ public interface BrickStorage {
 
   Attr link(String existing, String newPath);
 
-  Attr symlink(String path, String target, int uid, int gid);
+  Attr symlink(String path, String target, int uid, int gid, String gfid);
 
   String readlink(String path);
 

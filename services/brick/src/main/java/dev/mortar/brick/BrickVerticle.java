@@ -141,11 +141,11 @@ public final class BrickVerticle extends VerticleBase {
         out.put(BrickFields.ENTRIES, entries);
       }
       case MKDIR -> out.put(BrickFields.ATTR, storage.mkdir(p, h.getInteger(BrickFields.MODE, 0755),
-          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1)).toJson());
+          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1), h.getString(BrickFields.GFID)).toJson());
       case RMDIR -> storage.rmdir(p);
       case CREATE -> out.put(BrickFields.ATTR, storage.create(p, h.getInteger(BrickFields.MODE, 0644),
           h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1),
-          h.getBoolean(BrickFields.EXCLUSIVE, false)).toJson());
+          h.getBoolean(BrickFields.EXCLUSIVE, false), h.getString(BrickFields.GFID)).toJson());
       case OPEN -> out.put(BrickFields.ATTR, storage.open(p).toJson());
       case READ -> {
         Buffer b = storage.read(p, h.getLong(BrickFields.OFFSET, 0L), h.getInteger(BrickFields.SIZE, 0));
@@ -170,7 +170,7 @@ public final class BrickVerticle extends VerticleBase {
       case RENAME -> storage.rename(p, h.getString(BrickFields.TO));
       case LINK -> out.put(BrickFields.ATTR, storage.link(p, h.getString(BrickFields.TO)).toJson());
       case SYMLINK -> out.put(BrickFields.ATTR, storage.symlink(p, h.getString(BrickFields.TARGET),
-          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1)).toJson());
+          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1), h.getString(BrickFields.GFID)).toJson());
       case READLINK -> out.put(BrickFields.TARGET, storage.readlink(p));
       case CHMOD -> out.put(BrickFields.ATTR, storage.chmod(p, h.getInteger(BrickFields.MODE)).toJson());
       case CHOWN -> out.put(BrickFields.ATTR, storage.chown(p, h.getInteger(BrickFields.UID, -1),

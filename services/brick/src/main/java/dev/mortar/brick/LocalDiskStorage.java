@@ -214,7 +214,7 @@ public final class LocalDiskStorage implements BrickStorage {
   // ---- namespace ----
 
   @Override
-  public Attr mkdir(String path, int mode, int uid, int gid) {
+  public Attr mkdir(String path, int mode, int uid, int gid, String gfid) {
     Path p = resolve(path);
     return underNamespaceLock(() -> {
       failIfExists(p, path);
@@ -222,7 +222,7 @@ public final class LocalDiskStorage implements BrickStorage {
       try {
         Files.createDirectory(t);
         setOwnerAndMode(t, mode, uid, gid, false);
-        writeMeta(t, newMeta());
+        writeMeta(t, newMeta(gfid));
         Files.move(t, p, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         deleteQuietly(t);
@@ -233,7 +233,7 @@ public final class LocalDiskStorage implements BrickStorage {
   }
 
   @Override
-  public Attr create(String path, int mode, int uid, int gid, boolean exclusive) {
+  public Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid) {
     Path p = resolve(path);
     return underNamespaceLock(() -> {
       if (exists(p)) {
@@ -250,7 +250,7 @@ public final class LocalDiskStorage implements BrickStorage {
       try {
         Files.createFile(t);
         setOwnerAndMode(t, mode, uid, gid, false);
-        writeMeta(t, newMeta());
+        writeMeta(t, newMeta(gfid));
         Files.createLink(p, t); // atomic, and fails rather than replace
       } catch (IOException e) {
         throw IoErrors.map(e, path);
@@ -262,7 +262,7 @@ public final class LocalDiskStorage implements BrickStorage {
   }
 
   @Override
-  public Attr symlink(String path, String target, int uid, int gid) {
+  public Attr symlink(String path, String target, int uid, int gid, String gfid) {
     Path p = resolve(path);
     if (target == null || target.isEmpty() || target.indexOf('\0') >= 0
         || target.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
@@ -279,7 +279,7 @@ public final class LocalDiskStorage implements BrickStorage {
         if (uid >= 0 || gid >= 0) {
           setOwnerAndMode(t, -1, uid, gid, true);
         }
-        writeMeta(t, newMeta());
+        writeMeta(t, newMeta(gfid));
         Files.move(t, p, StandardCopyOption.ATOMIC_MOVE);
         return attr(p, path);
       } catch (IOException e) {
@@ -637,7 +637,17 @@ public final class LocalDiskStorage implements BrickStorage {
   // ---- replication metadata ----
 
   private static FileMeta newMeta() {
-    return new FileMeta(UUID.randomUUID().toString(), 0, 0, 0, Map.of());
+    return newMeta(null);
+  }
+
+  private static FileMeta newMeta(String gfid) {
+    String id;
+    try {
+      id = gfid == null ? UUID.randomUUID().toString() : UUID.fromString(gfid).toString();
+    } catch (IllegalArgumentException e) {
+      throw new BrickException(Errno.EINVAL, "'" + gfid + "' is not a file ID (a UUID)");
+    }
+    return new FileMeta(id, 0, 0, 0, Map.of());
   }
 
   @Override

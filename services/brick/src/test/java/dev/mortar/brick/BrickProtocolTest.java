@@ -134,6 +134,11 @@ class BrickProtocolTest {
     assertEquals("node1 - Mon\nnode1 - Tue\n", Files.readString(brickDir.resolve("data/dates.txt")),
         "the brick is a plain, readable copy");
     assertEquals(f.gfid(), attr(call(BrickOp.OPEN, "/data/dates.txt")).gfid(), "the file ID is stable");
+    String chosen = "0f0e0d0c-0b0a-4908-8706-050403020100";
+    assertEquals(chosen, attr(call(BrickOp.CREATE, "/data/chosen", h -> h.put(BrickFields.GFID, chosen))).gfid(),
+        "the client chooses the file ID, so every brick gives the file the same one");
+    errno(Errno.EINVAL, () -> call(BrickOp.MKDIR, "/data/badid", h -> h.put(BrickFields.GFID, "not-a-uuid")));
+    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/data/badid"));
     call(BrickOp.FSYNC, "/data/dates.txt");
     call(BrickOp.FLUSH, "/data/dates.txt");
     call(BrickOp.RELEASE, "/data/dates.txt");

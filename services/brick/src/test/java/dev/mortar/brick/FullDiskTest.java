@@ -57,7 +57,7 @@ class FullDiskTest {
 
   @Test
   void aFullDiskGivesEnospcAndLeavesMetadataWhole() {
-    storage.create("/big", 0644, -1, -1, true);
+    storage.create("/big", 0644, -1, -1, true, null);
     FileMeta before = storage.updateMeta("/big", 1, 1, 0, Map.of());
     BrickException e = assertThrows(BrickException.class,
         () -> storage.write("/big", 0, Buffer.buffer(new byte[1 << 20])));
@@ -73,13 +73,13 @@ class FullDiskTest {
   void runningOutOfInodesGivesEnospcAndNoHalfMadeFiles() throws IOException {
     BrickException files = assertThrows(BrickException.class, () -> {
       for (int i = 0; i < 200; i++) {
-        storage.create("/f" + i, 0644, -1, -1, true);
+        storage.create("/f" + i, 0644, -1, -1, true, null);
       }
     });
     assertEquals(Errno.ENOSPC, files.errno(), files.getMessage());
     BrickException dirs = assertThrows(BrickException.class, () -> {
       for (int i = 0; i < 200; i++) {
-        storage.mkdir("/d" + i, 0755, -1, -1);
+        storage.mkdir("/d" + i, 0755, -1, -1, null);
       }
     });
     assertEquals(Errno.ENOSPC, dirs.errno(), dirs.getMessage());

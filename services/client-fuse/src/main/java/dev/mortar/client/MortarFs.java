@@ -152,10 +152,12 @@ final class MortarFs extends FuseStubFS {
     return cacheAttr(path, ReplicaSet.attr(change(op, path, fields, blameOn)));
   }
 
-  private Consumer<JsonObject> owner() {
+  /** Owner of a new file, and its file ID: chosen here so that every brick gives the file the same one. */
+  private Consumer<JsonObject> newEntry() {
     int uid = (int) getContext().uid.get();
     int gid = (int) getContext().gid.get();
-    return h -> h.put(BrickFields.UID, uid).put(BrickFields.GID, gid);
+    String gfid = java.util.UUID.randomUUID().toString();
+    return h -> h.put(BrickFields.UID, uid).put(BrickFields.GID, gid).put(BrickFields.GFID, gfid);
   }
 
   private static void fill(FileStat st, Attr a) {
@@ -206,7 +208,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int mkdir(String path, long mode) {
     return op("mkdir", () -> {
-      changeAttr(BrickOp.MKDIR, path, owner().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)),
+      changeAttr(BrickOp.MKDIR, path, newEntry().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)),
           parent(path));
       return 0;
     });
@@ -252,7 +254,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int symlink(String target, String linkPath) {
     return op("symlink", () -> {
-      changeAttr(BrickOp.SYMLINK, linkPath, owner().andThen(h -> h.put(BrickFields.TARGET, target)),
+      changeAttr(BrickOp.SYMLINK, linkPath, newEntry().andThen(h -> h.put(BrickFields.TARGET, target)),
           parent(linkPath));
       return 0;
     });
@@ -348,7 +350,7 @@ final class MortarFs extends FuseStubFS {
   public int create(String path, long mode, FuseFileInfo fi) {
     return op("create", () -> {
       boolean exclusive = (fi.flags.get() & O_EXCL) != 0;
-      changeAttr(BrickOp.CREATE, path, owner().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)
+      changeAttr(BrickOp.CREATE, path, newEntry().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)
           .put(BrickFields.EXCLUSIVE, exclusive)), parent(path));
       return openHandle(path, fi);
     });

@@ -98,6 +98,14 @@ class ReplicaSetTest {
   }
 
   @Test
+  void everyCopyOfANewFileHasTheFileIdTheClientChose() throws Exception {
+    String gfid = java.util.UUID.randomUUID().toString();
+    rs.write(BrickOp.CREATE, "/same", h -> h.put(BrickFields.GFID, gfid), Buffer.buffer(), "/");
+    assertEquals(gfid, meta(0, "/same").gfid());
+    assertEquals(gfid, meta(1, "/same").gfid());
+  }
+
+  @Test
   void aRefusalByEveryBrickIsTheAnswer() {
     rs.write(BrickOp.MKDIR, "/d", h -> { }, Buffer.buffer(), "/");
     BrickException e = assertThrows(BrickException.class,

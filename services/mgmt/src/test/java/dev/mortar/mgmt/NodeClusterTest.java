@@ -61,8 +61,18 @@ class NodeClusterTest {
   }
 
   private HttpResponse<String> call(String host, String method, String path, String body) throws Exception {
+    return call(host, method, path, body, Duration.ofSeconds(60));
+  }
+
+  /** Polls use a short timeout: a node that is restarting its cluster membership may drop a request unanswered. */
+  private HttpResponse<String> poll(String host, String path) throws Exception {
+    return call(host, "GET", path, null, Duration.ofSeconds(3));
+  }
+
+  private HttpResponse<String> call(String host, String method, String path, String body, Duration timeout)
+      throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":24007" + path))
-        .timeout(Duration.ofSeconds(60)).header("content-type", "application/json");
+        .timeout(timeout).header("content-type", "application/json");
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -79,7 +89,7 @@ class NodeClusterTest {
 
   private boolean connected(String from, String peerHost) {
     try {
-      JsonObject peers = new JsonObject(call(from, "GET", "/api/v1/peers", null).body());
+      JsonObject peers = new JsonObject(poll(from, "/api/v1/peers").body());
       return peers.getJsonArray("peers").stream().map(JsonObject.class::cast)
           .anyMatch(p -> p.getString("hostname").equals(peerHost) && p.getBoolean("connected"));
     } catch (Exception e) {
@@ -107,7 +117,7 @@ class NodeClusterTest {
     String onOne = call(H1, "GET", "/api/v1/volumes/jvm", null).body();
     eventually(5_000, () -> {
       try {
-        return onOne.equals(call(H2, "GET", "/api/v1/volumes/jvm", null).body());
+        return onOne.equals(poll(H2, "/api/v1/volumes/jvm").body());
       } catch (Exception e) {
         return false;
       }
@@ -118,7 +128,7 @@ class NodeClusterTest {
     assertEquals(200, started.statusCode(), started.body());
     eventually(5_000, () -> {
       try {
-        JsonObject st = new JsonObject(call(H2, "GET", "/api/v1/volumes/jvm/status", null).body());
+        JsonObject st = new JsonObject(poll(H2, "/api/v1/volumes/jvm/status").body());
         return st.getJsonArray("bricks").stream().map(JsonObject.class::cast).allMatch(b -> b.getBoolean("online"));
       } catch (Exception e) {
         return false;
@@ -160,8 +170,8 @@ class NodeClusterTest {
     assertEquals(0, new JsonObject(call(H1, "GET", "/api/v1/peers", null).body()).getJsonArray("peers").size());
     eventually(15_000, () -> {
       try {
-        JsonObject info = new JsonObject(call(H2, "GET", "/api/v1/node", null).body());
-        JsonObject mine = new JsonObject(call(H1, "GET", "/api/v1/node", null).body());
+        JsonObject info = new JsonObject(poll(H2, "/api/v1/node").body());
+        JsonObject mine = new JsonObject(poll(H1, "/api/v1/node").body());
         return info.getInteger("members") == 1 && !info.getString("poolId").equals(mine.getString("poolId"));
       } catch (Exception e) {
         return false;

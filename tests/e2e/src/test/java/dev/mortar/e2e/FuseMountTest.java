@@ -114,6 +114,13 @@ class FuseMountTest {
         }
         Map<String, Object> a = Files.readAttributes(p, "unix:mode,size,nlink", LinkOption.NOFOLLOW_LINKS);
         StringBuilder d = new StringBuilder("mode=" + Integer.toOctalString((Integer) a.get("mode")));
+        if (!Files.isSymbolicLink(p)) { // the same file ID on every copy (symlinks keep theirs in .mortar/ino)
+          UserDefinedFileAttributeView meta = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+          ByteBuffer m = ByteBuffer.allocate(meta.size("mortar.meta"));
+          meta.read("mortar.meta", m);
+          d.append(" gfid=").append(new io.vertx.core.json.JsonObject(new String(m.array(), StandardCharsets.UTF_8))
+              .getString("gfid"));
+        }
         if (Files.isSymbolicLink(p)) {
           d.append(" -> ").append(Files.readSymbolicLink(p));
         } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
