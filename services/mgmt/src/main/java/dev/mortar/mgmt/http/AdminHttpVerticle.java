@@ -35,6 +35,8 @@ public final class AdminHttpVerticle extends VerticleBase {
   private final MgmtContext ctx;
   private final MgmtMetrics metrics;
   private HttpServer server;
+  /** Requests waiting for the management service: answered 503 if this node stops (or rejoins) meanwhile. */
+  private final java.util.Set<RoutingContext> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public AdminHttpVerticle(MgmtContext ctx, MgmtMetrics metrics) {
     this.ctx = ctx;
@@ -116,10 +118,16 @@ public final class AdminHttpVerticle extends VerticleBase {
         error(rc, e);
         return;
       }
+      inFlight.add(rc);
       ctx.vertx().eventBus().<JsonObject>request(Addresses.mgmt(ctx.uuid()), body,
               new DeliveryOptions().addHeader(MgmtOp.HEADER, op.name()).setSendTimeout(REQUEST_TIMEOUT_MS))
-          .onSuccess(m -> rc.response().setStatusCode(okStatus).putHeader("content-type", "application/json")
-              .end(m.body().encodePrettily()))
+          .onComplete(ar -> inFlight.remove(rc))
+          .onSuccess(m -> {
+            if (!rc.response().ended()) {
+              rc.response().setStatusCode(okStatus).putHeader("content-type", "application/json")
+                  .end(m.body().encodePrettily());
+            }
+          })
           .onFailure(e -> error(rc, MortarException.from(e)));
     });
   }
@@ -157,6 +165,11 @@ public final class AdminHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    for (RoutingContext rc : inFlight) {
+      error(rc, MortarException.unavailable("this node is restarting its cluster membership (it joined or left a"
+          + " pool, or it is stopping); try again in a few seconds"));
+    }
+    inFlight.clear();
     return server == null ? Future.succeededFuture() : server.close();
   }
 }
