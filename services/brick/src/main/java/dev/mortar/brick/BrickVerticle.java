@@ -42,7 +42,7 @@ public final class BrickVerticle extends VerticleBase {
   private final String brickName;
   private final int port;
   private final MeterRegistry registry;
-  private final Map<String, Timer> timers = new HashMap<>();
+  private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
   private BrickStorage storage;
   private WorkerExecutor workers;
   private FileLocks locks;
@@ -104,22 +104,23 @@ public final class BrickVerticle extends VerticleBase {
       return;
     }
     long t0 = System.nanoTime();
-    workers.executeBlocking(() -> execute(op, req.header(), req.data()), false).onComplete(ar -> {
-      String outcome;
-      if (ar.succeeded()) {
-        outcome = "ok";
-        m.reply(ar.result());
-      } else if (ar.cause() instanceof BrickException e) {
+    // The worker answers itself: no hop back to the event loop before the reply leaves.
+    workers.executeBlocking(() -> {
+      String outcome = "ok";
+      try {
+        m.reply(execute(op, req.header(), req.data()));
+      } catch (BrickException e) {
         outcome = e.errno().name();
         m.fail(e.errno().code, e.getMessage());
-      } else {
+      } catch (RuntimeException e) {
         outcome = Errno.EIO.name();
         LOG.log(Level.WARNING, "brick " + brickName + ": " + op + " " + req.header().getString(BrickFields.PATH)
-            + " failed unexpectedly", ar.cause());
-        m.fail(Errno.EIO.code, op + " failed on brick " + brickName + ": " + ar.cause());
+            + " failed unexpectedly", e);
+        m.fail(Errno.EIO.code, op + " failed on brick " + brickName + ": " + e);
       }
       timer(op, outcome).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-    });
+      return null;
+    }, false);
   }
 
   private Timer timer(BrickOp op, String outcome) {
