@@ -15,6 +15,8 @@ public enum MgmtOp {
   VOLUME_SET, VOLUME_GET, VOLUME_RESET,
   /** What a client needs to mount a volume: the pool to join and the volume layout (GlusterFS's volfile). */
   VOLUME_MOUNT_INFO,
+  /** The heal index of every brick of a volume: what is waiting for heal, per brick (GlusterFS's heal info). */
+  VOLUME_HEAL_INFO,
   // Between management services only
   /** Returns this node's whole pool state. */
   STATE_GET,

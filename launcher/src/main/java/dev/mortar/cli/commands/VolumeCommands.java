@@ -182,6 +182,24 @@ public final class VolumeCommands extends CommandGroup {
     return session().report(answer, "volume reset", "success: reset volume successful");
   }
 
+  @Command(name = "heal", customSynopsis = "volume heal <VOLNAME> info [summary]",
+      description = "list the files each brick holds for heal")
+  int heal(@Parameters(paramLabel = "<VOLNAME>") String name,
+           @Parameters(paramLabel = "info [summary]", arity = "1..2") List<String> words) {
+    boolean summary = words.equals(List.of("info", "summary"));
+    if (!words.equals(List.of("info")) && !summary) {
+      throw new UsageError("volume heal " + name + " " + String.join(" ", words)
+          + ": only 'info' and 'info summary' are available; the heal operations come with the self-heal service");
+    }
+    Session s = session();
+    Answer answer = s.api().get(path(name) + "/heal-info");
+    if (answer.status() == 404 && !s.globals().json()) {
+      s.print("Volume " + name + " does not exist\nVolume heal failed.\n"); // gluster: stdout, status 254
+      return 254;
+    }
+    return s.show(answer, "volume heal", body -> VolumeFormat.healInfo(body, summary));
+  }
+
   @Command(name = "help", customSynopsis = "volume help", description = "display help for the volume command")
   int helpCommand() {
     return help();

@@ -113,6 +113,32 @@ public final class VolumeFormat {
    * {@code volume get}, from {@code GET .../options[/KEY]}: the Option column 40 wide plus a space, the Value
    * column 39 wide, both padded with trailing spaces as gluster pads them.
    */
+  /** {@code volume heal VOL info} and {@code ... info summary}, as GlusterFS prints them. */
+  public static String healInfo(JsonObject answer, boolean summary) {
+    StringBuilder sb = new StringBuilder();
+    for (Object o : answer.getJsonArray("bricks")) {
+      JsonObject b = (JsonObject) o;
+      boolean up = b.getBoolean("connected", false);
+      JsonArray entries = b.getJsonArray("entries", new JsonArray());
+      String count = up ? String.valueOf(entries.size()) : "-";
+      sb.append("Brick ").append(b.getString("name")).append('\n');
+      if (!summary && up) {
+        entries.forEach(e -> sb.append(e).append(" \n"));
+      }
+      sb.append("Status: ").append(up ? "Connected" : "Transport endpoint is not connected").append('\n');
+      if (summary) {
+        sb.append("Total Number of entries: ").append(count).append('\n')
+            .append("Number of entries in heal pending: ").append(count).append('\n')
+            .append("Number of entries in split-brain: ").append(up ? "0" : "-").append('\n')
+            .append("Number of entries possibly healing: ").append(up ? "0" : "-").append('\n');
+      } else {
+        sb.append("Number of entries: ").append(count).append('\n');
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
   public static String options(JsonObject answer) {
     StringBuilder b = new StringBuilder(optionLine("Option", "Value")).append(optionLine("------", "-----"));
     JsonArray options = answer.getJsonArray("options", new JsonArray());

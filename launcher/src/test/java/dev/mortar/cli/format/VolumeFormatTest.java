@@ -111,4 +111,31 @@ class VolumeFormatTest {
   private static JsonObject option(String key, String value, boolean isDefault) {
     return new JsonObject(Map.of("key", key, "value", value, "default", isDefault, "description", "d"));
   }
+
+  /** From GlusterFS's capture: n2 cut off, six entries pending on n1 (note the space after each path). */
+  private static final String HEAL_INFO_CUT = "Brick n1:/srv/brick\n"
+      + "/ \n/dir1/f3 \n/dir1/f2 \n/dir1 \n/dir1/f1 \n/file1 \n"
+      + "Status: Connected\nNumber of entries: 6\n\n"
+      + "Brick n2:/srv/brick\nStatus: Transport endpoint is not connected\nNumber of entries: -\n\n";
+
+  private static final String HEAL_SUMMARY_CUT = "Brick n1:/srv/brick\nStatus: Connected\n"
+      + "Total Number of entries: 6\nNumber of entries in heal pending: 6\nNumber of entries in split-brain: 0\n"
+      + "Number of entries possibly healing: 0\n\n"
+      + "Brick n2:/srv/brick\nStatus: Transport endpoint is not connected\nTotal Number of entries: -\n"
+      + "Number of entries in heal pending: -\nNumber of entries in split-brain: -\n"
+      + "Number of entries possibly healing: -\n\n";
+
+  private static io.vertx.core.json.JsonObject healAnswer() {
+    return new io.vertx.core.json.JsonObject().put("name", "my-volume").put("bricks", new io.vertx.core.json.JsonArray()
+        .add(new io.vertx.core.json.JsonObject().put("name", "n1:/srv/brick").put("connected", true)
+            .put("entries", new io.vertx.core.json.JsonArray(List.of("/", "/dir1/f3", "/dir1/f2", "/dir1", "/dir1/f1",
+                "/file1"))))
+        .add(new io.vertx.core.json.JsonObject().put("name", "n2:/srv/brick").put("connected", false)));
+  }
+
+  @Test
+  void healInfoWithABrickCutOff() {
+    assertEquals(HEAL_INFO_CUT, VolumeFormat.healInfo(healAnswer(), false));
+    assertEquals(HEAL_SUMMARY_CUT, VolumeFormat.healInfo(healAnswer(), true));
+  }
 }

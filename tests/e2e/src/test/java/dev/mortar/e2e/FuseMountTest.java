@@ -370,6 +370,13 @@ class FuseMountTest {
     assertArrayEquals(Files.readAllBytes(alive.get(0).resolve("outage.txt")),
         Files.readAllBytes(alive.get(1).resolve("outage.txt")), "the live bricks are identical");
 
+    // What node1's brick missed is in the heal index of the others, shown as GlusterFS shows it
+    Cmd.Result heal = nodes.cli(2).run("volume", "heal", "r3", "info");
+    assertEquals(0, heal.exit(), heal::describe);
+    assertTrue(heal.out().contains("Brick " + nodes.brick(1, "r3") + "\nStatus: Transport endpoint is not connected\n"
+        + "Number of entries: -\n"), heal::describe);
+    assertTrue(heal.out().contains("Brick " + nodes.brick(2, "r3") + "\n/outage.txt \n"), heal::describe);
+
     // node1 comes back: the client finds its brick again and writes to it (what it missed is marked for heal)
     nodes.node(1).launch().awaitRunning();
     Path back = bricks.get("r3").get(0).resolve("outage.txt");

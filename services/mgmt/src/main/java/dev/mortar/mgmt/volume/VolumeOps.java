@@ -207,6 +207,36 @@ public final class VolumeOps {
     });
   }
 
+  /**
+   * What each brick's heal index holds. A brick that does not answer is reported as not connected, with no count,
+   * as GlusterFS reports it.
+   */
+  public Future<JsonObject> healInfo(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name"));
+    Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
+    List<Future<JsonObject>> bricks = new ArrayList<>();
+    for (int i = 0; i < v.bricks().size(); i++) {
+      JsonObject line = new JsonObject().put("name", v.bricks().get(i).name());
+      if (v.status() != VolumeStatus.Started) {
+        bricks.add(Future.succeededFuture(line.put("connected", false)));
+        continue;
+      }
+      bricks.add(ctx.vertx().eventBus().<BrickFrame>request(Addresses.brick(v.id(), i),
+              BrickFrame.request(BrickOp.INDEX_LIST, "/"), new DeliveryOptions().setSendTimeout(BRICK_CHECK_TIMEOUT_MS))
+          .map(m -> {
+            JsonArray entries = new JsonArray();
+            m.body().header().getJsonArray("entries").forEach(o -> entries.add(((JsonObject) o).getString("path")));
+            return line.put("connected", true).put("entries", entries);
+          })
+          .otherwise(line.put("connected", false)));
+    }
+    return Future.all(bricks).map(all -> {
+      JsonArray lines = new JsonArray();
+      bricks.forEach(f -> lines.add(f.result()));
+      return new JsonObject().put("name", v.name()).put("bricks", lines);
+    });
+  }
+
   public Future<JsonObject> set(JsonObject body) {
     Requests.onlyFields(body, Set.of("name", "options"));
     Object o = body.getValue("options");
