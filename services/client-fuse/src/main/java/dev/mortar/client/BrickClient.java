@@ -2,17 +2,14 @@ package dev.mortar.client;
 
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.model.Brick;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -63,20 +60,11 @@ final class BrickClient {
 
   /** A request that may wait longer than the ping timeout by design (a lock held by another writer). */
   Future<BrickFrame> call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, long timeoutMs) {
-    JsonObject h = new JsonObject().put(BrickFields.OP, op.name()).put(BrickFields.PATH, path);
-    fields.accept(h);
-    return vertx.eventBus().<BrickFrame>request(address, new BrickFrame(h, data),
-            new DeliveryOptions().setSendTimeout(timeoutMs))
-        .map(m -> m.body())
-        .recover(e -> Future.failedFuture(toBrickException(e)));
-  }
-
-  private BrickException toBrickException(Throwable e) {
-    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      return new BrickException(Errno.of(r.failureCode()), r.getMessage());
-    }
-    markDown(e.getMessage());
-    return new BrickException(Errno.ENOTCONN, "brick " + brick.name() + " is not reachable: " + e.getMessage());
+    return BrickRequests.send(vertx, address, op, path, fields, data, timeoutMs).onFailure(e -> {
+      if (e instanceof BrickException b && b.errno() == Errno.ENOTCONN) {
+        markDown(e.getMessage());
+      }
+    });
   }
 
   void markDown(String why) {

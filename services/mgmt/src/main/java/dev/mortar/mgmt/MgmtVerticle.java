@@ -7,6 +7,7 @@ import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
 import dev.mortar.common.cluster.ClusterBootstrap;
 import dev.mortar.common.model.PoolState;
+import dev.mortar.healer.HealerVerticle;
 import dev.mortar.mgmt.pool.PoolCoordinator;
 import dev.mortar.mgmt.pool.PoolOps;
 import dev.mortar.mgmt.pool.RemoteNode;
@@ -60,7 +61,9 @@ public final class MgmtVerticle extends VerticleBase {
         m -> pool.onHeartbeat(Heartbeat.fromJson(m.body())));
     vertx.setPeriodic(0, Heartbeat.INTERVAL_MS, id -> publishHeartbeat());
     return vertx.eventBus().<JsonObject>consumer(Addresses.mgmt(ctx.uuid()), this::handle).completion()
-        .compose(v -> local.reconcile(ctx.state().current()));
+        .compose(v -> local.reconcile(ctx.state().current()))
+        .compose(v -> vertx.deployVerticle(new HealerVerticle(ctx.uuid(), () -> ctx.state().current().volumes(),
+            ctx.registry())));
   }
 
   private void publishHeartbeat() {
