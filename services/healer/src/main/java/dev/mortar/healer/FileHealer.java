@@ -109,6 +109,11 @@ final class FileHealer {
       Attr attr = Attr.fromJson(call(source, BrickOp.LOOKUP, path).header().getJsonObject(BrickFields.ATTR));
       for (int sink : sinks) {
         healSink(source, sink, path, attr, metas.get(source).gfid(), absent.contains(sink));
+        FileMeta was = metas.get(sink);
+        if (was != null && was.dirty() > 0) {
+          // A write session was cut off from this brick before it could clear its mark; the copy is whole now.
+          call(sink, BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, -was.dirty()), Buffer.buffer());
+        }
       }
       for (int src : sources) {
         JsonObject clear = new JsonObject();

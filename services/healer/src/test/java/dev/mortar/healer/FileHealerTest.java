@@ -82,6 +82,8 @@ class FileHealerTest {
     // During the outage of brick 1: appends (more than one heal window), a new file, a deleted file.
     byte[] big = new byte[FileHealer.WINDOW * 2 + 100];
     java.util.Arrays.fill(big, (byte) 'x');
+    // The session's dirty mark reached brick 1 before the cut, its clear did not.
+    call(1, BrickOp.META_UPDATE, "/dates.txt", h -> h.put(BrickFields.DIRTY, 1), Buffer.buffer());
     call(0, BrickOp.WRITE, "/dates.txt", h -> h.put(BrickFields.OFFSET, 7L), Buffer.buffer(big));
     blame("/dates.txt");
     call(0, BrickOp.CREATE, "/new.txt", h -> h.put(BrickFields.GFID, UUID.randomUUID().toString()), Buffer.buffer());
@@ -104,7 +106,10 @@ class FileHealerTest {
     assertEquals(meta(0, "/new.txt").gfid(), meta(1, "/new.txt").gfid(), "with the same file ID");
     assertFalse(Files.exists(b1.resolve("doomed")), "a file deleted during the outage does not come back");
     assertTrue(meta(0, "/dates.txt").clean() && meta(0, "/").clean(), "the blame is cleared");
-    assertTrue(call(0, BrickOp.INDEX_LIST, "/", h -> { }, Buffer.buffer()).header().getJsonArray(BrickFields.ENTRIES)
-        .isEmpty(), "the heal index is empty");
+    assertTrue(meta(1, "/dates.txt").clean(), "the healed copy's stale dirty mark is cleared");
+    for (int b = 0; b < 2; b++) {
+      assertTrue(call(b, BrickOp.INDEX_LIST, "/", h -> { }, Buffer.buffer()).header()
+          .getJsonArray(BrickFields.ENTRIES).isEmpty(), "the heal index of brick " + b + " is empty");
+    }
   }
 }
