@@ -102,7 +102,10 @@ final class FileHealer {
     if (sinks.isEmpty() || metas.get(source).dirty() > 0) {
       return Outcome.SKIPPED; // the blamed brick is away, or a writer is busy with the file: next sweep
     }
-    int lockBrick = sources.stream().mapToInt(Integer::intValue).min().orElse(source);
+    // The lock brick by the clients' rule (the first live data brick), so that healing and writing exclude each other.
+    int lockBrick = java.util.stream.IntStream.range(0, volume.bricks().size())
+        .filter(i -> (metas.containsKey(i) || absent.contains(i)) && !volume.bricks().get(i).arbiter())
+        .min().orElse(source);
     call(lockBrick, BrickOp.LOCK, path, h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE, 30_000)
         .put(BrickFields.WAIT, 5_000), Buffer.buffer());
     try {
