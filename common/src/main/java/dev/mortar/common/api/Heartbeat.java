@@ -9,17 +9,17 @@ import io.vertx.core.json.JsonObject;
 /**
  * @param clusterNode the sender's Vert.x cluster node ID, to check that it is also in our cluster view
  */
-public record Heartbeat(String node, String clusterNode, String poolId, long generation, long pid) {
+public record Heartbeat(String node, String clusterNode, String poolId, long generation) {
   public static final long INTERVAL_MS = 1000;
   /** A peer not heard from for this long is Disconnected (shown within 5 s of a cut, as promised). */
   public static final long TIMEOUT_MS = 3000;
 
   public JsonObject toJson() {
-    return new JsonObject().put("node", node).put("clusterNode", clusterNode).put("poolId", poolId).put("generation", generation).put("pid", pid);
+    return new JsonObject().put("node", node).put("clusterNode", clusterNode).put("poolId", poolId).put("generation", generation);
   }
 
   public static Heartbeat fromJson(JsonObject j) {
-    return new Heartbeat(j.getString("node"), j.getString("clusterNode"), j.getString("poolId"), j.getLong("generation", 0L),
-        j.getLong("pid", 0L));
+    return new Heartbeat(j.getString("node"), j.getString("clusterNode"), j.getString("poolId"),
+        j.getLong("generation", 0L));
   }
 }

@@ -802,8 +802,7 @@ public final class LocalDiskStorage implements BrickStorage {
 
   private void syncMeta(Path p) {
     try {
-      Attr a = attr(p, p.toString());
-      if (a.isSymlink()) {
+      if (isSymlink((Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW))) {
         try (FileChannel ch = FileChannel.open(inodeFile(p), StandardOpenOption.READ)) {
           ch.force(true);
         }

@@ -14,13 +14,13 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
 import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -62,15 +62,12 @@ class BrickProtocolTest {
   // ---- a tiny client ----
 
   private BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
-    JsonObject h = new JsonObject().put(BrickFields.OP, op.name()).put(BrickFields.PATH, path);
-    fields.accept(h);
     try {
-      return vertx.eventBus().<BrickFrame>request(Addresses.brick(VOL, brick), new BrickFrame(h, data),
-              new DeliveryOptions().setSendTimeout(10_000))
-          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).body();
+      return BrickRequests.send(vertx, Addresses.brick(VOL, brick), op, path, fields, data, 10_000)
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof ReplyException r) {
-        throw new BrickException(Errno.of(r.failureCode()), r.getMessage());
+      if (e.getCause() instanceof BrickException b) {
+        throw b;
       }
       throw new AssertionError(e);
     } catch (Exception e) {

@@ -69,7 +69,7 @@ public final class MgmtVerticle extends VerticleBase {
   private void publishHeartbeat() {
     PoolState s = ctx.state().current();
     vertx.eventBus().publish(Addresses.EVENTS_HEARTBEAT,
-        new Heartbeat(ctx.uuid(), clusterNodeId, s.poolId(), s.generation(), ProcessHandle.current().pid()).toJson());
+        new Heartbeat(ctx.uuid(), clusterNodeId, s.poolId(), s.generation()).toJson());
   }
 
   private void handle(Message<JsonObject> m) {

@@ -8,12 +8,12 @@ import dev.mortar.common.api.Addresses;
 import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.cluster.ClusterBootstrap;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,11 +85,8 @@ class BrickCrashTest {
 
   private BrickFrame call(String volumeId, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data)
       throws Exception {
-    JsonObject h = new JsonObject().put(BrickFields.OP, op.name()).put(BrickFields.PATH, path);
-    fields.accept(h);
-    return client.eventBus().<BrickFrame>request(Addresses.brick(volumeId, 0), new BrickFrame(h, data),
-            new DeliveryOptions().setSendTimeout(2_000))
-        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).body();
+    return BrickRequests.send(client, Addresses.brick(volumeId, 0), op, path, fields, data, 2_000)
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   private void awaitBrick(String volumeId) {

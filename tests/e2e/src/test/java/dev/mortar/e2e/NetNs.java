@@ -119,6 +119,22 @@ final class NetNs implements AutoCloseable {
   }
 
   /** Cuts host {@code i} off the network (everything but its loopback), as the seed does with iptables. */
+  /** Starts {@code mortar node} on every host (state under {@code work}, logs under {@code logDir}) and waits. */
+  List<NodeProcess> startNodes(Path work, Path logDir, NodeLogs logs) {
+    List<NodeProcess> started = new java.util.ArrayList<>();
+    for (int i = 1; i <= hosts; i++) {
+      NodeProcess n = new NodeProcess("node" + i, exec(i), ip(i), null, 24007, work.resolve("state/node" + i),
+          logDir.resolve("node" + i + ".log"));
+      logs.add(n);
+      started.add(n);
+      n.launch();
+    }
+    for (NodeProcess n : started) {
+      n.awaitRunning();
+    }
+    return started;
+  }
+
   void cut(int i) {
     Cmd.must("ip", "netns", "exec", ns(i), "iptables", "-I", "INPUT", "!", "-i", "lo", "-j", "REJECT");
     Cmd.must("ip", "netns", "exec", ns(i), "iptables", "-I", "OUTPUT", "!", "-o", "lo", "-j", "REJECT");

@@ -51,16 +51,7 @@ class PartitionTest {
     net = NetNs.create(3);
     work = E2e.workDir("PartitionTest");
     Path logs = E2e.logDir("PartitionTest");
-    for (int i = 1; i <= 3; i++) {
-      NodeProcess n = new NodeProcess("node" + i, net.exec(i), net.ip(i), null, 24007,
-          work.resolve("state/node" + i), logs.resolve("node" + i + ".log"));
-      LOGS.add(n);
-      nodes.add(n);
-      n.launch();
-    }
-    for (NodeProcess n : nodes) {
-      n.awaitRunning();
-    }
+    nodes.addAll(net.startNodes(work, logs, LOGS));
     E2e.note("3 nodes running in namespaces; logs in " + logs);
   }
 

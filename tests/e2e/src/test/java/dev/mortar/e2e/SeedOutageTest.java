@@ -88,16 +88,7 @@ class SeedOutageTest {
     net = NetNs.create(2);
     work = E2e.workDir("SeedOutageTest");
     logs = E2e.logDir("SeedOutageTest");
-    for (int i = 1; i <= 2; i++) {
-      NodeProcess n = new NodeProcess("node" + i, net.exec(i), net.ip(i), null, 24007,
-          work.resolve("state/node" + i), logs.resolve("node" + i + ".log"));
-      LOGS.add(n);
-      nodes.add(n);
-      n.launch();
-    }
-    for (NodeProcess n : nodes) {
-      n.awaitRunning();
-    }
+    nodes.addAll(net.startNodes(work, logs, LOGS));
     assertEquals("peer probe: success\n", cli(1).ok("peer", "probe", net.ip(2)).out());
     Path brick1 = work.resolve("node1/gluster-test");
     Path brick2 = work.resolve("node2/gluster-test");

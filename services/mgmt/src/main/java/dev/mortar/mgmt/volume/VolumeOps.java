@@ -28,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 /** Volume management: create, start, stop, delete, info, list, status, set, get, reset. */
@@ -184,27 +186,12 @@ public final class VolumeOps {
   public Future<JsonObject> status(JsonObject body) {
     Requests.onlyFields(body, Set.of("name"));
     Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
-    List<Future<JsonObject>> bricks = new ArrayList<>();
-    for (int i = 0; i < v.bricks().size(); i++) {
-      Brick b = v.bricks().get(i);
-      JsonObject line = b.toJson().put("online", false);
-      if (v.status() != VolumeStatus.Started) {
-        bricks.add(Future.succeededFuture(line));
-        continue;
-      }
-      bricks.add(ctx.vertx().eventBus().<BrickFrame>request(Addresses.brick(v.id(), i),
-              BrickFrame.request(BrickOp.STATUS, "/"),
-              new DeliveryOptions().setSendTimeout(BRICK_STATUS_TIMEOUT_MS))
-          .map(m -> line.put("online", true).put("pid", m.body().header().getLong("pid"))
-              .put("port", m.body().header().getInteger("port")))
-          .otherwise(line));
-    }
-    return Future.all(bricks).map(all -> {
-      JsonArray lines = new JsonArray();
-      bricks.forEach(f -> lines.add(f.result()));
-      return new JsonObject().put("name", v.name()).put("status", v.status().name()).put("bricks", lines)
-          .put("healers", new JsonArray()).put("tasks", new JsonArray());
-    });
+    return askBricks(v, BrickOp.STATUS, BRICK_STATUS_TIMEOUT_MS,
+        (i, reply) -> v.bricks().get(i).toJson().put("online", true).put("pid", reply.header().getLong("pid"))
+            .put("port", reply.header().getInteger("port")),
+        i -> v.bricks().get(i).toJson().put("online", false))
+        .map(lines -> new JsonObject().put("name", v.name()).put("status", v.status().name()).put("bricks", lines)
+            .put("healers", new JsonArray()).put("tasks", new JsonArray()));
   }
 
   /**
@@ -214,26 +201,34 @@ public final class VolumeOps {
   public Future<JsonObject> healInfo(JsonObject body) {
     Requests.onlyFields(body, Set.of("name"));
     Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
-    List<Future<JsonObject>> bricks = new ArrayList<>();
+    return askBricks(v, BrickOp.INDEX_LIST, BRICK_CHECK_TIMEOUT_MS, (i, reply) -> {
+      JsonArray entries = new JsonArray();
+      reply.header().getJsonArray("entries").forEach(o -> entries.add(((JsonObject) o).getString("path")));
+      return new JsonObject().put("name", v.bricks().get(i).name()).put("connected", true).put("entries", entries);
+    }, i -> new JsonObject().put("name", v.bricks().get(i).name()).put("connected", false))
+        .map(lines -> new JsonObject().put("name", v.name()).put("bricks", lines));
+  }
+
+  /**
+   * Asks every brick of the volume the same question, in parallel: {@code answered} makes a brick's line from its
+   * reply, {@code away} the line of a brick that does not answer in time (or of a volume that is not started).
+   */
+  private Future<JsonArray> askBricks(Volume v, BrickOp op, long timeoutMs,
+                                      BiFunction<Integer, BrickFrame, JsonObject> answered,
+                                      IntFunction<JsonObject> away) {
+    List<Future<JsonObject>> lines = new ArrayList<>();
     for (int i = 0; i < v.bricks().size(); i++) {
-      JsonObject line = new JsonObject().put("name", v.bricks().get(i).name());
-      if (v.status() != VolumeStatus.Started) {
-        bricks.add(Future.succeededFuture(line.put("connected", false)));
-        continue;
-      }
-      bricks.add(ctx.vertx().eventBus().<BrickFrame>request(Addresses.brick(v.id(), i),
-              BrickFrame.request(BrickOp.INDEX_LIST, "/"), new DeliveryOptions().setSendTimeout(BRICK_CHECK_TIMEOUT_MS))
-          .map(m -> {
-            JsonArray entries = new JsonArray();
-            m.body().header().getJsonArray("entries").forEach(o -> entries.add(((JsonObject) o).getString("path")));
-            return line.put("connected", true).put("entries", entries);
-          })
-          .otherwise(line.put("connected", false)));
+      int index = i;
+      lines.add(v.status() != VolumeStatus.Started ? Future.succeededFuture(away.apply(index))
+          : ctx.vertx().eventBus().<BrickFrame>request(Addresses.brick(v.id(), index), BrickFrame.request(op, "/"),
+                  new DeliveryOptions().setSendTimeout(timeoutMs))
+              .map(m -> answered.apply(index, m.body()))
+              .otherwise(e -> away.apply(index)));
     }
-    return Future.all(bricks).map(all -> {
-      JsonArray lines = new JsonArray();
-      bricks.forEach(f -> lines.add(f.result()));
-      return new JsonObject().put("name", v.name()).put("bricks", lines);
+    return Future.all(lines).map(all -> {
+      JsonArray out = new JsonArray();
+      lines.forEach(f -> out.add(f.result()));
+      return out;
     });
   }
 

@@ -17,19 +17,19 @@ class PeerTrackerTest {
   @Test
   void connectedWhileHeartbeatsArriveDisconnectedAfterTimeout() {
     assertFalse(tracker.isConnected("n2"), "never heard of");
-    assertTrue(tracker.seen(new Heartbeat("n2", "c2", "pool", 1, 42)), "first heartbeat: came up");
+    assertTrue(tracker.seen(new Heartbeat("n2", "c2", "pool", 1)), "first heartbeat: came up");
     assertTrue(tracker.isConnected("n2"));
     now.addAndGet(Heartbeat.TIMEOUT_MS - 1);
     assertTrue(tracker.isConnected("n2"));
     now.addAndGet(2);
     assertFalse(tracker.isConnected("n2"), "silent past the timeout");
-    assertTrue(tracker.seen(new Heartbeat("n2", "c2", "pool", 1, 42)), "heard again: came back");
-    assertFalse(tracker.seen(new Heartbeat("n2", "c2", "pool", 1, 42)), "already connected");
+    assertTrue(tracker.seen(new Heartbeat("n2", "c2", "pool", 1)), "heard again: came back");
+    assertFalse(tracker.seen(new Heartbeat("n2", "c2", "pool", 1)), "already connected");
   }
 
   @Test
   void heartbeatFromOutsideTheClusterViewIsNotConnected() {
-    tracker.seen(new Heartbeat("n3", "c3", "pool", 1, 43));
+    tracker.seen(new Heartbeat("n3", "c3", "pool", 1));
     assertFalse(tracker.isConnected("n3"), "a partition that is still merging is not Connected yet");
     clusterView.add("c3");
     assertTrue(tracker.isConnected("n3"));
