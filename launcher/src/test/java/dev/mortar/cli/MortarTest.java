@@ -232,6 +232,31 @@ class MortarTest {
   }
 
   @Test
+  void volumeHealAndHealFullPrintGlustersWords() {
+    String full = "Launching heal operation to perform full self heal on volume my-volume has been successful \n"
+        + "Use heal info commands to check status.";
+    node.answer("POST " + MY + "/heal", 200, message(full));
+    assertRun(run("volume", "heal", "my-volume", "full"), 0, full + "\n", "");
+    assertEquals(true, node.requests.get(0).json().getBoolean("full"), "asks for a full heal");
+  }
+
+  @Test
+  void volumeHealWithTheHealerOffFailsAsGluster() {
+    node.answer("POST " + MY + "/heal", 409, new JsonObject().put("error", "CONFLICT").put("message",
+        "Self-heal-daemon is disabled. Heal will not be triggered on volume my-volume"));
+    assertRun(run("volume", "heal", "my-volume"), 1, "", "Launching heal operation to perform index self heal on"
+        + " volume my-volume has been unsuccessful:\nSelf-heal-daemon is disabled. Heal will not be triggered on"
+        + " volume my-volume\n");
+  }
+
+  @Test
+  void volumeHealOfAMissingVolume() {
+    node.answer("POST /api/v1/volumes/nosuchvol/heal", 404, new JsonObject().put("error", "NOT_FOUND")
+        .put("message", "Volume nosuchvol does not exist"));
+    assertRun(run("volume", "heal", "nosuchvol"), 254, "Volume nosuchvol does not exist\nVolume heal failed.\n", "");
+  }
+
+  @Test
   void volumeStatusOfAVolumeNotStarted() {
     node.answer("GET " + MY + "/status", 200, Fixtures.myVolumeStatus().put("status", "Stopped")
         .put("bricks", new JsonArray()).put("healers", new JsonArray()));

@@ -12,11 +12,19 @@ public final class Addresses {
   /** Published after a node adopted a new pool state: {@code {"node":uuid,"generation":n}}. */
   public static final String EVENTS_STATE = "mortar.events.state";
 
+  /** Published when healing should start at once: a {@link HealEvent}. */
+  public static final String EVENTS_HEAL = "mortar.events.heal";
+
   private Addresses() {}
 
   /** The management service of one node; requests are JSON with an {@link MgmtOp} in the {@code op} header. */
   public static String mgmt(String nodeUuid) {
     return "mortar.mgmt." + nodeUuid;
+  }
+
+  /** The self-heal service of one node: requests are JSON with a {@link HealerOp} in {@code op}. */
+  public static String healer(String nodeUuid) {
+    return "mortar.healer." + nodeUuid;
   }
 
   /** One brick service: a volume's brick, identified by the volume ID and the brick's index in the volume. */

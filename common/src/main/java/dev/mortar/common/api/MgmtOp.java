@@ -17,6 +17,8 @@ public enum MgmtOp {
   VOLUME_MOUNT_INFO,
   /** The heal index of every brick of a volume: what is waiting for heal, per brick (GlusterFS's heal info). */
   VOLUME_HEAL_INFO,
+  /** Heal now what the heal indexes name ({@code full}: compare every file, for bricks replaced or wiped). */
+  VOLUME_HEAL,
   // Between management services only
   /** Returns this node's whole pool state. */
   STATE_GET,

@@ -29,6 +29,8 @@ public final class BrickFields {
   /** CREATE, MKDIR, SYMLINK: the file ID the client chose, so that every copy of the file has the same one. */
   public static final String GFID = "gfid";
   public static final String LEASE = "lease";
+  public static final String SUM = "sum";
+  public static final String BLAMES = "blames";
   public static final String WAIT = "wait";
 
   /** utimens: leave this time as it is. */

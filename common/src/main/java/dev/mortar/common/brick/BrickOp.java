@@ -10,7 +10,10 @@ package dev.mortar.common.brick;
  * {@code attr} in a reply is an {@link Attr} in JSON.
  */
 public enum BrickOp {
-  /** Is the brick online? Reply {@code online, pid, port, path}. */
+  /**
+   * Is the brick online? Reply {@code online, pid, port, path, blames}: blames lists the bricks (indices) this brick
+   * holds changes for that they missed, so that clients read nothing from those until they are healed.
+   */
   STATUS,
   /** lstat: {@code path} -> {@code attr}. */
   LOOKUP,
@@ -20,7 +23,10 @@ public enum BrickOp {
   MKDIR,
   /** {@code path}. */
   RMDIR,
-  /** Creates a regular file: {@code path, mode, gfid, exclusive} -> {@code attr}. Without exclusive an existing file is kept. */
+  /**
+   * Creates a regular file: {@code path, mode, gfid, exclusive} -> {@code attr}. Without exclusive an existing file
+   * is kept. CREATE and MKDIR take {@code dirty} too: heal makes an entry that it fills afterwards.
+   */
   CREATE,
   /** Checks that {@code path} is a regular file that can be opened: -> {@code attr}. Bricks hold no open state. */
   OPEN,
@@ -73,6 +79,11 @@ public enum BrickOp {
    * heal index until they are.
    */
   META_UPDATE,
+  /**
+   * A digest of a byte range, so that heal copies only the windows that differ: {@code path, offset, size} ->
+   * {@code sum} (hex) and {@code size} (bytes actually there).
+   */
+  CHECKSUM,
   /** The heal index: -> {@code entries}: [{gfid, path}]. */
   INDEX_LIST,
   /**

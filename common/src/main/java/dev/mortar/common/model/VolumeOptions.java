@@ -36,7 +36,7 @@ public final class VolumeOptions {
         "none", "size", "mtime", "ctime", "majority"));
     add(VolumeOption.bool(SELF_HEAL_DAEMON, "on", "heal files in the background when a brick comes back"));
     add(VolumeOption.integer(HEAL_TIMEOUT, v -> "60", 1, 86_400,
-        "seconds between periodic sweeps of the heal index"));
+        "seconds before entries that could not be healed are retried (returning bricks retry them at once)"));
     add(VolumeOption.integer(SHD_MAX_THREADS, v -> "8", 1, 64, "files healed in parallel per brick"));
     add(VolumeOption.integer(PING_TIMEOUT, v -> "2", 1, 1_013,
         "seconds a client waits for a silent brick before writing on without it"));

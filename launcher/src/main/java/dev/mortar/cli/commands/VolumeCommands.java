@@ -182,22 +182,39 @@ public final class VolumeCommands extends CommandGroup {
     return session().report(answer, "volume reset", "success: reset volume successful");
   }
 
-  @Command(name = "heal", customSynopsis = "volume heal <VOLNAME> info [summary]",
-      description = "list the files each brick holds for heal")
+  @Command(name = "heal", customSynopsis = "volume heal <VOLNAME> [full | info [summary]]",
+      description = "heal what the heal indexes name now (full: compare every file), or list what waits for heal")
   int heal(@Parameters(paramLabel = "<VOLNAME>") String name,
-           @Parameters(paramLabel = "info [summary]", arity = "1..2") List<String> words) {
+           @Parameters(paramLabel = "full | info [summary]", arity = "0..2") List<String> given) {
+    List<String> words = given == null ? List.of() : given;
+    Session s = session();
+    if (words.isEmpty() || words.equals(List.of("full"))) {
+      boolean full = !words.isEmpty();
+      Answer answer = s.api().post(path(name) + "/heal", new JsonObject().put("full", full));
+      if (answer.status() == 404 && !s.globals().json()) {
+        return healOfMissingVolume(name);
+      }
+      if (!answer.ok()) {
+        return s.fail(answer.body(), "Launching heal operation to perform " + (full ? "full" : "index")
+            + " self heal on volume " + name + " has been unsuccessful:\n" + answer.message(), 1);
+      }
+      return s.show(answer, "volume heal", body -> body.getString("message") + "\n");
+    }
     boolean summary = words.equals(List.of("info", "summary"));
     if (!words.equals(List.of("info")) && !summary) {
       throw new UsageError("volume heal " + name + " " + String.join(" ", words)
-          + ": only 'info' and 'info summary' are available; the heal operations come with the self-heal service");
+          + ": expected nothing, 'full', 'info' or 'info summary'");
     }
-    Session s = session();
     Answer answer = s.api().get(path(name) + "/heal-info");
     if (answer.status() == 404 && !s.globals().json()) {
-      s.print("Volume " + name + " does not exist\nVolume heal failed.\n"); // gluster: stdout, status 254
-      return 254;
+      return healOfMissingVolume(name);
     }
     return s.show(answer, "volume heal", body -> VolumeFormat.healInfo(body, summary));
+  }
+
+  private int healOfMissingVolume(String name) {
+    session().print("Volume " + name + " does not exist\nVolume heal failed.\n"); // gluster: stdout, status 254
+    return 254;
   }
 
   @Command(name = "help", customSynopsis = "volume help", description = "display help for the volume command")

@@ -1,6 +1,7 @@
 package dev.mortar.brick;
 
 import dev.mortar.common.api.Addresses;
+import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFields;
@@ -20,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -43,6 +45,10 @@ public final class BrickVerticle extends VerticleBase {
   private final int port;
   private final MeterRegistry registry;
   private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+  /** How often the blame summary is rebuilt from the heal index, dropping files deleted meanwhile. */
+  private static final long BLAME_REBUILD_MS = 10_000;
+
+  private final BlameTracker blames = new BlameTracker();
   private BrickStorage storage;
   private WorkerExecutor workers;
   private FileLocks locks;
@@ -74,8 +80,20 @@ public final class BrickVerticle extends VerticleBase {
       return LocalDiskStorage.open(path);
     }).compose(s -> {
       storage = s;
-      return vertx.eventBus().<BrickFrame>consumer(Addresses.brick(volumeId, index), this::handle).completion();
-    }).onSuccess(v -> LOG.info("brick " + brickName + " of volume " + volumeName + " online"))
+      return workers.executeBlocking(() -> {
+        blames.rebuild(s);
+        return null;
+      });
+    }).compose(s -> vertx.eventBus().<BrickFrame>consumer(Addresses.brick(volumeId, index), this::handle)
+        .completion()).onSuccess(v -> {
+          LOG.info("brick " + brickName + " of volume " + volumeName + " online");
+          vertx.eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(volumeId, "brick " + brickName
+              + " online").toJson());
+          vertx.setPeriodic(BLAME_REBUILD_MS, t -> workers.executeBlocking(() -> {
+            blames.rebuild(storage);
+            return null;
+          }, false).onFailure(e -> LOG.fine("blame summary of " + brickName + " not rebuilt: " + e)));
+        })
         .onFailure(e -> LOG.severe("brick " + brickName + " cannot start: " + e.getMessage()
             + "; fix the directory and run 'mortar volume start " + volumeName + " force'"));
   }
@@ -100,7 +118,8 @@ public final class BrickVerticle extends VerticleBase {
     }
     if (op == BrickOp.STATUS) {
       m.reply(BrickFrame.of(new JsonObject().put("online", true).put("pid", ProcessHandle.current().pid())
-          .put("port", port).put("path", path.toString())));
+          .put("port", port).put("path", path.toString()).put(BrickFields.BLAMES, new JsonArray(
+              List.copyOf(blames.blamed())))));
       return;
     }
     long t0 = System.nanoTime();
@@ -141,12 +160,19 @@ public final class BrickVerticle extends VerticleBase {
             .put(BrickFields.ATTR, e.attr().toJson())));
         out.put(BrickFields.ENTRIES, entries);
       }
-      case MKDIR -> out.put(BrickFields.ATTR, storage.mkdir(p, h.getInteger(BrickFields.MODE, 0755),
-          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1), h.getString(BrickFields.GFID)).toJson());
+      case MKDIR -> {
+        out.put(BrickFields.ATTR, storage.mkdir(p, h.getInteger(BrickFields.MODE, 0755),
+            h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1), h.getString(BrickFields.GFID))
+            .toJson());
+        markDirty(p, h);
+      }
       case RMDIR -> storage.rmdir(p);
-      case CREATE -> out.put(BrickFields.ATTR, storage.create(p, h.getInteger(BrickFields.MODE, 0644),
-          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1),
-          h.getBoolean(BrickFields.EXCLUSIVE, false), h.getString(BrickFields.GFID)).toJson());
+      case CREATE -> {
+        out.put(BrickFields.ATTR, storage.create(p, h.getInteger(BrickFields.MODE, 0644),
+            h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1),
+            h.getBoolean(BrickFields.EXCLUSIVE, false), h.getString(BrickFields.GFID)).toJson());
+        markDirty(p, h);
+      }
       case OPEN -> out.put(BrickFields.ATTR, storage.open(p).toJson());
       case READ -> {
         Buffer b = storage.read(p, h.getLong(BrickFields.OFFSET, 0L), h.getInteger(BrickFields.SIZE, 0));
@@ -196,7 +222,12 @@ public final class BrickVerticle extends VerticleBase {
             .forEach(e -> pending.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).longValue()));
         FileMeta m = storage.updateMeta(p, h.getLong(BrickFields.DIRTY, 0L), h.getLong(BrickFields.DATA_VERSION, 0L),
             h.getLong(BrickFields.META_VERSION, 0L), pending);
+        blames.update(m);
         out.put(BrickFields.META, m.toJson());
+      }
+      case CHECKSUM -> {
+        Buffer b = storage.read(p, h.getLong(BrickFields.OFFSET, 0L), h.getInteger(BrickFields.SIZE, 0));
+        out.put(BrickFields.SUM, Digests.sha256(b)).put(BrickFields.SIZE, b.length());
       }
       case INDEX_LIST -> {
         JsonArray entries = new JsonArray();
@@ -206,6 +237,14 @@ public final class BrickVerticle extends VerticleBase {
       case STATUS, LOCK, UNLOCK -> throw new IllegalStateException("answered on the event loop");
     }
     return BrickFrame.of(out);
+  }
+
+  /** CREATE and MKDIR with {@code dirty}: the new entry is not complete yet (heal creates it, then fills it). */
+  private void markDirty(String p, JsonObject h) {
+    long dirty = h.getLong(BrickFields.DIRTY, 0L);
+    if (dirty > 0) {
+      blames.update(storage.updateMeta(p, dirty, 0, 0, Map.of()));
+    }
   }
 
   @Override

@@ -330,12 +330,16 @@ class BrickProtocolTest {
     assertEquals(1L, blamed.pending().get(1), "brick 1 missed the write");
     assertTrue(indexGfids().contains(m0.gfid()));
 
+    assertEquals(List.of(1), call(BrickOp.STATUS, "/").header().getJsonArray(BrickFields.BLAMES).getList(),
+        "STATUS tells clients that brick 1 is blamed, so they read nothing from it until it is healed");
+
     errno(Errno.EINVAL, () -> call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.DIRTY, -1)));
     FileMeta healed = FileMeta.fromJson(call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.PENDING,
         new JsonObject().put("1", -1))).header().getJsonObject(BrickFields.META));
     assertTrue(healed.clean());
     assertEquals(1, healed.dataVersion());
     assertFalse(indexGfids().contains(m0.gfid()), "clean again: out of the index");
+    assertTrue(call(BrickOp.STATUS, "/").header().getJsonArray(BrickFields.BLAMES).isEmpty(), "nobody blamed");
 
     // a blamed file that is deleted leaves the index with it
     call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
@@ -382,5 +386,21 @@ class BrickProtocolTest {
       w.write(java.nio.ByteBuffer.wrap(new byte[12]));
       io.vertx.core.Future.join(stuck).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void checksumsTellWhichWindowsDiffer() {
+    call(BrickOp.CREATE, "/sums", h -> { });
+    call(0, BrickOp.WRITE, "/sums", h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("aaaabbbb"));
+    JsonObject first = call(BrickOp.CHECKSUM, "/sums", h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.SIZE, 4))
+        .header();
+    JsonObject second = call(BrickOp.CHECKSUM, "/sums", h -> h.put(BrickFields.OFFSET, 4L).put(BrickFields.SIZE, 4))
+        .header();
+    assertEquals(4, first.getInteger(BrickFields.SIZE));
+    assertFalse(first.getString(BrickFields.SUM).equals(second.getString(BrickFields.SUM)));
+    assertEquals(first.getString(BrickFields.SUM), call(BrickOp.CHECKSUM, "/sums", h -> h.put(BrickFields.OFFSET, 0L)
+        .put(BrickFields.SIZE, 4)).header().getString(BrickFields.SUM), "the same bytes, the same digest");
+    assertEquals(0, call(BrickOp.CHECKSUM, "/sums", h -> h.put(BrickFields.OFFSET, 100L).put(BrickFields.SIZE, 4))
+        .header().getInteger(BrickFields.SIZE), "nothing past the end");
   }
 }

@@ -1,7 +1,9 @@
 package dev.mortar.client;
 
 import dev.mortar.common.api.Addresses;
+import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.BrickOp;
@@ -10,7 +12,10 @@ import dev.mortar.common.model.Brick;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -26,17 +31,20 @@ final class BrickClient {
   final Brick brick;
   final boolean local;
   private final Vertx vertx;
+  private final String volumeId;
   private final String address;
   private volatile long timeoutMs;
   private volatile boolean up = true;
   /** This brick was down at some time during this mount: it may have missed writes until healed. */
   private volatile boolean missedWrites;
+  private volatile Set<Integer> blames = Set.of();
 
   BrickClient(Vertx vertx, String volumeId, int index, Brick brick, boolean local, long timeoutMs) {
     this.vertx = vertx;
     this.index = index;
     this.brick = brick;
     this.local = local;
+    this.volumeId = volumeId;
     this.address = Addresses.brick(volumeId, index);
     this.timeoutMs = timeoutMs;
   }
@@ -50,8 +58,20 @@ final class BrickClient {
     return up;
   }
 
-  boolean mayBeStale() {
+  /** This brick was down during this mount and may have missed this client's writes. */
+  boolean missedWrites() {
     return missedWrites;
+  }
+
+  /** Heal is done with it: no live brick blames it any more. */
+  void healed() {
+    missedWrites = false;
+    LOG.info("brick " + brick.name() + " is healed; reading from it again");
+  }
+
+  /** The bricks this brick holds changes for that they missed, as of its last status. */
+  Set<Integer> blames() {
+    return blames;
   }
 
   Future<BrickFrame> call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
@@ -75,12 +95,18 @@ final class BrickClient {
     }
   }
 
-  /** Asks a down brick whether it is back. */
+  /** Asks the brick whether it is up, and whom it blames. */
   Future<Void> probe() {
     return call(BrickOp.STATUS, "/", h -> { }, Buffer.buffer()).onSuccess(f -> {
+      Set<Integer> now = new HashSet<>();
+      f.header().getJsonArray(BrickFields.BLAMES, new JsonArray()).forEach(i -> now.add(((Number) i).intValue()));
+      blames = Set.copyOf(now);
       if (!up) {
         up = true;
         LOG.info("brick " + brick.name() + " is up again");
+        // It may have missed writes of this client: the healers need not wait for their next sweep.
+        vertx.eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(volumeId, "client saw brick "
+            + brick.name() + " again").toJson());
       }
     }).mapEmpty();
   }

@@ -530,21 +530,33 @@ final class MortarFs extends FuseStubFS {
     });
   }
 
-  /** Called with the mutex held; the unlock is sent without waiting for its answer. */
-  private static void dropLock(OpenFile of) {
+  /**
+   * Called with the mutex held, with no write in flight; nothing waits. The dirty marks go before the lock, so that
+   * a healer, which takes the same lock, finds a dirty mark only where a writer died.
+   */
+  private void dropLock(OpenFile of) {
+    io.vertx.core.Future<Void> cleared = clearDirty(of);
     if (of.lockBrick != null) {
-      of.lockBrick.call(BrickOp.UNLOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner), Buffer.buffer());
+      BrickClient b = of.lockBrick;
       of.lockBrick = null;
+      cleared.onComplete(x -> b.call(BrickOp.UNLOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner),
+          Buffer.buffer()));
     }
   }
 
   /** Ends a write session: everything written is on the bricks, then (without waiting) the dirty mark goes. */
   private void finishWrites(OpenFile of) {
     drain(of);
-    if (of.dirtyOn != null) {
-      rs.clearDirty(of.path, of.dirtyOn);
-      of.dirtyOn = null;
+    clearDirty(of);
+  }
+
+  private io.vertx.core.Future<Void> clearDirty(OpenFile of) {
+    if (of.dirtyOn == null) {
+      return io.vertx.core.Future.succeededFuture();
     }
+    List<BrickClient> on = of.dirtyOn;
+    of.dirtyOn = null;
+    return rs.clearDirty(of.path, on);
   }
 
   @Override

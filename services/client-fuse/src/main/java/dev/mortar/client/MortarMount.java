@@ -67,11 +67,14 @@ public final class MortarMount {
       // Which bricks answer now; the others are written around until they come back.
       Future.join(bricks.stream().map(BrickClient::probe).toList()).toCompletionStage().toCompletableFuture()
           .exceptionally(e -> null).get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
-      vertx.setPeriodic(1000, t -> bricks.stream().filter(b -> !b.isUp()).forEach(BrickClient::probe));
+      ReplicaSet rs = new ReplicaSet(bricks, timeoutMs + 1_000);
+      // Every second: which bricks are back, and which are blamed for missed changes (reads avoid those).
+      vertx.setPeriodic(1000, t -> Future.join(bricks.stream().map(BrickClient::probe).toList())
+          .onComplete(x -> rs.forgetHealed()));
       followVolume(vertx, volume.name(), bricks);
       serveMetrics(vertx, registry, local, options.metricsPort());
       long cacheMs = Long.parseLong(VolumeOptions.effective(volume, VolumeOptions.MD_CACHE_TIMEOUT)) * 1000;
-      MortarFs fs = new MortarFs(new ReplicaSet(bricks, timeoutMs + 1_000), vertx, cacheMs, registry);
+      MortarFs fs = new MortarFs(rs, vertx, cacheMs, registry);
       List<String> args = new ArrayList<>(options.fuseArgs());
       String cacheSeconds = VolumeOptions.effective(volume, VolumeOptions.MD_CACHE_TIMEOUT);
       args.add("-o");

@@ -6,6 +6,7 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.FileMeta;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -35,19 +36,71 @@ final class ReplicaSet {
     this.waitMs = waitMs;
   }
 
-  /** Bricks to read from, best first: up, not possibly stale, local, then in volume order. */
+  /**
+   * Bricks to read from, best first: up, not possibly stale (blamed by a live brick for some file, or missed a
+   * write of this client), local, then in volume order.
+   */
   private List<BrickClient> readOrder() {
     List<BrickClient> order = new ArrayList<>(bricks);
     order.removeIf(b -> b.brick.arbiter());
-    order.sort(Comparator.comparing((BrickClient b) -> !b.isUp()).thenComparing(BrickClient::mayBeStale)
+    order.sort(Comparator.comparing((BrickClient b) -> !b.isUp()).thenComparing(this::mayBeStale)
         .thenComparing(b -> !b.local).thenComparingInt(b -> b.index));
     return order;
+  }
+
+  private boolean mayBeStale(BrickClient b) {
+    return b.missedWrites() || blamed(b);
+  }
+
+  private boolean blamed(BrickClient b) {
+    return bricks.stream().anyMatch(o -> o.isUp() && o.blames().contains(b.index));
+  }
+
+  /** After a round of status probes: a brick that no live brick blames any more has been healed. */
+  void forgetHealed() {
+    bricks.stream().filter(b -> b.isUp() && b.missedWrites() && !blamed(b)).forEach(BrickClient::healed);
+  }
+
+  /**
+   * Every live data brick may be stale for some file (each is blamed for something): ask them all about this file
+   * and its directory, and put the copies blamed for either last.
+   */
+  private List<BrickClient> verifiedOrder(String path, List<BrickClient> order) {
+    java.util.Set<Integer> blamedHere = new java.util.HashSet<>();
+    List<Future<BrickFrame>> metas = new ArrayList<>();
+    for (BrickClient b : bricks) {
+      if (b.isUp()) {
+        metas.add(b.call(BrickOp.META_GET, path, h -> { }, Buffer.buffer()));
+        if (!path.equals("/")) {
+          metas.add(b.call(BrickOp.META_GET, path.substring(0, Math.max(1, path.lastIndexOf('/'))), h -> { },
+              Buffer.buffer()));
+        }
+      }
+    }
+    try {
+      await(Future.join(metas));
+    } catch (BrickException ignored) {
+      // a copy without the file blames nobody; the others' answers are enough
+    }
+    metas.stream().filter(Future::succeeded).map(f -> FileMeta.fromJson(f.result().header()
+        .getJsonObject(BrickFields.META))).forEach(m -> m.pending().forEach((j, n) -> {
+          if (n > 0) {
+            blamedHere.add(j);
+          }
+        }));
+    List<BrickClient> out = new ArrayList<>(order);
+    out.sort(Comparator.comparing((BrickClient b) -> blamedHere.contains(b.index))); // stable: keeps the rest
+    return out;
   }
 
   /** A read-only request to one good copy; another copy if that brick does not answer. */
   BrickFrame read(BrickOp op, String path, Consumer<JsonObject> fields) {
     BrickException last = null;
-    for (BrickClient b : readOrder()) { // down bricks come last: tried only when no live one answered
+    List<BrickClient> order = readOrder();
+    if (!order.isEmpty() && order.get(0).isUp() && mayBeStale(order.get(0))) {
+      order = verifiedOrder(path, order);
+    }
+    for (BrickClient b : order) { // down bricks come last: tried only when no live one answered
       try {
         return await(b.call(op, path, fields, Buffer.buffer()));
       } catch (BrickException e) {
@@ -137,14 +190,16 @@ final class ReplicaSet {
             + names(missed) + " missed a change")));
   }
 
-  /** AFR post-op: the bricks that took every write of a session are no longer dirty. Nothing waits for it. */
-  void clearDirty(String path, List<BrickClient> on) {
+  /** AFR post-op: the bricks that took every write of a session are no longer dirty. Completes when all answered. */
+  Future<Void> clearDirty(String path, List<BrickClient> on) {
+    List<Future<BrickFrame>> calls = new ArrayList<>();
     for (BrickClient b : on) {
       if (b.isUp()) {
-        b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, -1), Buffer.buffer())
-            .onFailure(e -> LOG.fine("dirty mark of " + path + " stays on " + b.brick.name() + ": " + e));
+        calls.add(b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, -1), Buffer.buffer())
+            .onFailure(e -> LOG.fine("dirty mark of " + path + " stays on " + b.brick.name() + ": " + e)));
       }
     }
+    return Future.join(calls).mapEmpty();
   }
 
   /** Where writers take a file's lock: the first live data brick, the same for every client. */

@@ -1,41 +1,63 @@
 package dev.mortar.healer;
 
 import dev.mortar.common.api.Addresses;
+import dev.mortar.common.api.HealEvent;
+import dev.mortar.common.api.HealerOp;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickOp;
-import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.model.Volume;
-import dev.mortar.common.model.VolumeOptions;
 import dev.mortar.common.model.VolumeStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The self-heal service of one node: sweeps the heal index of this node's bricks (never the whole tree) every
- * {@link #SWEEP_MS}, and heals what it names from the bricks that have it. Works on its own worker pool, so healing
- * never holds an event loop, and one file at a time per node, so it does not starve the clients.
+ * The self-heal service of one node, for the bricks of this node. It works from the heal index the bricks keep
+ * (never a crawl of the tree to find work): at once when a brick comes online, a peer comes back or someone runs
+ * {@code volume heal} ({@link Addresses#EVENTS_HEAL}), and every {@link #SWEEP_MS} as a safety net. Files are healed
+ * in parallel, at most {@code cluster.shd-max-threads} at a time, parents before their children, on the healer's
+ * own worker threads, so healing neither holds an event loop nor starves the clients.
  */
 public final class HealerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HealerVerticle.class.getName());
   static final long SWEEP_MS = 2_000;
   private static final long TIMEOUT_MS = 5_000;
+  /** Upper bound of cluster.shd-max-threads. */
+  private static final int MAX_PARALLEL = 64;
 
   private final String nodeUuid;
   private final Supplier<List<Volume>> volumes;
   private final MeterRegistry registry;
   private final AtomicBoolean sweeping = new AtomicBoolean();
-  private WorkerExecutor workers;
+  private final AtomicBoolean sweepAgain = new AtomicBoolean();
+  private final AtomicBoolean retryAll = new AtomicBoolean();
+  /** The last sweep of each local brick's index (volume ID/brick index). */
+  private final Map<String, Sweep> lastSweeps = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> backlog = new ConcurrentHashMap<>();
+  /** What one sweep of a brick's index found and did. */
+  private record Sweep(int entries, boolean progress, long at) {}
+
+  private WorkerExecutor sweeper;
+  private WorkerExecutor healers;
+  private Counter bytesHealed;
 
   /** @param volumes the pool's volumes as they are now */
   public HealerVerticle(String nodeUuid, Supplier<List<Volume>> volumes, MeterRegistry registry) {
@@ -46,65 +68,164 @@ public final class HealerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    workers = vertx.createSharedWorkerExecutor("mortar-healer", 1);
-    vertx.setPeriodic(SWEEP_MS, t -> {
-      if (sweeping.compareAndSet(false, true)) {
-        workers.executeBlocking(() -> {
-          sweep();
-          return null;
-        }, false).onComplete(ar -> {
-          sweeping.set(false);
-          if (ar.failed()) {
-            LOG.warning("heal sweep failed: " + ar.cause());
-          }
-        });
-      }
+    sweeper = vertx.createSharedWorkerExecutor("mortar-healer-sweep", 1);
+    healers = vertx.createSharedWorkerExecutor("mortar-healer-files", MAX_PARALLEL);
+    bytesHealed = Counter.builder("mortar_heal_bytes_total").description("Bytes copied to bricks by heal")
+        .register(registry);
+    vertx.setPeriodic(SWEEP_MS, t -> requestSweep(false));
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_HEAL, m -> {
+      LOG.fine("heal now: " + HealEvent.fromJson(m.body()).reason());
+      requestSweep(true);
     });
-    return Future.succeededFuture();
+    return vertx.eventBus().<JsonObject>consumer(Addresses.healer(nodeUuid), this::request).completion();
   }
 
-  private void sweep() {
+  private void request(Message<JsonObject> m) {
+    HealerOp op;
+    try {
+      op = HealerOp.valueOf(m.body().getString("op"));
+    } catch (RuntimeException e) {
+      m.fail(400, "unknown healer request " + m.body().getString("op"));
+      return;
+    }
+    if (op == HealerOp.STATUS) {
+      m.reply(new JsonObject().put("pid", ProcessHandle.current().pid()));
+      return;
+    }
+    Optional<Volume> v = volumes.get().stream().filter(x -> x.id().equals(m.body().getString("volumeId")))
+        .findFirst();
+    if (v.isEmpty() || v.get().status() != VolumeStatus.Started) {
+      m.fail(409, "the volume is not started");
+      return;
+    }
+    m.reply(new JsonObject());
+    sweeper.executeBlocking(() -> {
+      long t0 = System.nanoTime();
+      BrickCalls bricks = new BrickCalls(vertx, v.get(), TIMEOUT_MS);
+      FileHealer healer = fileHealer(bricks);
+      int found = new FullCrawl(bricks, paths -> healAll(v.get(), healer, paths)).run();
+      LOG.info("full heal of " + v.get().name() + " done in " + (System.nanoTime() - t0) / 1_000_000 + " ms: "
+          + found + " differences healed");
+      return null;
+    }).onFailure(e -> LOG.warning("full heal of " + v.get().name() + " stopped: " + e.getMessage()
+        + "; run 'volume heal " + v.get().name() + " full' again when every brick is online"));
+  }
+
+  /**
+   * Sweeps now, or right after the sweep that is running.
+   *
+   * @param event something happened that may let waiting entries heal (retry them all, not only new ones)
+   */
+  private void requestSweep(boolean event) {
+    if (event) {
+      retryAll.set(true);
+    }
+    if (!sweeping.compareAndSet(false, true)) {
+      sweepAgain.set(true);
+      return;
+    }
+    boolean retry = retryAll.getAndSet(false);
+    sweeper.executeBlocking(() -> {
+      sweep(retry);
+      return null;
+    }, false).onComplete(ar -> {
+      sweeping.set(false);
+      if (ar.failed()) {
+        LOG.warning("heal sweep failed: " + ar.cause());
+      }
+      if (sweepAgain.getAndSet(false)) {
+        requestSweep(false);
+      }
+    });
+  }
+
+  private void sweep(boolean retry) {
     for (Volume v : volumes.get()) {
       if (v.status() != VolumeStatus.Started || !HealSettings.of(v).enabled()) {
         continue;
       }
-      FileHealer healer = new FileHealer(vertx, v, TIMEOUT_MS, "healer-" + nodeUuid);
+      BrickCalls bricks = new BrickCalls(vertx, v, TIMEOUT_MS);
+      FileHealer healer = fileHealer(bricks);
       for (int i = 0; i < v.bricks().size(); i++) {
         if (v.bricks().get(i).nodeUuid().equals(nodeUuid)) {
-          sweepBrick(v, i, healer);
+          sweepBrick(bricks, i, healer, retry);
         }
       }
     }
   }
 
-  private void sweepBrick(Volume v, int brick, FileHealer healer) {
-    List<String> paths;
+  private FileHealer fileHealer(BrickCalls bricks) {
+    return new FileHealer(bricks, "healer-" + nodeUuid, bytesHealed::increment);
+  }
+
+  /**
+   * Heals what one local brick's index names. An index where the last sweep healed nothing (its entries wait for
+   * a brick that is away) is retried only when it changes, on an event, or after {@code cluster.heal-timeout}.
+   */
+  private void sweepBrick(BrickCalls bricks, int brick, FileHealer healer, boolean retry) {
+    List<String> paths = new ArrayList<>();
     try {
-      paths = BrickRequests.send(vertx, Addresses.brick(v.id(), brick), BrickOp.INDEX_LIST, "/", h -> { },
-              Buffer.buffer(), TIMEOUT_MS).toCompletionStage().toCompletableFuture()
-          .get(TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS).header().getJsonArray(BrickFields.ENTRIES).stream()
-          .map(o -> ((JsonObject) o).getString("path")).sorted().toList(); // parents before their children
-    } catch (Exception e) {
+      bricks.call(brick, BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES)
+          .forEach(o -> paths.add(((JsonObject) o).getString("path")));
+    } catch (BrickException e) {
       return; // the brick is not up (yet)
     }
-    for (String path : paths) {
-      String outcome;
-      try {
-        outcome = healer.heal(path).name().toLowerCase();
-      } catch (BrickException e) {
-        outcome = "failed";
-        LOG.fine("heal of " + path + " in " + v.name() + " not done now: " + e.getMessage());
-      }
-      if (outcome.equals("healed")) {
-        LOG.info("healed " + v.name() + ":" + path);
-      }
-      Counter.builder("mortar_heal_files_total").description("Files the healer looked at, by outcome")
-          .tag("volume", v.name()).tag("outcome", outcome).register(registry).increment();
+    Volume v = bricks.volume;
+    backlog(v, brick).set(paths.size());
+    String key = v.id() + "/" + brick;
+    Sweep last = lastSweeps.get(key);
+    long now = System.currentTimeMillis();
+    if (paths.isEmpty() || (!retry && last != null && !last.progress() && last.entries() == paths.size()
+        && now - last.at() < HealSettings.of(v).retryInterval().toMillis())) {
+      return;
     }
+    long t0 = System.nanoTime();
+    int healed = healAll(v, healer, paths);
+    lastSweeps.put(key, new Sweep(paths.size(), healed > 0, now));
+    if (healed > 0) {
+      LOG.info("healed " + healed + " entries of " + v.name() + " named by " + v.bricks().get(brick).name()
+          + "'s heal index in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+  }
+
+  private int healAll(Volume v, FileHealer healer, Collection<String> paths) {
+    return new ParallelHeal(healers, path -> healOne(v, healer, path))
+        .run(paths, Math.min(MAX_PARALLEL, HealSettings.of(v).parallelFiles()));
+  }
+
+  private FileHealer.Result healOne(Volume v, FileHealer healer, String path) {
+    long t0 = System.nanoTime();
+    FileHealer.Result r;
+    String outcome;
+    try {
+      r = healer.heal(path);
+      outcome = r.outcome().name().toLowerCase();
+    } catch (BrickException e) {
+      r = FileHealer.Result.of(FileHealer.Outcome.SKIPPED);
+      outcome = "failed";
+      LOG.fine("heal of " + path + " in " + v.name() + " not done now: " + e.getMessage());
+    }
+    if (r.outcome() == FileHealer.Outcome.HEALED) {
+      LOG.fine("healed " + v.name() + ":" + path);
+    }
+    Timer.builder("mortar_heal_seconds").description("Time to heal one file, by outcome").tag("volume", v.name())
+        .tag("outcome", outcome).register(registry).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    return r;
+  }
+
+  private AtomicInteger backlog(Volume v, int brick) {
+    return backlog.computeIfAbsent(v.id() + "/" + brick, k -> {
+      AtomicInteger n = new AtomicInteger();
+      Gauge.builder("mortar_heal_backlog", n, AtomicInteger::get)
+          .description("Entries in a local brick's heal index at the last sweep")
+          .tag("volume", v.name()).tag("brick", v.bricks().get(brick).name()).register(registry);
+      return n;
+    });
   }
 
   @Override
   public Future<?> stop() {
-    return workers == null ? Future.succeededFuture() : workers.close();
+    return Future.join(sweeper == null ? Future.succeededFuture() : sweeper.close(),
+        healers == null ? Future.succeededFuture() : healers.close());
   }
 }

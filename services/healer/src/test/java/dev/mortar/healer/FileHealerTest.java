@@ -17,28 +17,44 @@ import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Heal between two real bricks after brick 1 missed changes: data, a new file, a deleted file. */
+/**
+ * Heal between two real bricks after brick 1 missed changes, done to the bricks the way the client does them (the
+ * change on brick 0, brick 1 blamed for it there). After heal the two brick directories must be identical.
+ */
 @ExtendWith(VertxExtension.class)
 class FileHealerTest {
   @TempDir
   Path dir;
   private Vertx vertx;
   private Volume volume;
+  private WorkerExecutor workers;
+  private final AtomicLong bytesCopied = new AtomicLong();
 
   @BeforeEach
   void bricks(Vertx vertx) throws Exception {
@@ -52,6 +68,12 @@ class FileHealerTest {
     volume = new Volume("v", "vol", VolumeStatus.Started, 2, 0, "tcp", List.of(
         new Brick("n0", dir.resolve("b0").toString(), "u0", false),
         new Brick("n1", dir.resolve("b1").toString(), "u1", false)), Map.of());
+    workers = vertx.createSharedWorkerExecutor("test-heal", 8);
+  }
+
+  @AfterEach
+  void close() {
+    workers.close();
   }
 
   private BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data)
@@ -60,56 +82,216 @@ class FileHealerTest {
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private void blame(String path) throws Exception {
-    call(0, BrickOp.META_UPDATE, path, h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)), Buffer.buffer());
+  private BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields) throws Exception {
+    return call(brick, op, path, fields, Buffer.buffer());
+  }
+
+  /** Both bricks, as a client does while all is well. */
+  private void both(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) throws Exception {
+    for (int b = 0; b < 2; b++) {
+      call(b, op, path, fields, data);
+    }
+  }
+
+  /** Brick 0 only, brick 1 blamed for it on {@code blameOn} (the file, or the parent for a name change). */
+  private void missed(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn)
+      throws Exception {
+    call(0, op, path, fields, data);
+    call(0, BrickOp.META_UPDATE, blameOn, h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
+  }
+
+  private static Consumer<JsonObject> gfid() {
+    String id = UUID.randomUUID().toString();
+    return h -> h.put(BrickFields.GFID, id);
+  }
+
+  private static Consumer<JsonObject> at(long offset) {
+    return h -> h.put(BrickFields.OFFSET, offset);
   }
 
   private FileMeta meta(int brick, String path) throws Exception {
-    return FileMeta.fromJson(call(brick, BrickOp.META_GET, path, h -> { }, Buffer.buffer()).header()
-        .getJsonObject(BrickFields.META));
+    return FileMeta.fromJson(call(brick, BrickOp.META_GET, path, h -> { }).header().getJsonObject(BrickFields.META));
+  }
+
+  private FileHealer healer() {
+    return new FileHealer(new BrickCalls(vertx, volume, 5000), "test-healer", bytesCopied::addAndGet);
+  }
+
+  /** What the healer does: everything both heal indexes name, in parallel waves. */
+  private int healEverything() throws Exception {
+    Set<String> paths = new LinkedHashSet<>();
+    for (int b = 0; b < 2; b++) {
+      call(b, BrickOp.INDEX_LIST, "/", h -> { }).header().getJsonArray(BrickFields.ENTRIES)
+          .forEach(o -> paths.add(((JsonObject) o).getString("path")));
+    }
+    FileHealer healer = healer();
+    return vertx.executeBlocking(() -> new ParallelHeal(workers, healer::heal).run(paths, 4))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private void assertHealedAndIdentical() throws Exception {
+    Path b0 = dir.resolve("b0");
+    Path b1 = dir.resolve("b1");
+    assertEquals(tree(b0), tree(b1), "both bricks hold the same names, types, modes and data");
+    for (String p : tree(b0).keySet()) {
+      assertEquals(meta(0, p).gfid(), meta(1, p).gfid(), p + " has the same file ID on both bricks");
+    }
+    for (int b = 0; b < 2; b++) {
+      assertTrue(call(b, BrickOp.INDEX_LIST, "/", h -> { }).header().getJsonArray(BrickFields.ENTRIES).isEmpty(),
+          "the heal index of brick " + b + " is empty");
+    }
+  }
+
+  /** Path to "type mode content-digest" of every entry under a brick, without its private .mortar directory. */
+  private static Map<String, String> tree(Path root) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.filter(p -> !root.relativize(p).startsWith(".mortar") && !p.equals(root)).toList()) {
+        String rel = "/" + root.relativize(p);
+        Object mode = Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        String what = Files.isSymbolicLink(p) ? "link " + Files.readSymbolicLink(p)
+            : Files.isDirectory(p) ? "dir " + mode : "file " + mode + " " + Arrays.hashCode(Files.readAllBytes(p));
+        out.put(rel, what);
+      }
+    }
+    return out;
   }
 
   @Test
   void whatBrick1MissedIsCopiedAndTheBlameCleared() throws Exception {
-    // Before the outage: the same file on both bricks.
-    String gfid = UUID.randomUUID().toString();
-    for (int b = 0; b < 2; b++) {
-      call(b, BrickOp.CREATE, "/dates.txt", h -> h.put(BrickFields.GFID, gfid).put(BrickFields.MODE, 0640),
-          Buffer.buffer());
-      call(b, BrickOp.WRITE, "/dates.txt", h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("line 1\n"));
-      call(b, BrickOp.CREATE, "/doomed", h -> h.put(BrickFields.GFID, UUID.randomUUID().toString()), Buffer.buffer());
-    }
+    Consumer<JsonObject> id = gfid();
+    both(BrickOp.CREATE, "/dates.txt", id.andThen(h -> h.put(BrickFields.MODE, 0640)), Buffer.buffer());
+    both(BrickOp.WRITE, "/dates.txt", at(0), Buffer.buffer("line 1\n"));
+    both(BrickOp.CREATE, "/doomed", gfid(), Buffer.buffer());
     // During the outage of brick 1: appends (more than one heal window), a new file, a deleted file.
     byte[] big = new byte[FileHealer.WINDOW * 2 + 100];
-    java.util.Arrays.fill(big, (byte) 'x');
+    Arrays.fill(big, (byte) 'x');
     // The session's dirty mark reached brick 1 before the cut, its clear did not.
-    call(1, BrickOp.META_UPDATE, "/dates.txt", h -> h.put(BrickFields.DIRTY, 1), Buffer.buffer());
-    call(0, BrickOp.WRITE, "/dates.txt", h -> h.put(BrickFields.OFFSET, 7L), Buffer.buffer(big));
-    blame("/dates.txt");
-    call(0, BrickOp.CREATE, "/new.txt", h -> h.put(BrickFields.GFID, UUID.randomUUID().toString()), Buffer.buffer());
-    call(0, BrickOp.UNLINK, "/doomed", h -> { }, Buffer.buffer());
-    blame("/");
+    call(1, BrickOp.META_UPDATE, "/dates.txt", h -> h.put(BrickFields.DIRTY, 1));
+    missed(BrickOp.WRITE, "/dates.txt", at(7), Buffer.buffer(big), "/dates.txt");
+    missed(BrickOp.CREATE, "/new.txt", gfid(), Buffer.buffer(), "/");
+    missed(BrickOp.WRITE, "/new.txt", at(0), Buffer.buffer("new\n"), "/new.txt");
+    missed(BrickOp.UNLINK, "/doomed", h -> { }, Buffer.buffer(), "/");
 
-    FileHealer healer = new FileHealer(vertx, volume, 5000, "test-healer");
-    List<FileHealer.Outcome> outcomes = vertx.executeBlocking(() -> List.of(healer.heal("/"),
-        healer.heal("/dates.txt"), healer.heal("/dates.txt"))).toCompletionStage().toCompletableFuture()
-        .get(60, TimeUnit.SECONDS);
-    assertEquals(List.of(FileHealer.Outcome.HEALED, FileHealer.Outcome.HEALED, FileHealer.Outcome.NOTHING_TO_DO),
-        outcomes);
-
-    Path b0 = dir.resolve("b0");
-    Path b1 = dir.resolve("b1");
-    assertEquals(Files.mismatch(b0.resolve("dates.txt"), b1.resolve("dates.txt")), -1L, "data healed");
-    assertEquals(Files.getAttribute(b0.resolve("dates.txt"), "unix:mode"),
-        Files.getAttribute(b1.resolve("dates.txt"), "unix:mode"), "mode healed");
-    assertTrue(Files.exists(b1.resolve("new.txt")), "a file created during the outage is created");
-    assertEquals(meta(0, "/new.txt").gfid(), meta(1, "/new.txt").gfid(), "with the same file ID");
-    assertFalse(Files.exists(b1.resolve("doomed")), "a file deleted during the outage does not come back");
-    assertTrue(meta(0, "/dates.txt").clean() && meta(0, "/").clean(), "the blame is cleared");
+    assertEquals(3, healEverything(), "/, /dates.txt and /new.txt healed");
+    assertHealedAndIdentical();
+    assertFalse(Files.exists(dir.resolve("b1/doomed")), "a file deleted during the outage does not come back");
     assertTrue(meta(1, "/dates.txt").clean(), "the healed copy's stale dirty mark is cleared");
-    for (int b = 0; b < 2; b++) {
-      assertTrue(call(b, BrickOp.INDEX_LIST, "/", h -> { }, Buffer.buffer()).header()
-          .getJsonArray(BrickFields.ENTRIES).isEmpty(), "the heal index of brick " + b + " is empty");
+  }
+
+  @Test
+  void renamesNewTreesAndRemovedTreesDuringTheOutageHeal() throws Exception {
+    both(BrickOp.MKDIR, "/old", gfid(), Buffer.buffer());
+    both(BrickOp.MKDIR, "/old/sub", gfid(), Buffer.buffer());
+    both(BrickOp.CREATE, "/old/sub/f", gfid(), Buffer.buffer());
+    both(BrickOp.WRITE, "/old/sub/f", at(0), Buffer.buffer("deep\n"));
+    both(BrickOp.MKDIR, "/docs", gfid(), Buffer.buffer());
+    both(BrickOp.CREATE, "/docs/a.txt", gfid(), Buffer.buffer());
+    both(BrickOp.WRITE, "/docs/a.txt", at(0), Buffer.buffer("a\n"));
+    both(BrickOp.CREATE, "/over", gfid(), Buffer.buffer());
+    both(BrickOp.WRITE, "/over", at(0), Buffer.buffer("replaced\n"));
+
+    // Outage of brick 1: rm -r /old, mv /docs/a.txt /b.txt (over an existing name), a new tree with files.
+    missed(BrickOp.UNLINK, "/old/sub/f", h -> { }, Buffer.buffer(), "/old/sub");
+    missed(BrickOp.RMDIR, "/old/sub", h -> { }, Buffer.buffer(), "/old");
+    missed(BrickOp.RMDIR, "/old", h -> { }, Buffer.buffer(), "/");
+    missed(BrickOp.RENAME, "/docs/a.txt", h -> h.put(BrickFields.TO, "/over"), Buffer.buffer(), "/docs");
+    call(0, BrickOp.META_UPDATE, "/", h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
+    missed(BrickOp.MKDIR, "/new", gfid(), Buffer.buffer(), "/");
+    missed(BrickOp.MKDIR, "/new/deeper", gfid(), Buffer.buffer(), "/new");
+    for (int i = 0; i < 20; i++) {
+      String f = "/new/deeper/f" + i;
+      missed(BrickOp.CREATE, f, gfid(), Buffer.buffer(), "/new/deeper");
+      missed(BrickOp.WRITE, f, at(0), Buffer.buffer("file " + i + "\n"), f);
     }
+    missed(BrickOp.SYMLINK, "/new/link", gfid().andThen(h -> h.put(BrickFields.TARGET, "deeper/f1")),
+        Buffer.buffer(), "/new");
+
+    healEverything();
+    assertHealedAndIdentical();
+    assertFalse(Files.exists(dir.resolve("b1/old")), "the removed tree is gone from brick 1");
+    assertEquals("file 7\n", Files.readString(dir.resolve("b1/new/deeper/f7")));
+    assertEquals("a\n", Files.readString(dir.resolve("b1/over")), "the rename over an existing file healed");
+  }
+
+  @Test
+  void onlyTheWindowsThatDifferAreCopied() throws Exception {
+    byte[] data = new byte[FileHealer.WINDOW * 8];
+    new java.util.Random(7).nextBytes(data);
+    both(BrickOp.CREATE, "/big", gfid(), Buffer.buffer());
+    both(BrickOp.WRITE, "/big", at(0), Buffer.buffer(data));
+    missed(BrickOp.WRITE, "/big", at(FileHealer.WINDOW * 5L + 10), Buffer.buffer("changed in the middle"), "/big");
+    missed(BrickOp.WRITE, "/big", at(data.length), Buffer.buffer("appended\n"), "/big");
+
+    healEverything();
+    assertHealedAndIdentical();
+    assertEquals(FileHealer.WINDOW + "appended\n".length(), bytesCopied.get(),
+        "one changed window of eight and the appended tail are copied, nothing else");
+  }
+
+  @Test
+  void aWriterThatDiedMidWriteLeavesTheLongestCopy() throws Exception {
+    both(BrickOp.CREATE, "/torn", gfid(), Buffer.buffer());
+    // A session began on both bricks (dirty), its last write reached brick 1 only, then the writer died.
+    both(BrickOp.WRITE, "/torn", at(0).andThen(h -> h.put(BrickFields.DIRTY, 1)), Buffer.buffer("first\n"));
+    call(1, BrickOp.WRITE, "/torn", at(6), Buffer.buffer("second\n"));
+
+    assertEquals(1, healEverything());
+    assertHealedAndIdentical();
+    assertEquals("first\nsecond\n", Files.readString(dir.resolve("b0/torn")));
+    assertTrue(meta(0, "/torn").clean() && meta(1, "/torn").clean(), "no dirty mark stays");
+  }
+
+  @Test
+  void healWaitsForTheWriterThatHoldsTheLockAndCopiesItsLastWrite() throws Exception {
+    both(BrickOp.CREATE, "/log", gfid(), Buffer.buffer());
+    missed(BrickOp.WRITE, "/log", at(0), Buffer.buffer("one\n"), "/log");
+    // A writer holds the file's lock (on brick 0, where every client takes it) and goes on writing.
+    call(0, BrickOp.LOCK, "/log", h -> h.put(BrickFields.OWNER, "writer").put(BrickFields.LEASE, 10_000));
+    FileHealer healer = healer();
+    long t0 = System.nanoTime();
+    CompletableFuture<FileHealer.Result> heal = vertx.executeBlocking(() -> healer.heal("/log"))
+        .toCompletionStage().toCompletableFuture();
+    Thread.sleep(500);
+    assertFalse(heal.isDone(), "heal waits while a writer holds the lock");
+    missed(BrickOp.WRITE, "/log", at(4), Buffer.buffer("two\n"), "/log");
+    call(0, BrickOp.UNLOCK, "/log", h -> h.put(BrickFields.OWNER, "writer"));
+    assertEquals(FileHealer.Outcome.HEALED, heal.get(30, TimeUnit.SECONDS).outcome());
+    assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(500));
+    assertHealedAndIdentical();
+    assertEquals("one\ntwo\n", Files.readString(dir.resolve("b1/log")), "the write made while heal waited is there");
+  }
+
+  @Test
+  void fullHealRefillsAWipedBrick() throws Exception {
+    both(BrickOp.MKDIR, "/etc", gfid(), Buffer.buffer());
+    for (int i = 0; i < 10; i++) {
+      String f = "/etc/conf" + i;
+      both(BrickOp.CREATE, f, gfid(), Buffer.buffer());
+      both(BrickOp.WRITE, f, at(0), Buffer.buffer("setting=" + i + "\n"));
+    }
+    both(BrickOp.CREATE, "/same-size", gfid(), Buffer.buffer());
+    both(BrickOp.WRITE, "/same-size", at(0), Buffer.buffer("aaaa"));
+    // Brick 1's disk is replaced: its files are gone, one file silently differs; no blame records any of it.
+    List<Path> wiped = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir.resolve("b1/etc"))) {
+      s.forEach(wiped::add);
+    }
+    for (Path p : wiped) {
+      Files.delete(p);
+    }
+    Files.delete(dir.resolve("b1/etc"));
+    call(1, BrickOp.WRITE, "/same-size", at(0), Buffer.buffer("bbbb"));
+    call(0, BrickOp.META_UPDATE, "/same-size", h -> h.put(BrickFields.DATA_VERSION, 1));
+
+    FileHealer healer = healer();
+    BrickCalls bricks = new BrickCalls(vertx, volume, 5000);
+    int found = vertx.executeBlocking(() -> new FullCrawl(bricks,
+        paths -> new ParallelHeal(workers, healer::heal).run(paths, 4)).run())
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    assertEquals(2, found, "the missing directory and the differing file");
+    assertHealedAndIdentical();
+    assertEquals("setting=3\n", Files.readString(dir.resolve("b1/etc/conf3")));
+    assertEquals("aaaa", Files.readString(dir.resolve("b1/same-size")), "the copy with more writes wins");
   }
 }

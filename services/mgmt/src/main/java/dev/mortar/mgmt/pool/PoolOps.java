@@ -1,6 +1,7 @@
 package dev.mortar.mgmt.pool;
 
 import dev.mortar.common.api.Addresses;
+import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.api.Heartbeat;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
@@ -203,6 +204,9 @@ public final class PoolOps {
     }
     if (ctx.peers().seen(hb)) {
       LOG.info("peer " + hb.node() + " is Connected");
+      // What the bricks here recorded for the peer's bricks while it was away can be healed now.
+      ctx.vertx().eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(null, "peer " + hb.node()
+          + " connected").toJson());
     }
     PoolState cur = ctx.state().current();
     if (hb.generation() > cur.generation()) {

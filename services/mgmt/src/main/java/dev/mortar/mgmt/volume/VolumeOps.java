@@ -1,6 +1,8 @@
 package dev.mortar.mgmt.volume;
 
 import dev.mortar.common.api.Addresses;
+import dev.mortar.common.api.HealEvent;
+import dev.mortar.common.api.HealerOp;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.api.MgmtOp;
@@ -190,8 +192,52 @@ public final class VolumeOps {
         (i, reply) -> v.bricks().get(i).toJson().put("online", true).put("pid", reply.header().getLong("pid"))
             .put("port", reply.header().getInteger("port")),
         i -> v.bricks().get(i).toJson().put("online", false))
-        .map(lines -> new JsonObject().put("name", v.name()).put("status", v.status().name()).put("bricks", lines)
-            .put("healers", new JsonArray()).put("tasks", new JsonArray()));
+        .compose(lines -> healers().map(healers -> new JsonObject().put("name", v.name())
+            .put("status", v.status().name()).put("bricks", lines).put("healers", healers)
+            .put("tasks", new JsonArray())));
+  }
+
+  /** The self-heal service of every node that answers (GlusterFS leaves out the ones that do not). */
+  private Future<JsonArray> healers() {
+    List<Future<JsonObject>> lines = new ArrayList<>();
+    for (Peer p : ctx.state().current().members()) {
+      String host = p.uuid().equals(ctx.uuid()) ? "localhost" : p.hostname();
+      lines.add(ctx.vertx().eventBus().<JsonObject>request(Addresses.healer(p.uuid()),
+              new JsonObject().put("op", HealerOp.STATUS.name()), new DeliveryOptions().setSendTimeout(
+                  BRICK_STATUS_TIMEOUT_MS))
+          .map(m -> new JsonObject().put("host", host).put("online", true).put("pid", m.body().getLong("pid")))
+          .otherwise((JsonObject) null));
+    }
+    return Future.join(lines).transform(x -> {
+      JsonArray out = new JsonArray();
+      lines.stream().map(Future::result).filter(java.util.Objects::nonNull).forEach(out::add);
+      return Future.succeededFuture(out);
+    });
+  }
+
+  /**
+   * {@code volume heal VOL [full]}: every node's healer sweeps its bricks' heal index now; with {@code full}, this
+   * node's healer also compares every file of the volume, for bricks that were replaced or wiped.
+   */
+  public Future<JsonObject> heal(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name", "full"));
+    Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
+    boolean full = body.getValue("full") instanceof Boolean b ? b : false;
+    String kind = full ? "full" : "index";
+    if (v.status() != VolumeStatus.Started) {
+      throw MortarException.conflict("Volume " + v.name() + " is not started.");
+    }
+    if (!"on".equals(VolumeOptions.effective(v, VolumeOptions.SELF_HEAL_DAEMON))) {
+      throw MortarException.conflict("Self-heal-daemon is disabled. Heal will not be triggered on volume "
+          + v.name());
+    }
+    ctx.vertx().eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(v.id(), "volume heal " + v.name())
+        .toJson());
+    Future<?> started = !full ? Future.succeededFuture()
+        : ctx.vertx().eventBus().request(Addresses.healer(ctx.uuid()), new JsonObject()
+            .put("op", HealerOp.FULL.name()).put("volumeId", v.id()));
+    return started.map(x -> new JsonObject().put("message", "Launching heal operation to perform " + kind
+        + " self heal on volume " + v.name() + " has been successful \nUse heal info commands to check status."));
   }
 
   /**

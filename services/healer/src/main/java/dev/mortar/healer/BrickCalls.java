@@ -1,0 +1,108 @@
+package dev.mortar.healer;
+
+import dev.mortar.common.api.Addresses;
+import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.BrickRequests;
+import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.model.Volume;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The bricks of one volume as the healer reaches them: blocking requests (the healer runs on worker threads) that
+ * fail with the brick's errno, ENOTCONN when a brick does not answer in time.
+ */
+final class BrickCalls {
+  private final Vertx vertx;
+  final Volume volume;
+  private final long timeoutMs;
+
+  BrickCalls(Vertx vertx, Volume volume, long timeoutMs) {
+    this.vertx = vertx;
+    this.volume = volume;
+    this.timeoutMs = timeoutMs;
+  }
+
+  int size() {
+    return volume.bricks().size();
+  }
+
+  boolean arbiter(int brick) {
+    return volume.bricks().get(brick).arbiter();
+  }
+
+  String name(int brick) {
+    return volume.bricks().get(brick).name();
+  }
+
+  BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
+    Future<BrickFrame> f = BrickRequests.send(vertx, Addresses.brick(volume.id(), brick), op, path, fields, data,
+        timeoutMs);
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof BrickException b ? b : new BrickException(Errno.EIO, String.valueOf(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrickException(Errno.EIO, "interrupted");
+    } catch (Exception e) {
+      throw new BrickException(Errno.ENOTCONN, "brick " + name(brick) + " did not answer: " + e);
+    }
+  }
+
+  BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields) {
+    return call(brick, op, path, fields, Buffer.buffer());
+  }
+
+  BrickFrame call(int brick, BrickOp op, String path) {
+    return call(brick, op, path, h -> { }, Buffer.buffer());
+  }
+
+  FileMeta meta(int brick, String path) {
+    return FileMeta.fromJson(call(brick, BrickOp.META_GET, path).header().getJsonObject(BrickFields.META));
+  }
+
+  Attr lookup(int brick, String path) {
+    return Attr.fromJson(call(brick, BrickOp.LOOKUP, path).header().getJsonObject(BrickFields.ATTR));
+  }
+
+  /** Adds {@code delta} to the blame {@code on} holds against each brick of {@code against}. */
+  void blame(int on, String path, Map<Integer, Long> delta) {
+    JsonObject pending = new JsonObject();
+    delta.forEach((brick, n) -> pending.put(String.valueOf(brick), n));
+    call(on, BrickOp.META_UPDATE, path, h -> h.put(BrickFields.PENDING, pending));
+  }
+
+  /** A directory's entries by name, with their attributes. */
+  Map<String, Attr> listing(int brick, String dir) {
+    Map<String, Attr> out = new LinkedHashMap<>();
+    call(brick, BrickOp.READDIR, dir).header().getJsonArray(BrickFields.ENTRIES).forEach(o -> {
+      JsonObject e = (JsonObject) o;
+      out.put(e.getString("name"), Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
+    });
+    return out;
+  }
+
+  /** The digest of one window of a file, or null past its end. */
+  String checksum(int brick, String path, long offset, int size) {
+    JsonObject h = call(brick, BrickOp.CHECKSUM, path, x -> x.put(BrickFields.OFFSET, offset)
+        .put(BrickFields.SIZE, size)).header();
+    return h.getInteger(BrickFields.SIZE, 0) == 0 ? null : h.getString(BrickFields.SUM);
+  }
+
+  static String child(String dir, String name) {
+    return dir.equals("/") ? "/" + name : dir + "/" + name;
+  }
+}
