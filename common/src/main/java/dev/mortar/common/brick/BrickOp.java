@@ -71,7 +71,7 @@ public enum BrickOp {
   LISTXATTR,
   /** {@code path, name}. */
   REMOVEXATTR,
-  /** Replication metadata of a file: {@code path} -> {@code meta} ({@link FileMeta}). */
+  /** Replication metadata of a file, and its attributes: {@code path} -> {@code meta} ({@link FileMeta}), {@code attr}. */
   META_GET,
   /**
    * Adds to a file's replication counters atomically and durably: {@code path, dirty, dataVersion, metaVersion,
@@ -84,7 +84,7 @@ public enum BrickOp {
    * {@code sum} (hex) and {@code size} (bytes actually there).
    */
   CHECKSUM,
-  /** The heal index: -> {@code entries}: [{gfid, path}]. */
+  /** The heal index: -> {@code entries}: [{gfid, path, meta}] (no meta if the path is gone). */
   INDEX_LIST,
   /**
    * Takes (or renews) the write lock of a file for {@code owner}, for {@code lease} ms; waits up to {@code wait} ms

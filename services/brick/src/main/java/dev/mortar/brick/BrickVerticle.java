@@ -215,7 +215,8 @@ public final class BrickVerticle extends VerticleBase {
       case SETXATTR -> storage.setxattr(p, h.getString(BrickFields.NAME), data, h.getInteger(BrickFields.FLAGS, 0));
       case LISTXATTR -> out.put(BrickFields.NAMES, new JsonArray(storage.listxattr(p)));
       case REMOVEXATTR -> storage.removexattr(p, h.getString(BrickFields.NAME));
-      case META_GET -> out.put(BrickFields.META, storage.meta(p).toJson());
+      case META_GET -> out.put(BrickFields.META, storage.meta(p).toJson()).put(BrickFields.ATTR,
+          storage.lookup(p).toJson());
       case META_UPDATE -> {
         Map<Integer, Long> pending = new HashMap<>();
         h.getJsonObject(BrickFields.PENDING, new JsonObject())
@@ -231,7 +232,15 @@ public final class BrickVerticle extends VerticleBase {
       }
       case INDEX_LIST -> {
         JsonArray entries = new JsonArray();
-        storage.healIndex().forEach(e -> entries.add(new JsonObject().put("gfid", e.gfid()).put("path", e.path())));
+        for (BrickStorage.IndexEntry e : storage.healIndex()) {
+          JsonObject entry = new JsonObject().put("gfid", e.gfid()).put("path", e.path());
+          try {
+            entry.put(BrickFields.META, storage.meta(e.path()).toJson());
+          } catch (BrickException gone) {
+            // renamed or deleted since the entry was made: its path is only a hint
+          }
+          entries.add(entry);
+        }
         out.put(BrickFields.ENTRIES, entries);
       }
       case STATUS, LOCK, UNLOCK -> throw new IllegalStateException("answered on the event loop");

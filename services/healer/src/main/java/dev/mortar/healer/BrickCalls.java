@@ -14,7 +14,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +50,15 @@ final class BrickCalls {
   }
 
   BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
-    Future<BrickFrame> f = BrickRequests.send(vertx, Addresses.brick(volume.id(), brick), op, path, fields, data,
-        timeoutMs);
+    return await(brick, send(brick, op, path, fields, data));
+  }
+
+  /** Sends without waiting, so that several bricks work at once; {@link #await} the answer. */
+  Future<BrickFrame> send(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
+    return BrickRequests.send(vertx, Addresses.brick(volume.id(), brick), op, path, fields, data, timeoutMs);
+  }
+
+  BrickFrame await(int brick, Future<BrickFrame> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -68,6 +77,23 @@ final class BrickCalls {
 
   BrickFrame call(int brick, BrickOp op, String path) {
     return call(brick, op, path, h -> { }, Buffer.buffer());
+  }
+
+  /** Does every brick of the volume answer now? */
+  boolean allAnswer() {
+    List<Future<BrickFrame>> asked = new ArrayList<>();
+    for (int i = 0; i < size(); i++) {
+      asked.add(send(i, BrickOp.STATUS, "/", h -> { }, Buffer.buffer()));
+    }
+    try {
+      Future.all(asked).toCompletionStage().toCompletableFuture().get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   FileMeta meta(int brick, String path) {

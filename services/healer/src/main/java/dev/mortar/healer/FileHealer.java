@@ -6,6 +6,8 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.BrickFrame;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -34,9 +36,15 @@ final class FileHealer {
   static final int WINDOW = 1 << 20;
   private static final long LOCK_LEASE_MS = 30_000;
   private static final long LOCK_WAIT_MS = 5_000;
+  /** Requests entry heal keeps in flight when it makes many entries in one directory. */
+  private static final int ENTRIES_IN_FLIGHT = 32;
 
   /** What became of one heal. */
-  enum Outcome { HEALED, NOTHING_TO_DO, SKIPPED, SPLIT_BRAIN }
+  enum Outcome {
+    HEALED, NOTHING_TO_DO, SKIPPED, SPLIT_BRAIN,
+    /** Only dirty marks, which may still be filled by whoever made them: looked at again later. */
+    DEFERRED
+  }
 
   /**
    * @param next entries that a directory's entry heal made on a sink, marked dirty: they are filled by healing
@@ -48,8 +56,8 @@ final class FileHealer {
     }
   }
 
-  /** Each reachable brick's view of one path: its metadata, or absent (no such entry there). */
-  private record Copies(Map<Integer, FileMeta> metas, Set<Integer> absent) {
+  /** Each reachable brick's view of one path: its metadata and attributes, or absent (no such entry there). */
+  private record Copies(Map<Integer, FileMeta> metas, Map<Integer, Attr> attrs, Set<Integer> absent) {
     boolean reachable(int brick) {
       return metas.containsKey(brick) || absent.contains(brick);
     }
@@ -85,19 +93,38 @@ final class FileHealer {
     this.bytesCopied = bytesCopied;
   }
 
-  Result heal(String path) {
-    Copies seen = inspect(path);
-    if (seen.quiet()) {
-      return Result.of(Outcome.NOTHING_TO_DO);
+  /** Why a path is healed, which decides what heal may do with it. */
+  enum Why {
+    /** This node's brick blames another brick for it: heal what is blamed. */
+    SOURCE,
+    /**
+     * In this node's heal index, but this node's brick blames nobody for it: the healer of a brick that blames
+     * heals it; only a file with nothing but dirty marks is this healer's business, after a while.
+     */
+    LISTED,
+    /** Nothing but dirty marks for a while: whoever made them is gone; heal it now. */
+    TORN,
+    /** Made by this healer's entry heal, or a difference found by a full heal: heal it now. */
+    NOW
+  }
+
+  Result heal(String path, Why why) {
+    if (why == Why.SOURCE || why == Why.LISTED) { // a first look without the lock: many entries need nothing now
+      Copies seen = inspect(path);
+      if (seen.quiet()) {
+        return Result.of(Outcome.NOTHING_TO_DO);
+      }
+      if (seen.sources().isEmpty()) {
+        return Result.of(Outcome.DEFERRED); // dirty marks only: a writer or another healer may be filling them
+      }
+      if (why == Why.LISTED) {
+        return Result.of(Outcome.SKIPPED); // a brick that blames another is healed by its own node's healer
+      }
     }
-    // The lock brick by the clients' rule (the first live data brick), so that healing and writing exclude each other.
-    int lockBrick = java.util.stream.IntStream.range(0, bricks.size())
-        .filter(i -> seen.reachable(i) && !bricks.arbiter(i)).min().orElse(-1);
+    int lockBrick = lock(path);
     if (lockBrick < 0) {
       return Result.of(Outcome.SKIPPED);
     }
-    bricks.call(lockBrick, BrickOp.LOCK, path, h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE,
-        LOCK_LEASE_MS).put(BrickFields.WAIT, LOCK_WAIT_MS));
     try {
       Copies now = inspect(path); // under the lock no writer is busy with the file: its counters are settled
       if (now.quiet()) {
@@ -110,12 +137,41 @@ final class FileHealer {
     }
   }
 
+  /**
+   * Takes the file's lock where the clients take it (the first live data brick), so that healing and writing
+   * exclude each other; returns that brick, or -1 if no data brick answers.
+   */
+  private int lock(String path) {
+    for (int i = 0; i < bricks.size(); i++) {
+      if (bricks.arbiter(i)) {
+        continue;
+      }
+      try {
+        bricks.call(i, BrickOp.LOCK, path, h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)
+            .put(BrickFields.WAIT, LOCK_WAIT_MS));
+        return i;
+      } catch (BrickException e) {
+        if (e.errno() != Errno.ENOTCONN) {
+          throw e;
+        }
+      }
+    }
+    return -1;
+  }
+
   private Copies inspect(String path) {
     Map<Integer, FileMeta> metas = new HashMap<>();
+    Map<Integer, Attr> attrs = new HashMap<>();
     Set<Integer> absent = new TreeSet<>();
+    List<Future<BrickFrame>> asked = new ArrayList<>();
+    for (int i = 0; i < bricks.size(); i++) {
+      asked.add(bricks.send(i, BrickOp.META_GET, path, h -> { }, Buffer.buffer()));
+    }
     for (int i = 0; i < bricks.size(); i++) {
       try {
-        metas.put(i, bricks.meta(i, path));
+        JsonObject h = bricks.await(i, asked.get(i)).header();
+        metas.put(i, FileMeta.fromJson(h.getJsonObject(BrickFields.META)));
+        attrs.put(i, Attr.fromJson(h.getJsonObject(BrickFields.ATTR)));
       } catch (BrickException e) {
         if (e.errno() == Errno.ENOENT) {
           absent.add(i);
@@ -124,7 +180,7 @@ final class FileHealer {
         }
       }
     }
-    return new Copies(metas, absent);
+    return new Copies(metas, attrs, absent);
   }
 
   private Result healBlamed(String path, Copies c, List<Integer> sources) {
@@ -140,7 +196,7 @@ final class FileHealer {
       return Result.of(Outcome.SKIPPED); // every blamed brick is away: it is healed when it is back
     }
     int source = sources.stream().filter(i -> !bricks.arbiter(i)).findFirst().orElse(sources.get(0));
-    Attr attr = bricks.lookup(source, path);
+    Attr attr = c.attrs().get(source);
     if (bricks.arbiter(source) && attr.isRegularFile()) {
       LOG.warning(bricks.volume.name() + ":" + path + ": only the arbiter has the latest version, and it holds no"
           + " data; waiting for a data brick that has it");
@@ -148,7 +204,7 @@ final class FileHealer {
     }
     List<String> next = new ArrayList<>();
     for (int sink : sinks) {
-      next.addAll(healSink(source, sink, path, attr, c.absent().contains(sink)));
+      next.addAll(healSink(source, sink, path, attr, c.attrs().get(sink)));
     }
     for (int src : sources) {
       Map<Integer, Long> clear = new HashMap<>();
@@ -169,8 +225,7 @@ final class FileHealer {
     if (present.size() < 2) {
       return Result.of(Outcome.SKIPPED); // nothing to compare with (yet): the mark stays until there is
     }
-    Map<Integer, Attr> attrs = new HashMap<>();
-    present.forEach(i -> attrs.put(i, bricks.lookup(i, path)));
+    Map<Integer, Attr> attrs = c.attrs();
     int source = present.stream().max(Comparator.comparing((Integer i) -> c.metas().get(i).dirty() == 0)
         .thenComparingLong(i -> c.metas().get(i).dataVersion()).thenComparingLong(i -> attrs.get(i).size())
         .thenComparing(Comparator.reverseOrder())).orElseThrow();
@@ -178,7 +233,7 @@ final class FileHealer {
     List<String> next = new ArrayList<>();
     for (int sink : present) {
       if (sink != source) {
-        next.addAll(healSink(source, sink, path, attr, false));
+        next.addAll(healSink(source, sink, path, attr, attrs.get(sink)));
       }
     }
     clearDirty(path, c);
@@ -194,8 +249,12 @@ final class FileHealer {
     });
   }
 
-  /** Makes {@code sink}'s copy of {@code path} like the source's; returns the entries it made to be filled next. */
-  private List<String> healSink(int source, int sink, String path, Attr attr, boolean absent) {
+  /**
+   * Makes {@code sink}'s copy of {@code path} like the source's ({@code attr}); {@code had} is the sink's copy, null
+   * if it has none. Returns the entries it made to be filled next.
+   */
+  private List<String> healSink(int source, int sink, String path, Attr attr, Attr had) {
+    boolean absent = had == null;
     List<String> next = List.of();
     if (attr.isDirectory()) {
       if (absent) {
@@ -204,41 +263,61 @@ final class FileHealer {
       next = healEntries(source, sink, path);
     } else if (attr.isSymlink()) {
       if (absent) {
-        makeEntry(source, sink, path, attr, false);
+        makeSymlink(source, sink, path, attr);
       }
       return next; // a symlink's own attributes are not changed through it
     } else {
-      if (absent) {
-        bricks.call(sink, BrickOp.CREATE, path, owned(attr));
-      }
+      Attr now = absent ? Attr.fromJson(bricks.call(sink, BrickOp.CREATE, path, owned(attr)).header()
+          .getJsonObject(BrickFields.ATTR)) : had;
       if (!bricks.arbiter(sink)) {
-        healData(source, sink, path, attr.size(), absent);
+        now = healData(source, sink, path, attr.size(), now);
       }
+      if ((now.mode() & 07777) != (attr.mode() & 07777)) {
+        bricks.call(sink, BrickOp.CHMOD, path, h -> h.put(BrickFields.MODE, attr.mode() & 07777));
+      }
+      if (now.uid() != attr.uid() || now.gid() != attr.gid()) {
+        bricks.call(sink, BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, attr.uid()).put(BrickFields.GID,
+            attr.gid()));
+      }
+      setTimes(sink, path, attr);
+      return next;
     }
     if (!absent) {
       bricks.call(sink, BrickOp.CHMOD, path, h -> h.put(BrickFields.MODE, attr.mode() & 07777));
       bricks.call(sink, BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, attr.uid()).put(BrickFields.GID, attr.gid()));
     }
-    bricks.call(sink, BrickOp.UTIMENS, path, h -> h.put(BrickFields.ATIME, attr.atime())
-        .put(BrickFields.MTIME, attr.mtime()));
+    setTimes(sink, path, attr);
     return next;
   }
 
-  /** Copies the windows of the source's data that differ on the sink (all of them for a new copy). */
-  private void healData(int source, int sink, String path, long size, boolean fresh) {
+  private void setTimes(int sink, String path, Attr attr) {
+    bricks.call(sink, BrickOp.UTIMENS, path, h -> h.put(BrickFields.ATIME, attr.atime())
+        .put(BrickFields.MTIME, attr.mtime()));
+  }
+
+  /**
+   * Copies the windows of the source's data that differ on the sink: past the end of the sink's copy without
+   * comparing. Returns the sink's attributes after the last change ({@code had} if none).
+   */
+  private Attr healData(int source, int sink, String path, long size, Attr had) {
+    Attr after = had;
     for (long off = 0; off < size; off += WINDOW) {
       long at = off;
-      if (!fresh && Objects.equals(bricks.checksum(source, path, at, WINDOW), bricks.checksum(sink, path, at, WINDOW))) {
+      if (at < had.size() && Objects.equals(bricks.checksum(sink, path, at, WINDOW),
+          bricks.checksum(source, path, at, WINDOW))) {
         continue;
       }
       Buffer data = bricks.call(source, BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, at)
           .put(BrickFields.SIZE, WINDOW), Buffer.buffer()).data();
-      bricks.call(sink, BrickOp.WRITE, path, h -> h.put(BrickFields.OFFSET, at), data);
+      after = Attr.fromJson(bricks.call(sink, BrickOp.WRITE, path, h -> h.put(BrickFields.OFFSET, at), data)
+          .header().getJsonObject(BrickFields.ATTR));
       bytesCopied.accept(data.length());
     }
-    if (!fresh || size == 0) {
-      bricks.call(sink, BrickOp.TRUNCATE, path, h -> h.put(BrickFields.SIZE, size));
+    if (after.size() != size) {
+      after = Attr.fromJson(bricks.call(sink, BrickOp.TRUNCATE, path, h -> h.put(BrickFields.SIZE, size)).header()
+          .getJsonObject(BrickFields.ATTR));
     }
+    return after;
   }
 
   private static Consumer<JsonObject> owned(Attr attr) {
@@ -261,28 +340,34 @@ final class FileHealer {
       }
     }
     List<String> next = new ArrayList<>();
+    List<Future<BrickFrame>> inFlight = new ArrayList<>();
     for (Map.Entry<String, Attr> e : want.entrySet()) {
       Attr had = have.get(e.getKey());
       if (had == null || !Objects.equals(had.gfid(), e.getValue().gfid())) {
         String child = BrickCalls.child(dir, e.getKey());
-        if (makeEntry(source, sink, child, e.getValue(), true)) {
-          next.add(child);
+        Attr attr = e.getValue();
+        if (attr.isSymlink()) {
+          makeSymlink(source, sink, child, attr);
+          continue;
+        }
+        // Many new entries in one directory are the usual case after an outage: several requests at once.
+        inFlight.add(bricks.send(sink, attr.isDirectory() ? BrickOp.MKDIR : BrickOp.CREATE, child,
+            owned(attr).andThen(h -> h.put(BrickFields.DIRTY, 1)), Buffer.buffer()));
+        next.add(child);
+        if (inFlight.size() >= ENTRIES_IN_FLIGHT) {
+          inFlight.forEach(f -> bricks.await(sink, f));
+          inFlight.clear();
         }
       }
     }
+    inFlight.forEach(f -> bricks.await(sink, f));
     return next;
   }
 
-  /** Makes one entry on the sink with the source's file ID; true if it still needs filling. */
-  private boolean makeEntry(int source, int sink, String path, Attr attr, boolean markDirty) {
-    if (attr.isSymlink()) {
-      String target = bricks.call(source, BrickOp.READLINK, path).header().getString(BrickFields.TARGET);
-      bricks.call(sink, BrickOp.SYMLINK, path, owned(attr).andThen(h -> h.put(BrickFields.TARGET, target)));
-      return false;
-    }
-    bricks.call(sink, attr.isDirectory() ? BrickOp.MKDIR : BrickOp.CREATE, path, owned(attr)
-        .andThen(h -> h.put(BrickFields.DIRTY, markDirty ? 1 : 0)));
-    return markDirty;
+  /** Makes a symlink on the sink like the source's, with its file ID. */
+  private void makeSymlink(int source, int sink, String path, Attr attr) {
+    String target = bricks.call(source, BrickOp.READLINK, path).header().getString(BrickFields.TARGET);
+    bricks.call(sink, BrickOp.SYMLINK, path, owned(attr).andThen(h -> h.put(BrickFields.TARGET, target)));
   }
 
   private void removeTree(int brick, String path, Attr attr) {

@@ -6,6 +6,7 @@ import dev.mortar.common.api.HealerOp;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeStatus;
 import io.micrometer.core.instrument.Counter;
@@ -17,8 +18,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +39,8 @@ import java.util.logging.Logger;
 public final class HealerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HealerVerticle.class.getName());
   static final long SWEEP_MS = 2_000;
+  /** How long a file with nothing but dirty marks is left to whoever is filling it before it is healed here. */
+  static final long TORN_GRACE_MS = 30_000;
   private static final long TIMEOUT_MS = 5_000;
   /** Upper bound of cluster.shd-max-threads. */
   private static final int MAX_PARALLEL = 64;
@@ -52,8 +54,10 @@ public final class HealerVerticle extends VerticleBase {
   /** The last sweep of each local brick's index (volume ID/brick index). */
   private final Map<String, Sweep> lastSweeps = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> backlog = new ConcurrentHashMap<>();
-  /** What one sweep of a brick's index found and did. */
-  private record Sweep(int entries, boolean progress, long at) {}
+  /** Volume ID + path of files found with nothing but dirty marks, and when. */
+  private final Map<String, Long> deferred = new ConcurrentHashMap<>();
+  /** Whether the last sweep of a brick's index healed anything, and when it ran. */
+  private record Sweep(boolean progress, long at) {}
 
   private WorkerExecutor sweeper;
   private WorkerExecutor healers;
@@ -103,7 +107,7 @@ public final class HealerVerticle extends VerticleBase {
       long t0 = System.nanoTime();
       BrickCalls bricks = new BrickCalls(vertx, v.get(), TIMEOUT_MS);
       FileHealer healer = fileHealer(bricks);
-      int found = new FullCrawl(bricks, paths -> healAll(v.get(), healer, paths)).run();
+      int found = new FullCrawl(bricks, paths -> healAll(v.get(), healer, now(paths))).run();
       LOG.info("full heal of " + v.get().name() + " done in " + (System.nanoTime() - t0) / 1_000_000 + " ms: "
           + found + " differences healed");
       return null;
@@ -140,6 +144,8 @@ public final class HealerVerticle extends VerticleBase {
   }
 
   private void sweep(boolean retry) {
+    long now = System.currentTimeMillis();
+    deferred.values().removeIf(since -> now - since > 20 * TORN_GRACE_MS); // healed or gone meanwhile
     for (Volume v : volumes.get()) {
       if (v.status() != VolumeStatus.Started || !HealSettings.of(v).enabled()) {
         continue;
@@ -160,45 +166,72 @@ public final class HealerVerticle extends VerticleBase {
 
   /**
    * Heals what one local brick's index names. An index where the last sweep healed nothing (its entries wait for
-   * a brick that is away) is retried only when it changes, on an event, or after {@code cluster.heal-timeout}.
+   * a brick that is away) is swept again once every brick answers, on an event (a brick or peer back,
+   * {@code volume heal}) or after {@code cluster.heal-timeout}, not on every tick while clients add to it.
    */
   private void sweepBrick(BrickCalls bricks, int brick, FileHealer healer, boolean retry) {
-    List<String> paths = new ArrayList<>();
+    Map<String, FileHealer.Why> paths = new LinkedHashMap<>();
+    Volume v = bricks.volume;
+    long now = System.currentTimeMillis();
     try {
-      bricks.call(brick, BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES)
-          .forEach(o -> paths.add(((JsonObject) o).getString("path")));
+      bricks.call(brick, BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES).forEach(o -> {
+        JsonObject e = (JsonObject) o;
+        String path = e.getString("path");
+        boolean blames = e.containsKey(BrickFields.META) && FileMeta.fromJson(e.getJsonObject(BrickFields.META))
+            .pending().values().stream().anyMatch(n -> n > 0);
+        Long since = deferred.get(v.id() + path);
+        if (blames) {
+          paths.put(path, FileHealer.Why.SOURCE);
+        } else if (since == null) {
+          paths.put(path, FileHealer.Why.LISTED);
+        } else if (now - since >= TORN_GRACE_MS) {
+          paths.put(path, FileHealer.Why.TORN);
+        }
+      });
     } catch (BrickException e) {
       return; // the brick is not up (yet)
     }
-    Volume v = bricks.volume;
     backlog(v, brick).set(paths.size());
     String key = v.id() + "/" + brick;
     Sweep last = lastSweeps.get(key);
-    long now = System.currentTimeMillis();
-    if (paths.isEmpty() || (!retry && last != null && !last.progress() && last.entries() == paths.size()
-        && now - last.at() < HealSettings.of(v).retryInterval().toMillis())) {
+    if (paths.isEmpty()) {
+      lastSweeps.remove(key);
       return;
+    }
+    if (!retry && last != null && !last.progress() && now - last.at() < HealSettings.of(v).retryInterval().toMillis()
+        && !bricks.allAnswer()) {
+      return; // what is left waits for a brick that is away
     }
     long t0 = System.nanoTime();
     int healed = healAll(v, healer, paths);
-    lastSweeps.put(key, new Sweep(paths.size(), healed > 0, now));
+    lastSweeps.put(key, new Sweep(healed > 0, now));
     if (healed > 0) {
       LOG.info("healed " + healed + " entries of " + v.name() + " named by " + v.bricks().get(brick).name()
           + "'s heal index in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
   }
 
-  private int healAll(Volume v, FileHealer healer, Collection<String> paths) {
-    return new ParallelHeal(healers, path -> healOne(v, healer, path))
-        .run(paths, Math.min(MAX_PARALLEL, HealSettings.of(v).parallelFiles()));
+  /**
+   * Heals {@code paths} of volume {@code v} in parallel. A file with nothing but dirty marks is left for
+   * {@link #TORN_GRACE_MS} first: a live writer or another node's healer may be about to clear it.
+   */
+  private int healAll(Volume v, FileHealer healer, Map<String, FileHealer.Why> paths) {
+    long now = System.currentTimeMillis();
+    return new ParallelHeal(healers, (path, why) -> healOne(v, healer, path, why)).run(paths, (p, outcome) -> {
+      if (outcome == FileHealer.Outcome.DEFERRED) {
+        deferred.putIfAbsent(v.id() + p, now);
+      } else {
+        deferred.remove(v.id() + p);
+      }
+    }, Math.min(MAX_PARALLEL, HealSettings.of(v).parallelFiles()));
   }
 
-  private FileHealer.Result healOne(Volume v, FileHealer healer, String path) {
+  private FileHealer.Result healOne(Volume v, FileHealer healer, String path, FileHealer.Why why) {
     long t0 = System.nanoTime();
     FileHealer.Result r;
     String outcome;
     try {
-      r = healer.heal(path);
+      r = healer.heal(path, why);
       outcome = r.outcome().name().toLowerCase();
     } catch (BrickException e) {
       r = FileHealer.Result.of(FileHealer.Outcome.SKIPPED);
@@ -211,6 +244,12 @@ public final class HealerVerticle extends VerticleBase {
     Timer.builder("mortar_heal_seconds").description("Time to heal one file, by outcome").tag("volume", v.name())
         .tag("outcome", outcome).register(registry).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     return r;
+  }
+
+  private static Map<String, FileHealer.Why> now(List<String> paths) {
+    Map<String, FileHealer.Why> out = new LinkedHashMap<>();
+    paths.forEach(p -> out.put(p, FileHealer.Why.NOW));
+    return out;
   }
 
   private AtomicInteger backlog(Volume v, int brick) {

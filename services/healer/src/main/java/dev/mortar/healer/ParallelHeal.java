@@ -3,39 +3,50 @@ package dev.mortar.healer;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * Heals many paths at once, and the entries their entry heals make, in waves by depth (a directory's entries exist
- * before its children are healed), at most {@code parallel} at a time on the given workers. Blocking: the caller
- * waits on a worker thread of its own.
+ * before its children are healed), at most {@code parallel} at a time on the given workers. Entries made by entry
+ * heal are filled at once (they are this heal's own dirty marks). Blocking: the caller waits on a worker thread of
+ * its own.
  */
 final class ParallelHeal {
   private final WorkerExecutor workers;
-  private final Function<String, FileHealer.Result> healOne;
+  private final BiFunction<String, FileHealer.Why, FileHealer.Result> healOne;
 
-  ParallelHeal(WorkerExecutor workers, Function<String, FileHealer.Result> healOne) {
+  /** @param healOne heals a path ({@link FileHealer#heal}) */
+  ParallelHeal(WorkerExecutor workers, BiFunction<String, FileHealer.Why, FileHealer.Result> healOne) {
     this.workers = workers;
     this.healOne = healOne;
   }
 
-  /** @return how many paths were healed */
-  int run(Collection<String> paths, int parallel) {
+  /**
+   * @param paths    the paths to heal, and why
+   * @param outcomes told the outcome of each path given (not of the entries made on the way)
+   * @return how many paths were healed
+   */
+  int run(Map<String, FileHealer.Why> paths, BiConsumer<String, FileHealer.Outcome> outcomes, int parallel) {
     int healed = 0;
-    TreeMap<Integer, Set<String>> waves = new TreeMap<>();
-    paths.forEach(p -> waves.computeIfAbsent(depth(p), d -> new LinkedHashSet<>()).add(p));
+    TreeMap<Integer, Map<String, FileHealer.Why>> waves = new TreeMap<>();
+    paths.forEach((p, why) -> waves.computeIfAbsent(depth(p), d -> new LinkedHashMap<>()).put(p, why));
+    Set<String> given = new HashSet<>(paths.keySet());
     while (!waves.isEmpty()) {
       Semaphore slots = new Semaphore(parallel);
+      List<String> started = new ArrayList<>();
       List<Future<FileHealer.Result>> running = new ArrayList<>();
-      for (String path : waves.pollFirstEntry().getValue()) {
+      for (Map.Entry<String, FileHealer.Why> e : waves.pollFirstEntry().getValue().entrySet()) {
         slots.acquireUninterruptibly();
-        running.add(workers.<FileHealer.Result>executeBlocking(() -> healOne.apply(path), false)
+        started.add(e.getKey());
+        running.add(workers.<FileHealer.Result>executeBlocking(() -> healOne.apply(e.getKey(), e.getValue()), false)
             .onComplete(ar -> slots.release()));
       }
       try {
@@ -43,10 +54,14 @@ final class ParallelHeal {
       } catch (Exception e) {
         throw new IllegalStateException("heal wave interrupted", e);
       }
-      for (Future<FileHealer.Result> f : running) {
+      for (int i = 0; i < running.size(); i++) {
+        Future<FileHealer.Result> f = running.get(i);
         if (f.succeeded()) {
           healed += f.result().outcome() == FileHealer.Outcome.HEALED ? 1 : 0;
-          f.result().next().forEach(p -> waves.computeIfAbsent(depth(p), d -> new LinkedHashSet<>()).add(p));
+          if (given.contains(started.get(i))) {
+            outcomes.accept(started.get(i), f.result().outcome());
+          }
+          f.result().next().forEach(p -> waves.computeIfAbsent(depth(p), d -> new LinkedHashMap<>()).put(p, FileHealer.Why.NOW));
         }
       }
     }

@@ -125,8 +125,14 @@ class FileHealerTest {
           .forEach(o -> paths.add(((JsonObject) o).getString("path")));
     }
     FileHealer healer = healer();
-    return vertx.executeBlocking(() -> new ParallelHeal(workers, healer::heal).run(paths, 4))
+    return vertx.executeBlocking(() -> new ParallelHeal(workers, healer::heal).run(now(paths), (p, o) -> { }, 4))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private static Map<String, FileHealer.Why> now(java.util.Collection<String> paths) {
+    Map<String, FileHealer.Why> out = new java.util.LinkedHashMap<>();
+    paths.forEach(p -> out.put(p, FileHealer.Why.NOW));
+    return out;
   }
 
   private void assertHealedAndIdentical() throws Exception {
@@ -250,7 +256,8 @@ class FileHealerTest {
     call(0, BrickOp.LOCK, "/log", h -> h.put(BrickFields.OWNER, "writer").put(BrickFields.LEASE, 10_000));
     FileHealer healer = healer();
     long t0 = System.nanoTime();
-    CompletableFuture<FileHealer.Result> heal = vertx.executeBlocking(() -> healer.heal("/log"))
+    CompletableFuture<FileHealer.Result> heal = vertx.executeBlocking(() -> healer.heal("/log",
+        FileHealer.Why.SOURCE))
         .toCompletionStage().toCompletableFuture();
     Thread.sleep(500);
     assertFalse(heal.isDone(), "heal waits while a writer holds the lock");
@@ -287,7 +294,7 @@ class FileHealerTest {
     FileHealer healer = healer();
     BrickCalls bricks = new BrickCalls(vertx, volume, 5000);
     int found = vertx.executeBlocking(() -> new FullCrawl(bricks,
-        paths -> new ParallelHeal(workers, healer::heal).run(paths, 4)).run())
+        paths -> new ParallelHeal(workers, healer::heal).run(now(paths), (p, o) -> { }, 4)).run())
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     assertEquals(2, found, "the missing directory and the differing file");
     assertHealedAndIdentical();

@@ -3,6 +3,7 @@ package dev.mortar.mgmt.pool;
 import dev.mortar.common.api.Heartbeat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -16,6 +17,8 @@ import java.util.function.Predicate;
 public final class PeerTracker {
   private final Map<String, Heartbeat> last = new ConcurrentHashMap<>();
   private final Map<String, Long> seenAt = new ConcurrentHashMap<>();
+  /** Peers whose becoming Connected was reported since they were last away. */
+  private final Set<String> announced = ConcurrentHashMap.newKeySet();
   private final LongSupplier clock;
   private final Predicate<String> inClusterView;
 
@@ -24,12 +27,18 @@ public final class PeerTracker {
     this.inClusterView = inClusterView;
   }
 
-  /** Records a heartbeat; true when the peer was not connected before (it came back or is new). */
+  /**
+   * Records a heartbeat; true once each time the peer becomes Connected (it came back, is new, or the partition it
+   * was on has merged), so that what waits for it is done once, not on every heartbeat of a merge.
+   */
   public boolean seen(Heartbeat hb) {
-    boolean wasConnected = isConnected(hb.node());
+    long now = clock.getAsLong();
+    Long before = seenAt.put(hb.node(), now);
     last.put(hb.node(), hb);
-    seenAt.put(hb.node(), clock.getAsLong());
-    return !wasConnected;
+    if (before == null || now - before >= Heartbeat.TIMEOUT_MS) {
+      announced.remove(hb.node()); // it was away
+    }
+    return isConnected(hb.node()) && announced.add(hb.node());
   }
 
   public boolean isConnected(String uuid) {
@@ -45,5 +54,6 @@ public final class PeerTracker {
   public void forget(String uuid) {
     last.remove(uuid);
     seenAt.remove(uuid);
+    announced.remove(uuid);
   }
 }

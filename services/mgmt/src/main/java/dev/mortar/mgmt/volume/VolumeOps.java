@@ -3,7 +3,10 @@ package dev.mortar.mgmt.volume;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.api.HealerOp;
+import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.SplitBrains;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
@@ -247,12 +250,36 @@ public final class VolumeOps {
   public Future<JsonObject> healInfo(JsonObject body) {
     Requests.onlyFields(body, Set.of("name"));
     Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
+    Map<Integer, Map<String, FileMeta>> indexes = new java.util.concurrent.ConcurrentHashMap<>();
     return askBricks(v, BrickOp.INDEX_LIST, BRICK_CHECK_TIMEOUT_MS, (i, reply) -> {
       JsonArray entries = new JsonArray();
-      reply.header().getJsonArray("entries").forEach(o -> entries.add(((JsonObject) o).getString("path")));
+      Map<String, FileMeta> metas = new LinkedHashMap<>();
+      reply.header().getJsonArray(BrickFields.ENTRIES).forEach(o -> {
+        JsonObject e = (JsonObject) o;
+        entries.add(e.getString("path"));
+        if (e.containsKey(BrickFields.META)) {
+          metas.put(e.getString("path"), FileMeta.fromJson(e.getJsonObject(BrickFields.META)));
+        }
+      });
+      indexes.put(i, metas);
       return new JsonObject().put("name", v.bricks().get(i).name()).put("connected", true).put("entries", entries);
     }, i -> new JsonObject().put("name", v.bricks().get(i).name()).put("connected", false))
-        .map(lines -> new JsonObject().put("name", v.name()).put("bricks", lines));
+        .map(lines -> {
+          Set<String> split = SplitBrains.find(indexes);
+          for (int i = 0; i < lines.size(); i++) {
+            JsonObject line = lines.getJsonObject(i);
+            if (line.getBoolean("connected")) {
+              JsonArray mine = new JsonArray();
+              line.getJsonArray("entries").forEach(p -> {
+                if (split.contains((String) p)) {
+                  mine.add(p);
+                }
+              });
+              line.put("splitBrain", mine);
+            }
+          }
+          return new JsonObject().put("name", v.name()).put("bricks", lines);
+        });
   }
 
   /**

@@ -29,9 +29,15 @@ class PeerTrackerTest {
 
   @Test
   void heartbeatFromOutsideTheClusterViewIsNotConnected() {
-    tracker.seen(new Heartbeat("n3", "c3", "pool", 1));
+    assertFalse(tracker.seen(new Heartbeat("n3", "c3", "pool", 1)));
     assertFalse(tracker.isConnected("n3"), "a partition that is still merging is not Connected yet");
+    now.addAndGet(1000);
+    assertFalse(tracker.seen(new Heartbeat("n3", "c3", "pool", 1)), "still merging");
     clusterView.add("c3");
     assertTrue(tracker.isConnected("n3"));
+    now.addAndGet(1000);
+    assertTrue(tracker.seen(new Heartbeat("n3", "c3", "pool", 1)), "merged: reported once");
+    now.addAndGet(1000);
+    assertFalse(tracker.seen(new Heartbeat("n3", "c3", "pool", 1)), "and only once");
   }
 }
