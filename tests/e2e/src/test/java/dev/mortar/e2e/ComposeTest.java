@@ -43,6 +43,8 @@ class ComposeTest {
   private Path composeFile;
   private Path override;
   private Path logDir;
+  /** The host side of the client's mounts (compose/host-mount.yml): a shared bind mount of its own. */
+  private Path hostMnt;
 
   @Test
   void composeStackOnARealDockerEngine() throws Exception {
@@ -57,6 +59,7 @@ class ComposeTest {
     boolean passed = false;
     try {
       E2e.measured("dockerd up", Duration.ofNanos(System.nanoTime() - t0));
+      hostMnt = sharedMountPoint(E2e.moduleTarget().resolve("compose-host-mnt"));
       scenario(home);
       passed = true;
     } finally {
@@ -66,8 +69,11 @@ class ComposeTest {
       try {
         compose(Duration.ofMinutes(3), "down", "-v", "--remove-orphans");
       } finally {
-        List<String> left = engine.stop();
+        List<String> left = new ArrayList<>(engine.stop());
         engine.close();
+        if (hostMnt != null) {
+          left.addAll(unmountAll(hostMnt));
+        }
         if (passed) {
           assertEquals(List.of(), left, "the stopped Docker engine left these behind");
         }
@@ -115,6 +121,12 @@ class ComposeTest {
     for (String node : List.of("node1", "node2", "node3")) {
       assertEquals(hello + "\n", exec(node, "cat", BRICK + "/hello.txt"), node + "'s brick has the file");
     }
+    // The same mount seen from the host (compose/host-mount.yml), both ways.
+    Path onHost = hostMnt.resolve(VOLUME);
+    assertEquals(hello + "\n", Files.readString(onHost.resolve("hello.txt")), "the host sees the client's mount");
+    String fromHost = "written on the host " + UUID.randomUUID();
+    Files.writeString(onHost.resolve("from-host.txt"), fromHost);
+    assertEquals(fromHost, exec("node2", "cat", BRICK + "/from-host.txt"), "a file written on the host is in a brick");
 
     // One node stopped: writes go on (files created and appended to, a tree made, a file deleted). No rename here:
     // a file renamed while a brick is away stays in the heal index under its old name, which heal does not clear yet
@@ -154,6 +166,36 @@ class ComposeTest {
     assertEquals("", engine.docker(SHORT, "volume", "ls", "-q", "--filter", label).out().trim(), "no volume left");
     assertEquals("", engine.docker(SHORT, "network", "ls", "-q", "--filter", label).out().trim(), "no network left");
     engine.run(SHORT, "docker", "image", "prune", "-f"); // the previous run's Mortar image, replaced by this one
+  }
+
+  /** A directory bind-mounted on itself with shared propagation, so the client container's mounts show through. */
+  private static Path sharedMountPoint(Path dir) throws IOException {
+    unmountAll(dir);
+    Files.createDirectories(dir);
+    Cmd.must("mount", "--bind", dir.toString(), dir.toString());
+    Cmd.must("mount", "--make-rshared", dir.toString());
+    return dir;
+  }
+
+  /** Unmounts {@code dir} and everything under it; returns what is still mounted there. */
+  private static List<String> unmountAll(Path dir) throws IOException {
+    List<String> left = new ArrayList<>();
+    for (int pass = 0; pass < 2; pass++) {
+      left.clear();
+      for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+        String target = line.split(" ")[1];
+        if (target.equals(dir.toString()) || target.startsWith(dir + "/")) {
+          left.add(target);
+        }
+      }
+      left.sort(java.util.Comparator.reverseOrder()); // deepest first
+      for (String m : left) {
+        if (!Cmd.run(SHORT, "umount", m).ok()) {
+          Cmd.run(SHORT, "umount", "-l", m);
+        }
+      }
+    }
+    return left.stream().map(m -> "mount " + m).toList();
   }
 
   /** The README's promise: node1's admin API and /metrics on a port of the host's loopback. */
@@ -242,19 +284,25 @@ class ComposeTest {
         .findFirst().orElseThrow(() -> new AssertionError("no '" + name + ":' in:\n" + text));
   }
 
-  /** A compose command on the project (the compose file with the test's override); it must succeed. */
+  /** A compose command on the project (the compose file with the test's overrides); it must succeed. */
   private Cmd.Result compose(Duration timeout, String... args) {
-    List<String> argv = with(engine.compose(), "-p", PROJECT, "-f", composeFile.toString(), "-f", override.toString());
-    argv.addAll(List.of(args));
-    Map<String, String> env = new java.util.HashMap<>(engine.env());
-    env.put("MORTAR_BASE_IMAGE", DockerEngine.JRE_IMAGE);
-    env.put("MORTAR_IMAGE", "mortar-e2e/mortar:test");
-    env.put("MORTAR_ADMIN_PORT", ""); // a free port: 24007 may be taken by a node of another test on this machine
-    Cmd.Result r = Cmd.run(timeout, env, argv);
+    Cmd.Result r = composeRun(timeout, args);
     if (!r.ok()) {
       throw new AssertionError(r.describe());
     }
     return r;
+  }
+
+  private Cmd.Result composeRun(Duration timeout, String... args) {
+    List<String> argv = with(engine.compose(), "-p", PROJECT, "-f", composeFile.toString(), "-f", override.toString(),
+        "-f", composeFile.resolveSibling("host-mount.yml").toString());
+    argv.addAll(List.of(args));
+    Map<String, String> env = new java.util.HashMap<>(engine.env());
+    env.put("MORTAR_HOST_MNT", String.valueOf(hostMnt));
+    env.put("MORTAR_BASE_IMAGE", DockerEngine.JRE_IMAGE);
+    env.put("MORTAR_IMAGE", "mortar-e2e/mortar:test");
+    env.put("MORTAR_ADMIN_PORT", ""); // a free port: 24007 may be taken by a node of another test on this machine
+    return Cmd.run(timeout, env, argv);
   }
 
   private static List<String> with(List<String> head, String... tail) {
@@ -267,8 +315,7 @@ class ComposeTest {
   private void saveLogs() {
     try {
       Cmd.Result ps = compose(SHORT, "ps");
-      Cmd.Result logs = Cmd.run(SHORT, engine.env(), with(engine.compose(), "-p", PROJECT, "-f",
-          composeFile.toString(), "-f", override.toString(), "logs", "--no-color", "--timestamps"));
+      Cmd.Result logs = composeRun(SHORT, "logs", "--no-color", "--timestamps");
       Path file = logDir.resolve("compose.log");
       Files.writeString(file, ps.out() + "\n" + logs.out() + logs.err());
       List<String> lines = logs.out().lines().toList();
