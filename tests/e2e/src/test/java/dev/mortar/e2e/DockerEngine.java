@@ -64,6 +64,7 @@ final class DockerEngine implements AutoCloseable {
     FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = Eventually.await("the lock on " + dir + " (another ComposeTest is using that engine)",
         Duration.ofMinutes(15), () -> ch.tryLock(), l -> l != null).value();
+    E2e.note("compose command: " + String.join(" ", compose) + "; engine directory " + dir);
     DockerEngine engine = new DockerEngine(dir, compose, ch, lock);
     engine.startDaemon();
     return engine;
@@ -273,9 +274,15 @@ final class DockerEngine implements AutoCloseable {
     }
     mountsUnder(dir).forEach(m -> left.add("mount " + m));
     dockerLinks().stream().filter(l -> l.equals("docker0") || !linksBefore.contains(l)).forEach(l -> left.add("interface " + l));
-    // containerd and shims of this engine name its exec root on their command lines.
+    // containerd and shims of this engine name its exec root on their command lines (so may Maven's, given
+    // -Dmortar.docker.dir: this JVM and its ancestors are not leftovers).
     String root = dir.toString();
-    ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(root))
+    List<Long> us = new ArrayList<>();
+    for (Optional<ProcessHandle> p = Optional.of(ProcessHandle.current()); p.isPresent(); p = p.get().parent()) {
+      us.add(p.get().pid());
+    }
+    ProcessHandle.allProcesses().filter(p -> !us.contains(p.pid()))
+        .filter(p -> p.info().commandLine().orElse("").contains(root))
         .forEach(p -> left.add("process " + p.pid() + ": " + p.info().commandLine().orElse("?")));
     return left;
   }
