@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -34,10 +35,17 @@ final class Cmd {
   }
 
   static Result run(Duration timeout, List<String> argv) {
+    return run(timeout, Map.of(), argv);
+  }
+
+  /** Runs with {@code env} added to this process's environment. */
+  static Result run(Duration timeout, Map<String, String> env, List<String> argv) {
     long t0 = System.nanoTime();
     Process p;
     try {
-      p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      pb.environment().putAll(env);
+      p = pb.start();
     } catch (IOException e) {
       throw new AssertionError("cannot run `" + String.join(" ", argv) + "`: " + e.getMessage(), e);
     }
