@@ -19,6 +19,8 @@ public enum MgmtOp {
   VOLUME_HEAL_INFO,
   /** Heal now what the heal indexes name ({@code full}: compare every file, for bricks replaced or wiped). */
   VOLUME_HEAL,
+  /** Resolve a split-brain the way a person chooses (bigger-file, latest-mtime, source-brick). */
+  VOLUME_SPLIT_BRAIN,
   // Between management services only
   /** Returns this node's whole pool state. */
   STATE_GET,

@@ -182,10 +182,12 @@ public final class VolumeCommands extends CommandGroup {
     return session().report(answer, "volume reset", "success: reset volume successful");
   }
 
-  @Command(name = "heal", customSynopsis = "volume heal <VOLNAME> [full | info [summary]]",
-      description = "heal what the heal indexes name now (full: compare every file), or list what waits for heal")
+  @Command(name = "heal", customSynopsis = "volume heal <VOLNAME> [full | info [summary | split-brain] |"
+      + " split-brain {bigger-file <FILE> | latest-mtime <FILE> | source-brick <HOSTNAME:BRICKNAME> [<FILE>]}]",
+      description = "heal what the heal indexes name now (full: compare every file), list what waits for heal, or"
+          + " resolve a split-brain")
   int heal(@Parameters(paramLabel = "<VOLNAME>") String name,
-           @Parameters(paramLabel = "full | info [summary]", arity = "0..2") List<String> given) {
+           @Parameters(paramLabel = "WORDS", arity = "0..4") List<String> given) {
     List<String> words = given == null ? List.of() : given;
     Session s = session();
     if (words.isEmpty() || words.equals(List.of("full"))) {
@@ -200,16 +202,57 @@ public final class VolumeCommands extends CommandGroup {
       }
       return s.show(answer, "volume heal", body -> body.getString("message") + "\n");
     }
-    boolean summary = words.equals(List.of("info", "summary"));
-    if (!words.equals(List.of("info")) && !summary) {
-      throw new UsageError("volume heal " + name + " " + String.join(" ", words)
-          + ": expected nothing, 'full', 'info' or 'info summary'");
+    if (words.get(0).equals("split-brain")) {
+      return splitBrain(name, words.subList(1, words.size()));
     }
+    VolumeFormat.HealView view = switch (String.join(" ", words)) {
+      case "info" -> VolumeFormat.HealView.INFO;
+      case "info summary" -> VolumeFormat.HealView.SUMMARY;
+      case "info split-brain" -> VolumeFormat.HealView.SPLIT_BRAIN;
+      default -> throw new UsageError("volume heal " + name + " " + String.join(" ", words)
+          + ": expected nothing, 'full', 'info [summary | split-brain]' or 'split-brain ...'");
+    };
     Answer answer = s.api().get(path(name) + "/heal-info");
     if (answer.status() == 404 && !s.globals().json()) {
       return healOfMissingVolume(name);
     }
-    return s.show(answer, "volume heal", body -> VolumeFormat.healInfo(body, summary));
+    return s.show(answer, "volume heal", body -> VolumeFormat.healInfo(body, view));
+  }
+
+  /** {@code volume heal VOL split-brain POLICY ...}: resolves with the copy the person names. */
+  private int splitBrain(String name, List<String> words) {
+    Session s = session();
+    String policy = words.isEmpty() ? "" : words.get(0);
+    JsonObject body = new JsonObject().put("policy", policy);
+    boolean shapeOk = switch (policy) {
+      case "bigger-file", "latest-mtime" -> words.size() == 2;
+      case "source-brick" -> words.size() == 2 || words.size() == 3;
+      default -> false;
+    };
+    if (!shapeOk) {
+      throw new UsageError("volume heal " + name + " split-brain: expected bigger-file <FILE>, latest-mtime <FILE>"
+          + " or source-brick <HOSTNAME:BRICKNAME> [<FILE>]");
+    }
+    String file = policy.equals("source-brick") ? (words.size() == 3 ? words.get(2) : null) : words.get(1);
+    if (policy.equals("source-brick")) {
+      body.put("source", words.get(1));
+    }
+    if (file != null) {
+      if (!file.startsWith("/")) { // gluster: stdout, status 1
+        s.print("<FILE> must be absolute path w.r.t. the volume, starting with '/'\nVolume heal failed.\n");
+        return 1;
+      }
+      body.put("file", file);
+    }
+    Answer answer = s.api().post(path(name) + "/split-brain", body);
+    if (answer.status() == 404 && !s.globals().json()) {
+      return healOfMissingVolume(name);
+    }
+    if (!answer.ok() && !s.globals().json()) {
+      s.print(answer.message() + "\nVolume heal failed.\n");
+      return 1;
+    }
+    return s.show(answer, "volume heal", b -> b.getString("message") + "\n");
   }
 
   private int healOfMissingVolume(String name) {

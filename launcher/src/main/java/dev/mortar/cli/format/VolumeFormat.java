@@ -114,25 +114,33 @@ public final class VolumeFormat {
    * column 39 wide, both padded with trailing spaces as gluster pads them.
    */
   /** {@code volume heal VOL info} and {@code ... info summary}, as GlusterFS prints them. */
-  public static String healInfo(JsonObject answer, boolean summary) {
+  /** The three views of {@code volume heal VOL info}: the entries, their counts, the split-brain entries. */
+  public enum HealView { INFO, SUMMARY, SPLIT_BRAIN }
+
+  public static String healInfo(JsonObject answer, HealView view) {
     StringBuilder sb = new StringBuilder();
     for (Object o : answer.getJsonArray("bricks")) {
       JsonObject b = (JsonObject) o;
       boolean up = b.getBoolean("connected", false);
       JsonArray entries = b.getJsonArray("entries", new JsonArray());
+      JsonArray split = b.getJsonArray("splitBrain", new JsonArray());
       String count = up ? String.valueOf(entries.size()) : "-";
+      String splitCount = up ? String.valueOf(split.size()) : "-";
       sb.append("Brick ").append(b.getString("name")).append('\n');
-      if (!summary && up) {
-        entries.forEach(e -> sb.append(e).append(" \n"));
+      if (up && view == HealView.INFO) { // gluster: a space after a path waiting for heal
+        entries.forEach(e -> sb.append(e).append(split.contains(e) ? " - Is in split-brain\n" : " \n"));
+      } else if (up && view == HealView.SPLIT_BRAIN) {
+        split.forEach(e -> sb.append(e).append('\n'));
       }
       sb.append("Status: ").append(up ? "Connected" : "Transport endpoint is not connected").append('\n');
-      if (summary) {
-        sb.append("Total Number of entries: ").append(count).append('\n')
-            .append("Number of entries in heal pending: ").append(count).append('\n')
-            .append("Number of entries in split-brain: ").append(up ? "0" : "-").append('\n')
+      switch (view) {
+        case INFO -> sb.append("Number of entries: ").append(count).append('\n');
+        case SPLIT_BRAIN -> sb.append("Number of entries in split-brain: ").append(splitCount).append('\n');
+        case SUMMARY -> sb.append("Total Number of entries: ").append(count).append('\n')
+            .append("Number of entries in heal pending: ")
+            .append(up ? String.valueOf(entries.size() - split.size()) : "-").append('\n')
+            .append("Number of entries in split-brain: ").append(splitCount).append('\n')
             .append("Number of entries possibly healing: ").append(up ? "0" : "-").append('\n');
-      } else {
-        sb.append("Number of entries: ").append(count).append('\n');
       }
       sb.append('\n');
     }

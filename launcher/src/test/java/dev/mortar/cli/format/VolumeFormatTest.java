@@ -135,7 +135,34 @@ class VolumeFormatTest {
 
   @Test
   void healInfoWithABrickCutOff() {
-    assertEquals(HEAL_INFO_CUT, VolumeFormat.healInfo(healAnswer(), false));
-    assertEquals(HEAL_SUMMARY_CUT, VolumeFormat.healInfo(healAnswer(), true));
+    assertEquals(HEAL_INFO_CUT, VolumeFormat.healInfo(healAnswer(), VolumeFormat.HealView.INFO));
+    assertEquals(HEAL_SUMMARY_CUT, VolumeFormat.healInfo(healAnswer(), VolumeFormat.HealView.SUMMARY));
+  }
+
+  private static JsonObject splitAnswer() {
+    JsonObject answer = new JsonObject().put("name", "my-volume").put("bricks", new JsonArray());
+    for (String b : List.of("n1:/srv/brick", "n2:/srv/brick")) {
+      answer.getJsonArray("bricks").add(new JsonObject().put("name", b).put("connected", true)
+          .put("entries", new JsonArray().add("/sb.txt")).put("splitBrain", new JsonArray().add("/sb.txt")));
+    }
+    return answer;
+  }
+
+  /** GlusterFS's capture of a data split-brain (self-heal daemon off), all three views. */
+  @Test
+  void healInfoOfASplitBrain() {
+    assertEquals("Brick n1:/srv/brick\n/sb.txt - Is in split-brain\nStatus: Connected\nNumber of entries: 1\n\n"
+        + "Brick n2:/srv/brick\n/sb.txt - Is in split-brain\nStatus: Connected\nNumber of entries: 1\n\n",
+        VolumeFormat.healInfo(splitAnswer(), VolumeFormat.HealView.INFO));
+    assertEquals("Brick n1:/srv/brick\n/sb.txt\nStatus: Connected\nNumber of entries in split-brain: 1\n\n"
+        + "Brick n2:/srv/brick\n/sb.txt\nStatus: Connected\nNumber of entries in split-brain: 1\n\n",
+        VolumeFormat.healInfo(splitAnswer(), VolumeFormat.HealView.SPLIT_BRAIN));
+    assertEquals("Brick n1:/srv/brick\nStatus: Connected\nTotal Number of entries: 1\n"
+        + "Number of entries in heal pending: 0\nNumber of entries in split-brain: 1\n"
+        + "Number of entries possibly healing: 0\n\n"
+        + "Brick n2:/srv/brick\nStatus: Connected\nTotal Number of entries: 1\n"
+        + "Number of entries in heal pending: 0\nNumber of entries in split-brain: 1\n"
+        + "Number of entries possibly healing: 0\n\n",
+        VolumeFormat.healInfo(splitAnswer(), VolumeFormat.HealView.SUMMARY));
   }
 }

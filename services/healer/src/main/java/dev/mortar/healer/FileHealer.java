@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -57,7 +58,7 @@ final class FileHealer {
   }
 
   /** Each reachable brick's view of one path: its metadata and attributes, or absent (no such entry there). */
-  private record Copies(Map<Integer, FileMeta> metas, Map<Integer, Attr> attrs, Set<Integer> absent) {
+  record Copies(Map<Integer, FileMeta> metas, Map<Integer, Attr> attrs, Set<Integer> absent) {
     boolean reachable(int brick) {
       return metas.containsKey(brick) || absent.contains(brick);
     }
@@ -83,14 +84,35 @@ final class FileHealer {
     }
   }
 
+  /** Copies a file's data from one brick to another, in windows. */
+  @FunctionalInterface
+  interface DataCopier {
+    void copy(int from, int to, String fromPath, String toPath, long size);
+  }
+
   private final BrickCalls bricks;
   private final String owner;
   private final LongConsumer bytesCopied;
+  private final Optional<SplitBrainResolver.Policy> policy;
+  private final SplitBrainResolver resolver;
 
-  FileHealer(BrickCalls bricks, String owner, LongConsumer bytesCopied) {
+  /** @param policy the volume's {@code cluster.favorite-child-policy}; empty: split-brains wait for a person */
+  FileHealer(BrickCalls bricks, String owner, LongConsumer bytesCopied, Optional<SplitBrainResolver.Policy> policy) {
     this.bricks = bricks;
     this.owner = owner;
     this.bytesCopied = bytesCopied;
+    this.policy = policy;
+    this.resolver = new SplitBrainResolver(bricks, this::copyData);
+  }
+
+  private void copyData(int from, int to, String fromPath, String toPath, long size) {
+    for (long off = 0; off < size; off += WINDOW) {
+      long at = off;
+      Buffer data = bricks.call(from, BrickOp.READ, fromPath, h -> h.put(BrickFields.OFFSET, at)
+          .put(BrickFields.SIZE, WINDOW), Buffer.buffer()).data();
+      bricks.call(to, BrickOp.WRITE, toPath, h -> h.put(BrickFields.OFFSET, at), data);
+      bytesCopied.accept(data.length());
+    }
   }
 
   /** Why a path is healed, which decides what heal may do with it. */
@@ -131,7 +153,7 @@ final class FileHealer {
         return Result.of(Outcome.NOTHING_TO_DO);
       }
       List<Integer> sources = now.sources();
-      return sources.isEmpty() ? healTorn(path, now) : healBlamed(path, now, sources);
+      return sources.isEmpty() ? healTorn(path, now) : healBlamed(path, now, sources, true);
     } finally {
       bricks.call(lockBrick, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner));
     }
@@ -183,19 +205,24 @@ final class FileHealer {
     return new Copies(metas, attrs, absent);
   }
 
-  private Result healBlamed(String path, Copies c, List<Integer> sources) {
+  private Result healBlamed(String path, Copies c, List<Integer> sources, boolean mayResolve) {
     Map<Integer, Long> blamed = c.blamed();
-    if (sources.stream().anyMatch(blamed::containsKey)) {
-      LOG.warning(bricks.volume.name() + ":" + path + " is in split-brain: its copies on "
-          + sources.stream().map(bricks::name).toList() + " blame each other; see 'volume heal "
-          + bricks.volume.name() + " info split-brain'");
-      return Result.of(Outcome.SPLIT_BRAIN);
+    if (sources.stream().allMatch(blamed::containsKey)) { // no copy that nobody blames: a split-brain
+      if (policy.isEmpty() || !mayResolve) {
+        LOG.warning(bricks.volume.name() + ":" + path + " is in split-brain: its copies on "
+            + sources.stream().map(bricks::name).toList() + " blame each other; resolve it with 'volume heal "
+            + bricks.volume.name() + " split-brain ...' or set cluster.favorite-child-policy");
+        return Result.of(Outcome.SPLIT_BRAIN);
+      }
+      return afterResolving(path, resolver.resolve(path, c, policy.get(), false, null));
     }
     List<Integer> sinks = blamed.keySet().stream().filter(c::reachable).sorted().toList();
     if (sinks.isEmpty()) {
       return Result.of(Outcome.SKIPPED); // every blamed brick is away: it is healed when it is back
     }
-    int source = sources.stream().filter(i -> !bricks.arbiter(i)).findFirst().orElse(sources.get(0));
+    // A source that nobody blames: with several blame chains (replica 3), the start of the chain.
+    int source = sources.stream().filter(i -> !blamed.containsKey(i)).min(Comparator.comparing(bricks::arbiter))
+        .orElseThrow();
     Attr attr = c.attrs().get(source);
     if (bricks.arbiter(source) && attr.isRegularFile()) {
       LOG.warning(bricks.volume.name() + ":" + path + ": only the arbiter has the latest version, and it holds no"
@@ -213,6 +240,41 @@ final class FileHealer {
     }
     clearDirty(path, c);
     return new Result(Outcome.HEALED, next);
+  }
+
+  /** After a resolution rewrote the blames: heal from the winner, then fill what a directory merge made. */
+  private Result afterResolving(String path, SplitBrainResolver.Resolved r) {
+    Copies now = inspect(path);
+    Result healed = healBlamed(path, now, now.sources(), false);
+    List<String> next = new ArrayList<>(r.next());
+    next.addAll(healed.next());
+    return new Result(healed.outcome(), next);
+  }
+
+  /**
+   * A person's resolution of a split-brain ({@code volume heal VOL split-brain ...}), under the file's lock.
+   *
+   * @return what became of it; {@link SplitBrainResolver.Undecided} with GlusterFS's words if it cannot be done
+   */
+  Result resolve(String path, SplitBrainResolver.Policy chosen, Integer sourceBrick) {
+    int lockBrick = lock(path);
+    if (lockBrick < 0) {
+      throw new SplitBrainResolver.Undecided("No brick of the file is online.");
+    }
+    try {
+      Copies c = inspect(path);
+      if (c.metas().isEmpty()) {
+        throw new SplitBrainResolver.Undecided("No such file.");
+      }
+      List<Integer> sources = c.sources();
+      Map<Integer, Long> blamed = c.blamed();
+      if (sources.isEmpty() || !sources.stream().allMatch(blamed::containsKey)) {
+        throw new SplitBrainResolver.Undecided("File not in split-brain.");
+      }
+      return afterResolving(path, resolver.resolve(path, c, chosen, true, sourceBrick));
+    } finally {
+      bricks.call(lockBrick, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner));
+    }
   }
 
   /**

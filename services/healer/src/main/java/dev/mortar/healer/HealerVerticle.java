@@ -7,7 +7,9 @@ import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.SplitBrains;
 import dev.mortar.common.model.Volume;
+import dev.mortar.common.model.VolumeOptions;
 import dev.mortar.common.model.VolumeStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -102,6 +104,16 @@ public final class HealerVerticle extends VerticleBase {
       m.fail(409, "the volume is not started");
       return;
     }
+    if (op == HealerOp.RESOLVE) {
+      healers.executeBlocking(() -> resolve(v.get(), m.body()), false).onComplete(ar -> {
+        if (ar.succeeded()) {
+          m.reply(new JsonObject().put("message", ar.result()));
+        } else {
+          m.fail(ar.cause() instanceof SplitBrainResolver.Undecided ? 409 : 500, ar.cause().getMessage());
+        }
+      });
+      return;
+    }
     m.reply(new JsonObject());
     sweeper.executeBlocking(() -> {
       long t0 = System.nanoTime();
@@ -113,6 +125,56 @@ public final class HealerVerticle extends VerticleBase {
       return null;
     }).onFailure(e -> LOG.warning("full heal of " + v.get().name() + " stopped: " + e.getMessage()
         + "; run 'volume heal " + v.get().name() + " full' again when every brick is online"));
+  }
+
+  /** {@link HealerOp#RESOLVE}: one file, or every file in split-brain; the answer in GlusterFS's words. */
+  private String resolve(Volume v, JsonObject body) {
+    BrickCalls bricks = new BrickCalls(vertx, v, TIMEOUT_MS);
+    FileHealer healer = fileHealer(bricks);
+    String word = body.getString("policy", "");
+    SplitBrainResolver.Policy policy = switch (word) {
+      case "bigger-file", "latest-mtime", "source-brick" -> SplitBrainResolver.ofCommand(word);
+      default -> SplitBrainResolver.Policy.ofOption(word).orElseThrow();
+    };
+    Integer source = body.getInteger("source");
+    List<String> paths = body.getString("path") != null ? List.of(body.getString("path")) : splitBrains(bricks);
+    StringBuilder out = new StringBuilder();
+    for (String path : paths) {
+      try {
+        FileHealer.Result r = healer.resolve(path, policy, source);
+        Map<String, FileHealer.Why> next = new LinkedHashMap<>();
+        r.next().forEach(p -> next.put(p, FileHealer.Why.NOW));
+        healAll(v, healer, next);
+        out.append(out.isEmpty() ? "" : "\n").append("Healed ").append(path).append('.');
+      } catch (SplitBrainResolver.Undecided e) {
+        if (paths.size() == 1) {
+          throw new SplitBrainResolver.Undecided("Healing " + path + " failed: " + e.getMessage());
+        }
+        out.append(out.isEmpty() ? "" : "\n").append("Healing ").append(path).append(" failed: ")
+            .append(e.getMessage());
+      }
+    }
+    return out.isEmpty() ? "No file of volume " + v.name() + " is in split-brain." : out.toString();
+  }
+
+  /** The paths in split-brain now, from every brick's heal index. */
+  private static List<String> splitBrains(BrickCalls bricks) {
+    Map<Integer, Map<String, FileMeta>> indexes = new LinkedHashMap<>();
+    for (int b = 0; b < bricks.size(); b++) {
+      Map<String, FileMeta> metas = new LinkedHashMap<>();
+      try {
+        bricks.call(b, BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES).forEach(o -> {
+          JsonObject e = (JsonObject) o;
+          if (e.containsKey(BrickFields.META)) {
+            metas.put(e.getString("path"), FileMeta.fromJson(e.getJsonObject(BrickFields.META)));
+          }
+        });
+      } catch (BrickException away) {
+        continue;
+      }
+      indexes.put(b, metas);
+    }
+    return List.copyOf(SplitBrains.find(indexes));
   }
 
   /**
@@ -161,7 +223,8 @@ public final class HealerVerticle extends VerticleBase {
   }
 
   private FileHealer fileHealer(BrickCalls bricks) {
-    return new FileHealer(bricks, "healer-" + nodeUuid, bytesHealed::increment);
+    return new FileHealer(bricks, "healer-" + nodeUuid, bytesHealed::increment, SplitBrainResolver.Policy.ofOption(
+        VolumeOptions.effective(bricks.volume, VolumeOptions.FAVORITE_CHILD_POLICY)));
   }
 
   /**

@@ -114,7 +114,13 @@ class FileHealerTest {
   }
 
   private FileHealer healer() {
-    return new FileHealer(new BrickCalls(vertx, volume, 5000), "test-healer", bytesCopied::addAndGet);
+    return healer(null);
+  }
+
+  /** @param policy the volume's cluster.favorite-child-policy; null for none */
+  private FileHealer healer(SplitBrainResolver.Policy policy) {
+    return new FileHealer(new BrickCalls(vertx, volume, 5000), "test-healer", bytesCopied::addAndGet,
+        java.util.Optional.ofNullable(policy));
   }
 
   /** What the healer does: everything both heal indexes name, in parallel waves. */
@@ -300,5 +306,101 @@ class FileHealerTest {
     assertHealedAndIdentical();
     assertEquals("setting=3\n", Files.readString(dir.resolve("b1/etc/conf3")));
     assertEquals("aaaa", Files.readString(dir.resolve("b1/same-size")), "the copy with more writes wins");
+  }
+
+  /** Both bricks took appends the other missed (a cut with a writer on each side): each blames the other. */
+  private void splitAppends() throws Exception {
+    both(BrickOp.CREATE, "/dates.txt", gfid(), Buffer.buffer());
+    both(BrickOp.WRITE, "/dates.txt", at(0), Buffer.buffer("before the cut\n"));
+    call(0, BrickOp.WRITE, "/dates.txt", at(15), Buffer.buffer("node1 during the cut\n"));
+    call(0, BrickOp.META_UPDATE, "/dates.txt", h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
+    Thread.sleep(20); // brick 1's version is the later one
+    call(1, BrickOp.WRITE, "/dates.txt", at(15), Buffer.buffer("node2 during the cut, longer\n"));
+    call(1, BrickOp.META_UPDATE, "/dates.txt", h -> h.put(BrickFields.PENDING, new JsonObject().put("0", 1)));
+  }
+
+  private List<Path> conflictCopies(int brick) throws IOException {
+    try (Stream<Path> s = Files.list(dir.resolve("b" + brick))) {
+      return s.filter(p -> p.getFileName().toString().startsWith("dates.txt.conflict-")).toList();
+    }
+  }
+
+  @Test
+  void aSplitBrainIsResolvedByPolicyAndTheLosingVersionIsKept() throws Exception {
+    splitAppends();
+    FileHealer healer = healer(SplitBrainResolver.Policy.MTIME);
+    assertEquals(FileHealer.Outcome.HEALED, vertx.executeBlocking(() -> healer.heal("/dates.txt",
+        FileHealer.Why.SOURCE)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).outcome());
+    assertHealedAndIdentical();
+    assertEquals("before the cut\nnode2 during the cut, longer\n", Files.readString(dir.resolve("b0/dates.txt")),
+        "the later version wins");
+    List<Path> kept = conflictCopies(0);
+    assertEquals(1, kept.size(), "the losing version is kept beside it: " + kept);
+    assertEquals("before the cut\nnode1 during the cut\n", Files.readString(kept.get(0)));
+    assertTrue(kept.get(0).getFileName().toString().startsWith("dates.txt.conflict-n0-"), kept.toString());
+  }
+
+  @Test
+  void withPolicyNoneASplitBrainWaitsForAPersonAndEachCommandTruncatesNothing() throws Exception {
+    splitAppends();
+    FileHealer healer = healer();
+    assertEquals(FileHealer.Outcome.SPLIT_BRAIN, vertx.executeBlocking(() -> healer.heal("/dates.txt",
+        FileHealer.Why.SOURCE)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).outcome());
+    // bigger-file picks node2's longer version; the shorter one is kept as a conflict copy
+    vertx.executeBlocking(() -> healer.resolve("/dates.txt", SplitBrainResolver.Policy.SIZE, null))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertHealedAndIdentical();
+    assertEquals("before the cut\nnode2 during the cut, longer\n", Files.readString(dir.resolve("b0/dates.txt")));
+    assertEquals("before the cut\nnode1 during the cut\n", Files.readString(conflictCopies(1).get(0)));
+    Exception notSplit = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> vertx.executeBlocking(
+        () -> healer.resolve("/dates.txt", SplitBrainResolver.Policy.MTIME, null)).toCompletionStage()
+        .toCompletableFuture().get(30, TimeUnit.SECONDS));
+    assertTrue(notSplit.getCause().getMessage().contains("File not in split-brain."), notSplit.toString());
+  }
+
+  @Test
+  void biggerFileCannotChooseBetweenCopiesOfTheSameSize() throws Exception {
+    both(BrickOp.CREATE, "/same", gfid(), Buffer.buffer());
+    call(0, BrickOp.WRITE, "/same", at(0), Buffer.buffer("aaaa"));
+    call(0, BrickOp.META_UPDATE, "/same", h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
+    call(1, BrickOp.WRITE, "/same", at(0), Buffer.buffer("bbbb"));
+    call(1, BrickOp.META_UPDATE, "/same", h -> h.put(BrickFields.PENDING, new JsonObject().put("0", 1)));
+    FileHealer healer = healer();
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> vertx.executeBlocking(
+        () -> healer.resolve("/same", SplitBrainResolver.Policy.SIZE, null)).toCompletionStage()
+        .toCompletableFuture().get(30, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("No bigger file."), e.toString());
+    assertEquals("aaaa", Files.readString(dir.resolve("b0/same")), "nothing changed");
+    vertx.executeBlocking(() -> healer.resolve("/same", SplitBrainResolver.Policy.SOURCE_BRICK, 1))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals("bbbb", Files.readString(dir.resolve("b0/same")), "source-brick 1 chosen");
+  }
+
+  @Test
+  void aDirectoryInSplitBrainKeepsTheNamesOfBothSides() throws Exception {
+    missed(BrickOp.CREATE, "/from-node1", gfid(), Buffer.buffer(), "/");
+    call(0, BrickOp.WRITE, "/from-node1", at(0), Buffer.buffer("one\n"));
+    call(1, BrickOp.CREATE, "/from-node2", gfid(), Buffer.buffer());
+    call(1, BrickOp.WRITE, "/from-node2", at(0), Buffer.buffer("two\n"));
+    call(1, BrickOp.META_UPDATE, "/", h -> h.put(BrickFields.PENDING, new JsonObject().put("0", 1)));
+    // the same name made on both sides for different files
+    call(0, BrickOp.CREATE, "/both", gfid(), Buffer.buffer());
+    call(0, BrickOp.WRITE, "/both", at(0), Buffer.buffer("node1's\n"));
+    call(1, BrickOp.CREATE, "/both", gfid(), Buffer.buffer());
+    call(1, BrickOp.WRITE, "/both", at(0), Buffer.buffer("node2's\n"));
+
+    FileHealer healer = healer(SplitBrainResolver.Policy.MTIME);
+    Set<String> paths = new LinkedHashSet<>(List.of("/"));
+    vertx.executeBlocking(() -> new ParallelHeal(workers, healer::heal).run(now(paths), (p, o) -> { }, 4))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    healEverything();
+    assertHealedAndIdentical();
+    assertEquals("one\n", Files.readString(dir.resolve("b1/from-node1")));
+    assertEquals("two\n", Files.readString(dir.resolve("b0/from-node2")));
+    List<String> both;
+    try (Stream<Path> s = Files.list(dir.resolve("b0"))) {
+      both = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("both")).sorted().toList();
+    }
+    assertEquals(2, both.size(), "both files named 'both' are kept: " + both);
   }
 }

@@ -128,6 +128,7 @@ public final class MgmtVerticle extends VerticleBase {
       case VOLUME_MOUNT_INFO -> Future.succeededFuture(volumes.mountInfo(body));
       case VOLUME_HEAL_INFO -> volumes.healInfo(body);
       case VOLUME_HEAL -> volumes.heal(body);
+      case VOLUME_SPLIT_BRAIN -> volumes.splitBrain(body);
       case STATE_GET -> Future.succeededFuture(new JsonObject().put("state", ctx.state().current().toJson()));
       case STATE_COMMIT -> ctx.state().adopt(PoolState.fromJson(body.getJsonObject("state")), false)
           .map(s -> new JsonObject().put("generation", s.generation()));

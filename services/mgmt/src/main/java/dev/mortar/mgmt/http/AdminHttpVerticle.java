@@ -65,6 +65,7 @@ public final class AdminHttpVerticle extends VerticleBase {
     api(r, HttpMethod.GET, "/api/v1/volumes/:name/mount", MgmtOp.VOLUME_MOUNT_INFO, 200, this::name);
     api(r, HttpMethod.GET, "/api/v1/volumes/:name/heal-info", MgmtOp.VOLUME_HEAL_INFO, 200, this::name);
     api(r, HttpMethod.POST, "/api/v1/volumes/:name/heal", MgmtOp.VOLUME_HEAL, 200, this::name);
+    api(r, HttpMethod.POST, "/api/v1/volumes/:name/split-brain", MgmtOp.VOLUME_SPLIT_BRAIN, 200, this::name);
     api(r, HttpMethod.GET, "/api/v1/volumes/:name/options", MgmtOp.VOLUME_GET, 200, this::name);
     api(r, HttpMethod.GET, "/api/v1/volumes/:name/options/:key", MgmtOp.VOLUME_GET, 200, this::nameAndKey);
     api(r, HttpMethod.PUT, "/api/v1/volumes/:name/options", MgmtOp.VOLUME_SET, 200, this::name);

@@ -41,6 +41,8 @@ import java.util.function.UnaryOperator;
 public final class VolumeOps {
   private static final long BRICK_CHECK_TIMEOUT_MS = 5_000;
   private static final long BRICK_STATUS_TIMEOUT_MS = 1_500;
+  /** A resolution waits for the file lock and copies the file (and its losing versions). */
+  private static final long SPLIT_BRAIN_TIMEOUT_MS = 50_000;
 
   private final MgmtContext ctx;
   private final PoolCoordinator coordinator;
@@ -303,6 +305,45 @@ public final class VolumeOps {
       lines.forEach(f -> out.add(f.result()));
       return out;
     });
+  }
+
+  /**
+   * {@code volume heal VOL split-brain POLICY [HOST:BRICK] [FILE]}: this node's healer resolves the file (every file
+   * in split-brain, for source-brick without a file) and answers in GlusterFS's words.
+   */
+  public Future<JsonObject> splitBrain(JsonObject body) {
+    Requests.onlyFields(body, Set.of("name", "policy", "file", "source"));
+    Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
+    String policy = Requests.requiredString(body, "policy");
+    if (!Set.of("bigger-file", "latest-mtime", "source-brick").contains(policy)) {
+      throw MortarException.badRequest("'policy' must be bigger-file, latest-mtime or source-brick");
+    }
+    String file = Requests.optionalString(body, "file", null);
+    if (file == null && !policy.equals("source-brick")) {
+      throw MortarException.badRequest(policy + " needs 'file'");
+    }
+    if (file != null && !file.startsWith("/")) {
+      throw MortarException.badRequest("<FILE> must be absolute path w.r.t. the volume, starting with '/'");
+    }
+    JsonObject ask = new JsonObject().put("op", HealerOp.RESOLVE.name()).put("volumeId", v.id())
+        .put("policy", policy).put("path", file);
+    if (policy.equals("source-brick")) {
+      String source = Requests.requiredString(body, "source");
+      int index = v.bricks().stream().map(Brick::name).toList().indexOf(source);
+      if (index < 0) {
+        throw MortarException.badRequest(source + " is not a brick of volume " + v.name());
+      }
+      ask.put("source", index);
+    }
+    if (v.status() != VolumeStatus.Started) {
+      throw MortarException.conflict("Volume " + v.name() + " is not started.");
+    }
+    return ctx.vertx().eventBus().<JsonObject>request(Addresses.healer(ctx.uuid()), ask,
+            new DeliveryOptions().setSendTimeout(SPLIT_BRAIN_TIMEOUT_MS))
+        .map(m -> new JsonObject().put("message", m.body().getString("message")))
+        .recover(e -> Future.failedFuture(e instanceof io.vertx.core.eventbus.ReplyException r
+            && r.failureCode() == 409 ? MortarException.conflict(r.getMessage())
+            : MortarException.unavailable("the healer of this node did not resolve it: " + e.getMessage())));
   }
 
   public Future<JsonObject> set(JsonObject body) {
