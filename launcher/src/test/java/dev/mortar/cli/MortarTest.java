@@ -250,6 +250,23 @@ class MortarTest {
   }
 
   @Test
+  void splitBrainCommandsSpeakGlustersWords() {
+    assertRun(run("volume", "heal", "my-volume", "split-brain", "latest-mtime", "sb.txt"), 1,
+        "<FILE> must be absolute path w.r.t. the volume, starting with '/'\nVolume heal failed.\n", "");
+    node.answer("POST " + MY + "/split-brain", 409, new JsonObject().put("error", "CONFLICT")
+        .put("message", "Healing /sb.txt failed: No bigger file."));
+    assertRun(run("volume", "heal", "my-volume", "split-brain", "bigger-file", "/sb.txt"), 1,
+        "Healing /sb.txt failed: No bigger file.\nVolume heal failed.\n", "");
+    node.answer("POST " + MY + "/split-brain", 200, message("Healed /sb.txt."));
+    assertRun(run("volume", "heal", "my-volume", "split-brain", "source-brick", "n1:/srv/brick", "/sb.txt"), 0,
+        "Healed /sb.txt.\n", "");
+    JsonObject asked = node.requests.get(node.requests.size() - 1).json();
+    assertEquals("source-brick", asked.getString("policy"));
+    assertEquals("n1:/srv/brick", asked.getString("source"));
+    assertEquals("/sb.txt", asked.getString("file"));
+  }
+
+  @Test
   void volumeHealOfAMissingVolume() {
     node.answer("POST /api/v1/volumes/nosuchvol/heal", 404, new JsonObject().put("error", "NOT_FOUND")
         .put("message", "Volume nosuchvol does not exist"));

@@ -43,6 +43,8 @@ final class MortarFs extends FuseStubFS {
   private static final long UTIME_OMIT = (1L << 30) - 2;
   /** A writer keeps its file's lock while it writes; released this long after its last write. */
   private static final long LOCK_IDLE_MS = 100;
+  /** An operation slower than this is logged: it waited for a brick that is away, or a lock. */
+  private static final long SLOW_OP_MS = 1_500;
   private static final long LOCK_LEASE_MS = 10_000;
   private static final long LOCK_WAIT_MS = 30_000;
   /** Write-behind window: sequential writes are acknowledged at once and sent while the program goes on. */
@@ -111,6 +113,10 @@ final class MortarFs extends FuseStubFS {
       return -Errno.EIO.code;
     } finally {
       String o = outcome;
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      if (ms >= SLOW_OP_MS) {
+        LOG.warning(name + " took " + ms + " ms (" + o + ")");
+      }
       timers.computeIfAbsent(name + o, k -> Timer.builder("mortar_client_op_seconds")
           .description("FUSE operations by type and outcome (ok or the errno)").tag("op", name)
           .tag("outcome", o).register(registry)).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
@@ -364,6 +370,10 @@ final class MortarFs extends FuseStubFS {
         // Not known within the cache time (a listing or lookup just now): ask a brick.
         cacheAttr(path, ReplicaSet.attr(rs.read(BrickOp.OPEN, path, h -> { })));
       }
+      if (rs.inSplitBrain(path)) {
+        rs.resolveSplitBrain(path);
+        invalidate(path);
+      }
       return openHandle(path, fi);
     });
   }
@@ -488,9 +498,18 @@ final class MortarFs extends FuseStubFS {
     BrickException last = null;
     for (BrickClient b : rs.lockOrder()) {
       try {
-        b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner).put(BrickFields.LEASE, LOCK_LEASE_MS)
-                .put(BrickFields.WAIT, LOCK_WAIT_MS), Buffer.buffer(), LOCK_WAIT_MS + 2_000)
-            .toCompletionStage().toCompletableFuture().get(LOCK_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
+        try {
+          // First without waiting, within the ping timeout: a brick that does not answer is away, not busy.
+          rs.await(b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner)
+              .put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, 0), Buffer.buffer()));
+        } catch (BrickException busy) {
+          if (busy.errno() != Errno.EAGAIN) {
+            throw new java.util.concurrent.ExecutionException(busy);
+          }
+          b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner).put(BrickFields.LEASE,
+                  LOCK_LEASE_MS).put(BrickFields.WAIT, LOCK_WAIT_MS), Buffer.buffer(), LOCK_WAIT_MS + 2_000)
+              .toCompletionStage().toCompletableFuture().get(LOCK_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
+        }
         of.lockBrick = b;
         of.renewLockAt = System.currentTimeMillis() + LOCK_LEASE_MS / 2;
         return;

@@ -67,11 +67,11 @@ public final class MortarMount {
       // Which bricks answer now; the others are written around until they come back.
       Future.join(bricks.stream().map(BrickClient::probe).toList()).toCompletionStage().toCompletableFuture()
           .exceptionally(e -> null).get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
-      ReplicaSet rs = new ReplicaSet(bricks, timeoutMs + 1_000);
+      ReplicaSet rs = new ReplicaSet(vertx, bricks, timeoutMs + 1_000, volume);
       // Every second: which bricks are back, and which are blamed for missed changes (reads avoid those).
       vertx.setPeriodic(1000, t -> Future.join(bricks.stream().map(BrickClient::probe).toList())
           .onComplete(x -> rs.forgetHealed()));
-      followVolume(vertx, volume.name(), bricks);
+      followVolume(vertx, volume.name(), bricks, rs);
       serveMetrics(vertx, registry, local, options.metricsPort());
       long cacheMs = Long.parseLong(VolumeOptions.effective(volume, VolumeOptions.MD_CACHE_TIMEOUT)) * 1000;
       MortarFs fs = new MortarFs(rs, vertx, cacheMs, registry);
@@ -92,7 +92,7 @@ public final class MortarMount {
    * Follows changes made to the volume after mounting: every node publishes each new pool generation, and the
    * client then asks that node for the volume again (a new {@code network.ping-timeout}; a stopped volume).
    */
-  private static void followVolume(Vertx vertx, String name, List<BrickClient> bricks) {
+  private static void followVolume(Vertx vertx, String name, List<BrickClient> bricks, ReplicaSet rs) {
     long[] seen = {-1};
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_STATE, m -> {
       long generation = m.body().getLong("generation", 0L);
@@ -107,6 +107,7 @@ public final class MortarMount {
             Volume v = Volume.fromJson(r.body().getJsonObject("volume"));
             long timeout = Long.parseLong(VolumeOptions.effective(v, VolumeOptions.PING_TIMEOUT)) * 1000;
             bricks.forEach(b -> b.timeout(timeout));
+            rs.follow(v);
           })
           .onFailure(e -> LOG.warning("volume " + name + " changed: " + e.getMessage()
               + "; operations fail while its bricks are away"));

@@ -6,7 +6,16 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.api.Addresses;
+import dev.mortar.common.api.HealerOp;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.SplitBrains;
+import dev.mortar.common.model.Volume;
+import dev.mortar.common.model.VolumeOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.HashMap;
+import java.util.Map;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -29,11 +38,76 @@ final class ReplicaSet {
 
   private final List<BrickClient> bricks;
   private final long waitMs;
+  private static final long RESOLVE_TIMEOUT_MS = 30_000;
+  private final Vertx vertx;
+  private volatile Quorum quorum;
+  private volatile Volume volume;
 
   /** @param waitMs longest wait for an answer of all bricks (their own timeout plus margin) */
-  ReplicaSet(List<BrickClient> bricks, long waitMs) {
+  ReplicaSet(Vertx vertx, List<BrickClient> bricks, long waitMs, Volume volume) {
     this.bricks = List.copyOf(bricks);
     this.waitMs = waitMs;
+    this.vertx = vertx;
+    follow(volume);
+  }
+
+  /** Follows the volume's options when they are changed: quorum and the split-brain policy. */
+  void follow(Volume v) {
+    quorum(Quorum.of(v));
+    volume = v;
+  }
+
+  void quorum(Quorum q) {
+    quorum = q;
+  }
+
+  /**
+   * Is {@code path} in split-brain among the live bricks (copies that blame each other)? Only asked of the bricks
+   * while one of them blames another for something; otherwise no copy can be.
+   */
+  boolean inSplitBrain(String path) {
+    if (bricks.stream().noneMatch(this::blamed)) {
+      return false;
+    }
+    Map<Integer, Future<BrickFrame>> asked = new HashMap<>();
+    bricks.stream().filter(BrickClient::isUp).forEach(b -> asked.put(b.index, b.call(BrickOp.META_GET, path,
+        h -> { }, Buffer.buffer())));
+    try {
+      await(Future.join(List.copyOf(asked.values())));
+    } catch (BrickException ignored) {
+      // a brick without the file has no say
+    }
+    Map<Integer, FileMeta> metas = new HashMap<>();
+    asked.forEach((i, f) -> {
+      if (f.succeeded()) {
+        metas.put(i, FileMeta.fromJson(f.result().header().getJsonObject(BrickFields.META)));
+      }
+    });
+    return SplitBrains.isSplit(metas);
+  }
+
+  /**
+   * A file in split-brain is opened: with a {@code cluster.favorite-child-policy}, a healer resolves it now (the
+   * losing versions kept as conflict copies) and the open goes on; with none, EIO, as GlusterFS answers.
+   */
+  void resolveSplitBrain(String path) {
+    Volume v = volume;
+    String policy = VolumeOptions.effective(v, VolumeOptions.FAVORITE_CHILD_POLICY);
+    if (policy.equals("none")) {
+      throw new BrickException(Errno.EIO, path + " is in split-brain and cluster.favorite-child-policy is none:"
+          + " resolve it with 'mortar volume heal " + v.name() + " split-brain ...'");
+    }
+    BrickClient near = bricks.stream().filter(BrickClient::isUp).findFirst()
+        .orElseThrow(() -> new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable"));
+    try {
+      vertx.eventBus().<JsonObject>request(Addresses.healer(near.brick.nodeUuid()), new JsonObject()
+              .put("op", HealerOp.RESOLVE.name()).put("volumeId", v.id()).put("path", path).put("policy", policy),
+              new DeliveryOptions().setSendTimeout(RESOLVE_TIMEOUT_MS))
+          .toCompletionStage().toCompletableFuture().get(RESOLVE_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
+      LOG.info(path + " was in split-brain; resolved by its " + policy + " policy on access");
+    } catch (Exception e) {
+      throw new BrickException(Errno.EIO, path + " is in split-brain and could not be resolved now: " + e);
+    }
   }
 
   /**
@@ -131,6 +205,10 @@ final class ReplicaSet {
     if (targets.isEmpty()) {
       return Future.failedFuture(new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable"));
     }
+    Quorum q = quorum;
+    if (!q.met(targets, bricks.size())) {
+      return Future.failedFuture(new BrickException(Errno.EROFS, q.describe(targets.size(), bricks.size())));
+    }
     List<Future<BrickFrame>> calls = new ArrayList<>();
     for (BrickClient b : targets) {
       calls.add(b.call(op, path, fields, arbiterData(b, op, data)));
@@ -161,6 +239,12 @@ final class ReplicaSet {
       if (ok.isEmpty()) {
         return Future.failedFuture(refused != null ? refused
             : new BrickException(Errno.ENOTCONN, "no brick of the volume took " + op));
+      }
+      if (!q.met(ok, bricks.size())) {
+        // Not acknowledged, but the bricks that took it now differ from the others with nobody blamed: the
+        // dirty mark makes heal put the clean copies of the majority back.
+        ok.forEach(b -> b.call(BrickOp.META_UPDATE, blameOn, h -> h.put(BrickFields.DIRTY, 1), Buffer.buffer()));
+        return Future.failedFuture(new BrickException(Errno.EROFS, q.describe(ok.size(), bricks.size())));
       }
       if (refused != null) {
         LOG.warning(op + " " + path + " succeeded on " + names(ok) + " but failed on others (" + refused

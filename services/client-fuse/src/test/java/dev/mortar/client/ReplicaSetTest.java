@@ -57,7 +57,9 @@ class ReplicaSetTest {
       clients.add(new BrickClient(vertx, "vol", i, new Brick("n" + i, b.toString(), "u" + i, false), i == 1,
           TIMEOUT_MS));
     }
-    rs = new ReplicaSet(clients, TIMEOUT_MS + 1_000);
+    rs = new ReplicaSet(vertx, clients, TIMEOUT_MS + 1_000, new dev.mortar.common.model.Volume("v", "vol",
+        dev.mortar.common.model.VolumeStatus.Started, 3, 0, "tcp", clients.stream().map(c -> c.brick).toList(),
+        java.util.Map.of(dev.mortar.common.model.VolumeOptions.QUORUM_TYPE, "none")));
   }
 
   private FileMeta meta(int brick, String path) throws Exception {
@@ -111,5 +113,34 @@ class ReplicaSetTest {
     BrickException e = assertThrows(BrickException.class,
         () -> rs.write(BrickOp.MKDIR, "/d", h -> { }, Buffer.buffer(), "/"));
     assertEquals(Errno.EEXIST, e.errno());
+  }
+
+  @Test
+  void withQuorumAutoTwoOfThreeBricksWriteOn() throws Exception {
+    rs.quorum(new Quorum("auto", 0));
+    rs.write(BrickOp.CREATE, "/q", h -> { }, Buffer.buffer(), "/");
+    assertEquals(1L, meta(0, "/").pending().get(2), "the majority writes on and blames the dead brick");
+  }
+
+  @Test
+  void withoutQuorumAWriteFailsWithErofsAndTheCopiesThatTookItAreMarkedForHeal() throws Exception {
+    rs.write(BrickOp.CREATE, "/nq", h -> { }, Buffer.buffer(), "/");
+    rs.quorum(new Quorum("fixed", 3));
+    BrickException e = assertThrows(BrickException.class, () -> rs.write(BrickOp.WRITE, "/nq",
+        h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("not acknowledged"), "/nq"));
+    assertEquals(Errno.EROFS, e.errno(), "refused at once: brick 2 is known to be down");
+    assertEquals(0, Files.size(dir.resolve("b0/nq")), "nothing was sent");
+
+    // A brick that goes away during the write: the write lands on the others, but is not acknowledged.
+    rs.quorum(new Quorum("fixed", 2));
+    vertx.undeploy(deployments.get(1)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    e = assertThrows(BrickException.class, () -> rs.write(BrickOp.WRITE, "/nq",
+        h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("landed on brick 0 only"), "/nq"));
+    assertEquals(Errno.EROFS, e.errno());
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+      while (meta(0, "/nq").dirty() == 0) {
+        Thread.sleep(20);
+      }
+    }, "brick 0's copy is marked dirty, so heal puts the majority's copy back");
   }
 }

@@ -252,11 +252,12 @@ final class FileHealer {
   }
 
   /**
-   * A person's resolution of a split-brain ({@code volume heal VOL split-brain ...}), under the file's lock.
+   * Resolves a split-brain under the file's lock: a person's choice ({@code volume heal VOL split-brain ...},
+   * strict), or the volume's policy when a client opens the file (not strict: already resolved is fine).
    *
    * @return what became of it; {@link SplitBrainResolver.Undecided} with GlusterFS's words if it cannot be done
    */
-  Result resolve(String path, SplitBrainResolver.Policy chosen, Integer sourceBrick) {
+  Result resolve(String path, SplitBrainResolver.Policy chosen, Integer sourceBrick, boolean strict) {
     int lockBrick = lock(path);
     if (lockBrick < 0) {
       throw new SplitBrainResolver.Undecided("No brick of the file is online.");
@@ -269,9 +270,12 @@ final class FileHealer {
       List<Integer> sources = c.sources();
       Map<Integer, Long> blamed = c.blamed();
       if (sources.isEmpty() || !sources.stream().allMatch(blamed::containsKey)) {
-        throw new SplitBrainResolver.Undecided("File not in split-brain.");
+        if (strict) {
+          throw new SplitBrainResolver.Undecided("File not in split-brain.");
+        }
+        return Result.of(Outcome.NOTHING_TO_DO); // resolved meanwhile (by the background heal)
       }
-      return afterResolving(path, resolver.resolve(path, c, chosen, true, sourceBrick));
+      return afterResolving(path, resolver.resolve(path, c, chosen, strict, sourceBrick));
     } finally {
       bricks.call(lockBrick, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner));
     }

@@ -42,7 +42,7 @@ public final class HealerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HealerVerticle.class.getName());
   static final long SWEEP_MS = 2_000;
   /** How long a file with nothing but dirty marks is left to whoever is filling it before it is healed here. */
-  static final long TORN_GRACE_MS = 30_000;
+  static final long TORN_GRACE_MS = 5_000;
   private static final long TIMEOUT_MS = 5_000;
   /** Upper bound of cluster.shd-max-threads. */
   private static final int MAX_PARALLEL = 64;
@@ -132,16 +132,16 @@ public final class HealerVerticle extends VerticleBase {
     BrickCalls bricks = new BrickCalls(vertx, v, TIMEOUT_MS);
     FileHealer healer = fileHealer(bricks);
     String word = body.getString("policy", "");
-    SplitBrainResolver.Policy policy = switch (word) {
-      case "bigger-file", "latest-mtime", "source-brick" -> SplitBrainResolver.ofCommand(word);
-      default -> SplitBrainResolver.Policy.ofOption(word).orElseThrow();
-    };
+    boolean command = List.of("bigger-file", "latest-mtime", "source-brick").contains(word);
+    SplitBrainResolver.Policy policy = command ? SplitBrainResolver.ofCommand(word)
+        : SplitBrainResolver.Policy.ofOption(word).orElseThrow(() -> new SplitBrainResolver.Undecided(
+            "cluster.favorite-child-policy is none"));
     Integer source = body.getInteger("source");
     List<String> paths = body.getString("path") != null ? List.of(body.getString("path")) : splitBrains(bricks);
     StringBuilder out = new StringBuilder();
     for (String path : paths) {
       try {
-        FileHealer.Result r = healer.resolve(path, policy, source);
+        FileHealer.Result r = healer.resolve(path, policy, source, command);
         Map<String, FileHealer.Why> next = new LinkedHashMap<>();
         r.next().forEach(p -> next.put(p, FileHealer.Why.NOW));
         healAll(v, healer, next);

@@ -347,13 +347,13 @@ class FileHealerTest {
     assertEquals(FileHealer.Outcome.SPLIT_BRAIN, vertx.executeBlocking(() -> healer.heal("/dates.txt",
         FileHealer.Why.SOURCE)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).outcome());
     // bigger-file picks node2's longer version; the shorter one is kept as a conflict copy
-    vertx.executeBlocking(() -> healer.resolve("/dates.txt", SplitBrainResolver.Policy.SIZE, null))
+    vertx.executeBlocking(() -> healer.resolve("/dates.txt", SplitBrainResolver.Policy.SIZE, null, true))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertHealedAndIdentical();
     assertEquals("before the cut\nnode2 during the cut, longer\n", Files.readString(dir.resolve("b0/dates.txt")));
     assertEquals("before the cut\nnode1 during the cut\n", Files.readString(conflictCopies(1).get(0)));
     Exception notSplit = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> vertx.executeBlocking(
-        () -> healer.resolve("/dates.txt", SplitBrainResolver.Policy.MTIME, null)).toCompletionStage()
+        () -> healer.resolve("/dates.txt", SplitBrainResolver.Policy.MTIME, null, true)).toCompletionStage()
         .toCompletableFuture().get(30, TimeUnit.SECONDS));
     assertTrue(notSplit.getCause().getMessage().contains("File not in split-brain."), notSplit.toString());
   }
@@ -367,11 +367,11 @@ class FileHealerTest {
     call(1, BrickOp.META_UPDATE, "/same", h -> h.put(BrickFields.PENDING, new JsonObject().put("0", 1)));
     FileHealer healer = healer();
     Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> vertx.executeBlocking(
-        () -> healer.resolve("/same", SplitBrainResolver.Policy.SIZE, null)).toCompletionStage()
+        () -> healer.resolve("/same", SplitBrainResolver.Policy.SIZE, null, true)).toCompletionStage()
         .toCompletableFuture().get(30, TimeUnit.SECONDS));
     assertTrue(e.getCause().getMessage().contains("No bigger file."), e.toString());
     assertEquals("aaaa", Files.readString(dir.resolve("b0/same")), "nothing changed");
-    vertx.executeBlocking(() -> healer.resolve("/same", SplitBrainResolver.Policy.SOURCE_BRICK, 1))
+    vertx.executeBlocking(() -> healer.resolve("/same", SplitBrainResolver.Policy.SOURCE_BRICK, 1, true))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertEquals("bbbb", Files.readString(dir.resolve("b0/same")), "source-brick 1 chosen");
   }
