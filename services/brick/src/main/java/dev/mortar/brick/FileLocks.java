@@ -50,6 +50,10 @@ final class FileLocks {
       m.reply(BrickFrame.of(new JsonObject()));
       return;
     }
+    if (wait == 0) { // a try: the caller learns at once that another writer holds it
+      m.fail(Errno.EAGAIN.code, path + " is locked by another writer");
+      return;
+    }
     long[] timer = new long[1];
     Waiter w = new Waiter(owner, lease, m, vertx.setTimer(wait, t -> {
       if (st.waiters.removeIf(x -> x.timer() == timer[0])) {

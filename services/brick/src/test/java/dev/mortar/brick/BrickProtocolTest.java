@@ -403,4 +403,24 @@ class BrickProtocolTest {
     assertEquals(0, call(BrickOp.CHECKSUM, "/sums", h -> h.put(BrickFields.OFFSET, 100L).put(BrickFields.SIZE, 4))
         .header().getInteger(BrickFields.SIZE), "nothing past the end");
   }
+
+  @Test
+  void writeLocksAreTriedWaitedForReleasedAndExpire() throws Exception {
+    call(BrickOp.CREATE, "/locked", h -> { });
+    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "a").put(BrickFields.LEASE, 10_000));
+    long t0 = System.nanoTime();
+    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "b")
+        .put(BrickFields.WAIT, 0)));
+    assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(1_000), "a try answers at once");
+    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "a").put(BrickFields.WAIT, 0)); // its own: renewed
+    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "b")
+        .put(BrickFields.WAIT, 200)));
+    vertx.setTimer(300, t -> BrickRequests.send(vertx, Addresses.brick(VOL, 0), BrickOp.UNLOCK, "/locked",
+        h -> h.put(BrickFields.OWNER, "a"), Buffer.buffer(), 5_000));
+    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "b").put(BrickFields.WAIT, 5_000)
+        .put(BrickFields.LEASE, 300));
+    t0 = System.nanoTime();
+    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "c").put(BrickFields.WAIT, 5_000));
+    assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(200), "c got it when b's lease ran out");
+  }
 }

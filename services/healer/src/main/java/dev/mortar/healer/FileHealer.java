@@ -43,6 +43,8 @@ final class FileHealer {
   /** What became of one heal. */
   enum Outcome {
     HEALED, NOTHING_TO_DO, SKIPPED, SPLIT_BRAIN,
+    /** A split-brain resolved (the losing versions kept as conflict copies) and healed. */
+    RESOLVED,
     /** Only dirty marks, which may still be filled by whoever made them: looked at again later. */
     DEFERRED
   }
@@ -141,6 +143,9 @@ final class FileHealer {
       }
       if (why == Why.LISTED) {
         return Result.of(Outcome.SKIPPED); // a brick that blames another is healed by its own node's healer
+      }
+      if (seen.blamed().keySet().stream().noneMatch(seen::reachable)) {
+        return Result.of(Outcome.SKIPPED); // every blamed brick is away: no lock taken, writers are not held up
       }
     }
     int lockBrick = lock(path);
@@ -248,7 +253,7 @@ final class FileHealer {
     Result healed = healBlamed(path, now, now.sources(), false);
     List<String> next = new ArrayList<>(r.next());
     next.addAll(healed.next());
-    return new Result(healed.outcome(), next);
+    return new Result(healed.outcome() == Outcome.HEALED ? Outcome.RESOLVED : healed.outcome(), next);
   }
 
   /**

@@ -57,7 +57,8 @@ final class ParallelHeal {
       for (int i = 0; i < running.size(); i++) {
         Future<FileHealer.Result> f = running.get(i);
         if (f.succeeded()) {
-          healed += f.result().outcome() == FileHealer.Outcome.HEALED ? 1 : 0;
+          FileHealer.Outcome o = f.result().outcome();
+          healed += o == FileHealer.Outcome.HEALED || o == FileHealer.Outcome.RESOLVED ? 1 : 0;
           if (given.contains(started.get(i))) {
             outcomes.accept(started.get(i), f.result().outcome());
           }

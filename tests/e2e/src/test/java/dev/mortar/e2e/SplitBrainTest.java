@@ -283,7 +283,7 @@ class SplitBrainTest {
     assertTrue(info.out().contains("/big.txt - Is in split-brain\n"), info::describe);
 
     Eventually.await("a read fails with EIO", Duration.ofSeconds(20), () -> sh(1, "cat " + m1 + "/big.txt"),
-        r -> r.exit() != 0 && r.out().contains("Input/output error"));
+        r -> r.exit() != 0 && r.err().contains("Input/output error"));
 
     assertEquals("Healed /big.txt.\n", cli(1).ok("volume", "heal", "manual", "split-brain", "bigger-file",
         "/big.txt").out());
