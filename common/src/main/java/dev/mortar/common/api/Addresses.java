@@ -15,6 +15,12 @@ public final class Addresses {
   /** Published when healing should start at once: a {@link HealEvent}. */
   public static final String EVENTS_HEAL = "mortar.events.heal";
 
+  /**
+   * Published on this node only (never across the cluster) when it sees a peer become Connected: services
+   * register their addresses again, in case a healed partition's merge dropped them.
+   */
+  public static final String LOCAL_PEER_CONNECTED = "mortar.local.peer-connected";
+
   private Addresses() {}
 
   /** The management service of one node; requests are JSON with an {@link MgmtOp} in the {@code op} header. */

@@ -2,6 +2,7 @@ package dev.mortar.brick;
 
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.HealEvent;
+import dev.mortar.common.cluster.ServiceRegistration;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFields;
@@ -84,8 +85,8 @@ public final class BrickVerticle extends VerticleBase {
         blames.rebuild(s);
         return null;
       });
-    }).compose(s -> vertx.eventBus().<BrickFrame>consumer(Addresses.brick(volumeId, index), this::handle)
-        .completion()).onSuccess(v -> {
+    }).compose(s -> ServiceRegistration.<BrickFrame>register(vertx, Addresses.brick(volumeId, index),
+        this::handle)).onSuccess(v -> {
           LOG.info("brick " + brickName + " of volume " + volumeName + " online");
           vertx.eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(volumeId, "brick " + brickName
               + " online").toJson());

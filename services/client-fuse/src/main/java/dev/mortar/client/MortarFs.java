@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +46,11 @@ final class MortarFs extends FuseStubFS {
   private static final long LOCK_IDLE_MS = 100;
   /** An operation slower than this is logged: it waited for a brick that is away, or a lock. */
   private static final long SLOW_OP_MS = 1_500;
-  private static final long LOCK_LEASE_MS = 10_000;
+  /**
+   * The lock's lease, renewed at half of it while writing. Short: a writer cut off while holding a lock holds up the
+   * other side of the cut until the lease runs out.
+   */
+  private static final long LOCK_LEASE_MS = 3_000;
   private static final long LOCK_WAIT_MS = 30_000;
   /** Write-behind window: sequential writes are acknowledged at once and sent while the program goes on. */
   private static final int WRITE_BEHIND_MAX = 64;
@@ -71,7 +76,8 @@ final class MortarFs extends FuseStubFS {
     /** Guards the fields below; never waited for on an event loop (the idle timer only tries it). */
     final ReentrantLock mutex = new ReentrantLock();
     List<BrickClient> dirtyOn;
-    BrickClient lockBrick;
+    /** The bricks that hold this file's lock for this writer. */
+    List<BrickClient> locked = List.of();
     long renewLockAt;
     long idleTimer = -1;
     /** Write-behind: writes sent and not yet answered, with their ranges. */
@@ -106,6 +112,9 @@ final class MortarFs extends FuseStubFS {
       return body.get();
     } catch (BrickException e) {
       outcome = e.errno().name();
+      if (e.errno() == Errno.EIO) { // never an expected answer: say why
+        LOG.warning(name + " failed with EIO: " + e.getMessage());
+      }
       return -e.errno().code;
     } catch (RuntimeException e) {
       outcome = Errno.EIO.name();
@@ -487,43 +496,72 @@ final class MortarFs extends FuseStubFS {
   }
 
   /**
-   * Writes to one file are serialised across all clients by a lock on the first live data brick, so every brick
-   * applies them in the same order and the copies stay identical. A writer keeps the lock while it writes and gives
-   * it up {@link #LOCK_IDLE_MS} after its last write, or when it closes the file. Called with the mutex held.
+   * Writes to one file are serialised across all clients by its lock, taken on every live data brick in brick
+   * order, so every brick applies them in the same order and the copies stay identical. On every live brick, not
+   * only the first: around a network cut two clients disagree for a moment about which bricks are live, and they
+   * must still exclude each other on the bricks they both write to (brick order rules out deadlocks). A writer
+   * keeps the lock while it writes and gives it up {@link #LOCK_IDLE_MS} after its last write, or when it closes
+   * the file. Called with the mutex held.
    */
   private void holdLock(OpenFile of) {
-    if (of.lockBrick != null && of.lockBrick.isUp() && System.currentTimeMillis() < of.renewLockAt) {
+    rs.awaitAnyLive();
+    List<BrickClient> live = rs.liveDataBricks();
+    if (!of.locked.isEmpty() && of.locked.equals(live) && System.currentTimeMillis() < of.renewLockAt) {
       return;
     }
-    BrickException last = null;
-    for (BrickClient b : rs.lockOrder()) {
-      try {
+    if (!of.locked.equals(live)) {
+      unlockAll(of); // a brick came or went: take the set again, in order
+    }
+    List<BrickClient> took = new ArrayList<>();
+    try {
+      for (BrickClient b : live) {
         try {
-          // First without waiting, within the ping timeout: a brick that does not answer is away, not busy.
-          rs.await(b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner)
-              .put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, 0), Buffer.buffer()));
-        } catch (BrickException busy) {
-          if (busy.errno() != Errno.EAGAIN) {
-            throw new java.util.concurrent.ExecutionException(busy);
+          lockOne(of, b);
+          took.add(b);
+        } catch (BrickException e) {
+          if (e.errno() != Errno.ENOTCONN) {
+            throw e;
           }
-          b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner).put(BrickFields.LEASE,
-                  LOCK_LEASE_MS).put(BrickFields.WAIT, LOCK_WAIT_MS), Buffer.buffer(), LOCK_WAIT_MS + 2_000)
-              .toCompletionStage().toCompletableFuture().get(LOCK_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
         }
-        of.lockBrick = b;
-        of.renewLockAt = System.currentTimeMillis() + LOCK_LEASE_MS / 2;
-        return;
+      }
+    } catch (BrickException e) {
+      of.locked = took;
+      unlockAll(of);
+      throw new BrickException(Errno.EIO, of.path + ": cannot take the write lock (" + e.getMessage() + ")");
+    }
+    if (took.isEmpty()) {
+      throw new BrickException(Errno.ENOTCONN, of.path + ": cannot take the write lock: no live brick");
+    }
+    of.locked = took;
+    of.renewLockAt = System.currentTimeMillis() + LOCK_LEASE_MS / 2;
+  }
+
+  /** First without waiting, within the ping timeout (a brick that does not answer is away, not busy), then waits. */
+  private void lockOne(OpenFile of, BrickClient b) {
+    try {
+      rs.await(b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner)
+          .put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, 0), Buffer.buffer()));
+    } catch (BrickException busy) {
+      if (busy.errno() != Errno.EAGAIN) {
+        throw busy;
+      }
+      try {
+        b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner).put(BrickFields.LEASE,
+                LOCK_LEASE_MS).put(BrickFields.WAIT, LOCK_WAIT_MS), Buffer.buffer(), LOCK_WAIT_MS + 2_000)
+            .toCompletionStage().toCompletableFuture().get(LOCK_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
-        last = e.getCause() instanceof BrickException be ? be : new BrickException(Errno.EIO, String.valueOf(e));
-        if (last.errno() != Errno.ENOTCONN) {
-          break;
-        }
+        throw e.getCause() instanceof BrickException be ? be : new BrickException(Errno.EIO, String.valueOf(e));
       } catch (Exception e) {
-        last = new BrickException(Errno.EIO, of.path + ": no answer to the write lock: " + e);
+        throw new BrickException(Errno.EIO, of.path + ": no answer to the write lock: " + e);
       }
     }
-    throw new BrickException(Errno.EIO, of.path + ": cannot take the write lock ("
-        + (last == null ? "no live brick" : last.getMessage()) + ")");
+  }
+
+  /** Gives the lock up on every brick that holds it for this file; nothing waits. */
+  private static void unlockAll(OpenFile of) {
+    List<BrickClient> held = of.locked;
+    of.locked = List.of();
+    held.forEach(b -> b.call(BrickOp.UNLOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner), Buffer.buffer()));
   }
 
   /** Called with the mutex held. The timer never waits for the mutex: a running write re-arms it. */
@@ -555,11 +593,11 @@ final class MortarFs extends FuseStubFS {
    */
   private void dropLock(OpenFile of) {
     io.vertx.core.Future<Void> cleared = clearDirty(of);
-    if (of.lockBrick != null) {
-      BrickClient b = of.lockBrick;
-      of.lockBrick = null;
-      cleared.onComplete(x -> b.call(BrickOp.UNLOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner),
-          Buffer.buffer()));
+    if (!of.locked.isEmpty()) {
+      List<BrickClient> held = of.locked;
+      of.locked = List.of();
+      cleared.onComplete(x -> held.forEach(b -> b.call(BrickOp.UNLOCK, of.path,
+          h -> h.put(BrickFields.OWNER, of.owner), Buffer.buffer())));
     }
   }
 

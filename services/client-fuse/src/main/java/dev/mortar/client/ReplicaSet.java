@@ -99,15 +99,24 @@ final class ReplicaSet {
     }
     BrickClient near = bricks.stream().filter(BrickClient::isUp).findFirst()
         .orElseThrow(() -> new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable"));
-    try {
-      vertx.eventBus().<JsonObject>request(Addresses.healer(near.brick.nodeUuid()), new JsonObject()
-              .put("op", HealerOp.RESOLVE.name()).put("volumeId", v.id()).put("path", path).put("policy", policy),
-              new DeliveryOptions().setSendTimeout(RESOLVE_TIMEOUT_MS))
-          .toCompletionStage().toCompletableFuture().get(RESOLVE_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
-      LOG.info(path + " was in split-brain; resolved by its " + policy + " policy on access");
-    } catch (Exception e) {
-      throw new BrickException(Errno.EIO, path + " is in split-brain and could not be resolved now: " + e);
+    Exception failed = null;
+    for (int attempt = 0; attempt < 2; attempt++) { // once more: another healer may have been busy with it
+      try {
+        vertx.eventBus().<JsonObject>request(Addresses.healer(near.brick.nodeUuid()), new JsonObject()
+                .put("op", HealerOp.RESOLVE.name()).put("volumeId", v.id()).put("path", path).put("policy", policy),
+                new DeliveryOptions().setSendTimeout(RESOLVE_TIMEOUT_MS))
+            .toCompletionStage().toCompletableFuture().get(RESOLVE_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
+        LOG.info(path + " was in split-brain; resolved by its " + policy + " policy on access");
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failed = e;
+        break;
+      } catch (Exception e) {
+        failed = e;
+      }
     }
+    throw new BrickException(Errno.EIO, path + " is in split-brain and could not be resolved now: " + failed);
   }
 
   /**
@@ -167,8 +176,25 @@ final class ReplicaSet {
     return out;
   }
 
+  /**
+   * When no brick is up, asks them all again and waits up to the ping timeout for one to answer: a moment with
+   * none (this client's cluster membership merging after a healed partition) is a stall, not yet an error.
+   * Blocking: FUSE threads only.
+   */
+  void awaitAnyLive() {
+    if (bricks.stream().anyMatch(BrickClient::isUp)) {
+      return;
+    }
+    try {
+      await(Future.any(bricks.stream().map(BrickClient::probe).toList()));
+    } catch (BrickException stillNone) {
+      // the caller fails with ENOTCONN
+    }
+  }
+
   /** A read-only request to one good copy; another copy if that brick does not answer. */
   BrickFrame read(BrickOp op, String path, Consumer<JsonObject> fields) {
+    awaitAnyLive();
     BrickException last = null;
     List<BrickClient> order = readOrder();
     if (!order.isEmpty() && order.get(0).isUp() && mayBeStale(order.get(0))) {
@@ -192,6 +218,7 @@ final class ReplicaSet {
 
   /** {@link #writeAsync}, waited for (on a FUSE thread). */
   BrickFrame write(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
+    awaitAnyLive();
     return await(writeAsync(op, path, fields, data, blameOn)).answer();
   }
 
@@ -286,10 +313,10 @@ final class ReplicaSet {
     return Future.join(calls).mapEmpty();
   }
 
-  /** Where writers take a file's lock: the first live data brick, the same for every client. */
-  List<BrickClient> lockOrder() {
-    return bricks.stream().filter(b -> !b.brick.arbiter()).sorted(Comparator.comparing((BrickClient b) -> !b.isUp())
-        .thenComparingInt(b -> b.index)).toList();
+  /** Where writers take a file's lock: every live data brick, in brick order. */
+  List<BrickClient> liveDataBricks() {
+    return bricks.stream().filter(b -> !b.brick.arbiter() && b.isUp()).sorted(Comparator.comparingInt(b -> b.index))
+        .toList();
   }
 
   static Attr attr(BrickFrame f) {

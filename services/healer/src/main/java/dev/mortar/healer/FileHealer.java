@@ -148,8 +148,8 @@ final class FileHealer {
         return Result.of(Outcome.SKIPPED); // every blamed brick is away: no lock taken, writers are not held up
       }
     }
-    int lockBrick = lock(path);
-    if (lockBrick < 0) {
+    List<Integer> held = lock(path);
+    if (held.isEmpty()) {
       return Result.of(Outcome.SKIPPED);
     }
     try {
@@ -160,30 +160,48 @@ final class FileHealer {
       List<Integer> sources = now.sources();
       return sources.isEmpty() ? healTorn(path, now) : healBlamed(path, now, sources, true);
     } finally {
-      bricks.call(lockBrick, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner));
+      unlock(path, held);
     }
   }
 
   /**
-   * Takes the file's lock where the clients take it (the first live data brick), so that healing and writing
-   * exclude each other; returns that brick, or -1 if no data brick answers.
+   * Takes the file's lock on every data brick that answers, in brick order: on the first live one, where the
+   * clients take it, so that healing and writing exclude each other, and on the others too, so that two healers
+   * whose views of which bricks are live differ (a partition that is merging) still exclude each other. Returns
+   * the bricks locked, none if no data brick answers.
    */
-  private int lock(String path) {
-    for (int i = 0; i < bricks.size(); i++) {
-      if (bricks.arbiter(i)) {
-        continue;
-      }
-      try {
-        bricks.call(i, BrickOp.LOCK, path, h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)
-            .put(BrickFields.WAIT, LOCK_WAIT_MS));
-        return i;
-      } catch (BrickException e) {
-        if (e.errno() != Errno.ENOTCONN) {
-          throw e;
+  private List<Integer> lock(String path) {
+    List<Integer> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < bricks.size(); i++) {
+        if (bricks.arbiter(i)) {
+          continue;
+        }
+        try {
+          bricks.call(i, BrickOp.LOCK, path, h -> h.put(BrickFields.OWNER, owner)
+              .put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, LOCK_WAIT_MS));
+          held.add(i);
+        } catch (BrickException e) {
+          if (e.errno() != Errno.ENOTCONN) {
+            throw e;
+          }
         }
       }
+      return held;
+    } catch (RuntimeException e) {
+      unlock(path, held);
+      throw e;
     }
-    return -1;
+  }
+
+  private void unlock(String path, List<Integer> held) {
+    for (int i : held) {
+      try {
+        bricks.call(i, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner));
+      } catch (BrickException e) {
+        LOG.fine("unlock of " + path + " on " + bricks.name(i) + ": " + e.getMessage()); // its lease ends it
+      }
+    }
   }
 
   private Copies inspect(String path) {
@@ -263,8 +281,8 @@ final class FileHealer {
    * @return what became of it; {@link SplitBrainResolver.Undecided} with GlusterFS's words if it cannot be done
    */
   Result resolve(String path, SplitBrainResolver.Policy chosen, Integer sourceBrick, boolean strict) {
-    int lockBrick = lock(path);
-    if (lockBrick < 0) {
+    List<Integer> held = lock(path);
+    if (held.isEmpty()) {
       throw new SplitBrainResolver.Undecided("No brick of the file is online.");
     }
     try {
@@ -282,7 +300,7 @@ final class FileHealer {
       }
       return afterResolving(path, resolver.resolve(path, c, chosen, strict, sourceBrick));
     } finally {
-      bricks.call(lockBrick, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner));
+      unlock(path, held);
     }
   }
 

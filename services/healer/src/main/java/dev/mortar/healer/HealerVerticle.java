@@ -3,6 +3,7 @@ package dev.mortar.healer;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.api.HealerOp;
+import dev.mortar.common.cluster.ServiceRegistration;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickOp;
@@ -79,11 +80,11 @@ public final class HealerVerticle extends VerticleBase {
     bytesHealed = Counter.builder("mortar_heal_bytes_total").description("Bytes copied to bricks by heal")
         .register(registry);
     vertx.setPeriodic(SWEEP_MS, t -> requestSweep(false));
-    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_HEAL, m -> {
+    ServiceRegistration.<JsonObject>register(vertx, Addresses.EVENTS_HEAL, m -> {
       LOG.fine("heal now: " + HealEvent.fromJson(m.body()).reason());
       requestSweep(true);
     });
-    return vertx.eventBus().<JsonObject>consumer(Addresses.healer(nodeUuid), this::request).completion();
+    return ServiceRegistration.<JsonObject>register(vertx, Addresses.healer(nodeUuid), this::request);
   }
 
   private void request(Message<JsonObject> m) {

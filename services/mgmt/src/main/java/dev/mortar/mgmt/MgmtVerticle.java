@@ -2,6 +2,7 @@ package dev.mortar.mgmt;
 
 import dev.mortar.brick.BrickDirectory;
 import dev.mortar.common.api.Addresses;
+import dev.mortar.common.cluster.ServiceRegistration;
 import dev.mortar.common.api.Heartbeat;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
@@ -57,10 +58,10 @@ public final class MgmtVerticle extends VerticleBase {
       vertx.eventBus().publish(Addresses.EVENTS_STATE,
           new JsonObject().put("node", ctx.uuid()).put("generation", s.generation()));
     });
-    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_HEARTBEAT,
+    ServiceRegistration.<JsonObject>register(vertx, Addresses.EVENTS_HEARTBEAT,
         m -> pool.onHeartbeat(Heartbeat.fromJson(m.body())));
     vertx.setPeriodic(0, Heartbeat.INTERVAL_MS, id -> publishHeartbeat());
-    return vertx.eventBus().<JsonObject>consumer(Addresses.mgmt(ctx.uuid()), this::handle).completion()
+    return ServiceRegistration.<JsonObject>register(vertx, Addresses.mgmt(ctx.uuid()), this::handle)
         .compose(v -> local.reconcile(ctx.state().current()))
         .compose(v -> vertx.deployVerticle(new HealerVerticle(ctx.uuid(), () -> ctx.state().current().volumes(),
             ctx.registry())));

@@ -61,8 +61,26 @@ class SplitBrainTest {
     cli(1).ok("volume", "set", "manual", "cluster.favorite-child-policy", "none");
     create("r3", "replica", "3", 1, 2, 3);
     create("arb", "replica", "3", 1, 2, 3); // replica 3 arbiter 1: node3's brick holds no data
-    for (int i = 1; i <= 3; i++) {
-      hosts[i] = mountAll(i);
+  }
+
+  /**
+   * Mounts {@code vols} on hosts 1 and 2 for one test (few mounts at a time: each is a cluster member that a healed
+   * partition has to merge), after the pool is whole again from the test before.
+   */
+  private void mountOn12(String phase, String... vols) throws Exception {
+    Eventually.await("every peer Connected and every brick online before " + phase, Duration.ofSeconds(120),
+        () -> List.of(1, 2, 3).stream().allMatch(i -> CliText.peerStatus(cli(i).ok("peer", "status").out())
+            .values().stream().allMatch(p -> p.state().endsWith("(Connected)")))
+            && VOLUMES.stream().noneMatch(v -> cli(1).ok("volume", "status", v).out().contains(" N ")), ok -> ok);
+    for (int i = 1; i <= 2; i++) {
+      hosts[i] = mountAll(i, phase, List.of(vols));
+    }
+  }
+
+  private void unmount(String phase) throws Exception {
+    Files.writeString(work.resolve("STOP-" + phase), "stop");
+    for (int i = 1; i <= 2; i++) {
+      assertTrue(hosts[i].waitFor(60, TimeUnit.SECONDS), "host " + i + " unmounted");
     }
   }
 
@@ -126,27 +144,28 @@ class SplitBrainTest {
     return work.resolve("mnt" + host).resolve(vol);
   }
 
-  /** A shell on host i that mounts every volume and waits for the end of the test. */
-  private Process mountAll(int i) throws IOException {
+  /** A shell on host i that mounts the volumes and waits for STOP-PHASE. */
+  private Process mountAll(int i, String phase, List<String> vols) throws IOException {
     List<String> lines = new ArrayList<>(List.of("set -u"));
-    for (String vol : VOLUMES) {
+    for (String vol : vols) {
       Path m = mnt(i, vol);
       Files.createDirectories(m);
       lines.add(E2e.mortar() + " mount " + net.ip(i) + ":/" + vol + " " + m + " > " + logs.resolve("mount-" + i
           + "-" + vol + ".log") + " 2>&1 &");
       lines.add("for t in $(seq 1 240); do grep -q ' " + m + " ' /proc/mounts && break; sleep 0.25; done");
     }
-    lines.add("touch " + work.resolve("MOUNTED" + i));
-    lines.add("while [ ! -e " + work.resolve("STOP") + " ]; do sleep 0.2; done");
-    VOLUMES.forEach(vol -> lines.add("umount " + mnt(i, vol)));
+    lines.add("touch " + work.resolve("MOUNTED" + i + phase));
+    lines.add("while [ ! -e " + work.resolve("STOP-" + phase) + " ] && [ ! -e " + work.resolve("STOP")
+        + " ]; do sleep 0.2; done");
+    vols.forEach(vol -> lines.add("umount " + mnt(i, vol)));
     lines.add("wait");
     List<String> argv = new ArrayList<>(net.exec(i));
     argv.addAll(List.of("bash", "-c", String.join("\n", lines)));
     Files.createDirectories(logs);
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(logs.resolve("host" + i + ".log")
-        .toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    Eventually.await("host " + i + " mounted every volume", Duration.ofSeconds(90),
-        () -> Files.exists(work.resolve("MOUNTED" + i)), ok -> ok);
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(logs.resolve("host" + i + "-"
+        + phase + ".log").toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    Eventually.await("host " + i + " mounted " + vols, Duration.ofSeconds(90),
+        () -> Files.exists(work.resolve("MOUNTED" + i + phase)), ok -> ok);
     return p;
   }
 
@@ -215,6 +234,7 @@ class SplitBrainTest {
   @Test
   @Order(1)
   void theSeedsSplitBrainEndsWithEveryAppendOfBothWritersAndNoError() throws Exception {
+    mountOn12("seed", "seed");
     String f1 = mnt(1, "seed") + "/dates.txt";
     String f2 = mnt(2, "seed") + "/dates.txt";
     sh(1, "touch " + f1);
@@ -241,6 +261,7 @@ class SplitBrainTest {
     assertEquals(List.of(), lines("seedr1.readfail"), "no read on node1 failed");
     assertEquals(List.of(), lines("seedr2.readfail"), "no read on node2 failed");
     awaitHealed("seed");
+    unmount("seed");
     BrickSnapshot.assertIdentical(bricks.get("seed"), "seed: the bricks differ after heal");
     Set<String> kept = linesWithConflictCopies(bricks.get("seed").get(0), "dates.txt");
     List<String> acked = new ArrayList<>(lines("seed1.acked"));
@@ -257,6 +278,7 @@ class SplitBrainTest {
   @Test
   @Order(2)
   void withPolicyNoneASplitBrainFailsWithEioUntilEachManualCommandResolvesIt() throws Exception {
+    mountOn12("manual", "manual");
     String m1 = mnt(1, "manual").toString();
     String m2 = mnt(2, "manual").toString();
     for (String f : List.of("big", "late", "src")) {
@@ -307,12 +329,14 @@ class SplitBrainTest {
           f + ".txt: nothing is truncated, the other version is a conflict copy: " + kept);
     }
     awaitHealed("manual");
+    unmount("manual");
     BrickSnapshot.assertIdentical(bricks.get("manual"), "manual: the bricks differ after the resolutions");
   }
 
   @Test
   @Order(3)
   void aMinorityCutOffFromReplica3AndArbiterVolumesFailsFastWhileTheMajorityWritesOn() throws Exception {
+    mountOn12("quorum", "r3", "arb");
     for (String vol : List.of("r3", "arb")) {
       appender(1, mnt(1, vol) + "/minority.txt", vol + "-minority");
       appender(2, mnt(2, vol) + "/majority.txt", vol + "-majority");
@@ -336,9 +360,11 @@ class SplitBrainTest {
       assertTrue(!failed.isEmpty(), vol + ": the minority's appends fail while it is cut off");
       assertTrue(String.join("\n", lines(vol + "-minority.err")).contains("Read-only file system"),
           vol + ": with EROFS: " + lines(vol + "-minority.err"));
+      // Once the cut is noticed (a write or two wait for the 2 s ping timeout) the minority fails at once.
       List<Long> minorityTimes = lines(vol + "-minority.times").stream().map(Long::parseLong).toList();
-      long slowFailures = minorityTimes.stream().filter(t -> t > 3_500).count();
-      assertTrue(slowFailures == 0, vol + ": no write on the minority side hangs: " + minorityTimes);
+      assertTrue(minorityTimes.stream().allMatch(t -> t < 5_000), vol + ": no write hangs: " + minorityTimes);
+      assertTrue(minorityTimes.stream().filter(t -> t > 1_000).count() <= 2,
+          vol + ": the minority's writes fail at once after the first: " + minorityTimes);
       String split = cli(2).ok("volume", "heal", vol, "info", "split-brain").out();
       assertTrue(!split.contains("split-brain: 1") && !split.matches("(?s).*split-brain: [1-9].*"), split);
       List<Path> dataBricks = vol.equals("arb") ? bricks.get(vol).subList(0, 2) : bricks.get(vol);

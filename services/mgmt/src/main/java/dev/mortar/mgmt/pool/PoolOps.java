@@ -204,6 +204,8 @@ public final class PoolOps {
     }
     if (ctx.peers().seen(hb)) {
       LOG.info("peer " + hb.node() + " is Connected");
+      ctx.vertx().eventBus().publish(Addresses.LOCAL_PEER_CONNECTED, hb.node(),
+          new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
       // What the bricks here recorded for the peer's bricks while it was away can be healed now.
       ctx.vertx().eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(null, "peer " + hb.node()
           + " connected").toJson());
