@@ -17,7 +17,12 @@ public enum Setting {
   ADMIN_PORT("admin-port", "admin.port", "24007", "PORT", "port of the HTTP admin API and /metrics"),
   CLUSTER_PORT("cluster-port", "cluster.port", "24008", "PORT", "Hazelcast membership port (TCP)"),
   EVENTBUS_PORT("eventbus-port", "eventbus.port", "24009", "PORT", "Vert.x event-bus port (TCP) that bricks and clients talk over"),
-  LOG_LEVEL("log-level", "log.level", "INFO", "LEVEL", "log level: SEVERE, WARNING, INFO, FINE");
+  LOG_LEVEL("log-level", "log.level", "INFO", "LEVEL", "log level: SEVERE, WARNING, INFO, FINE"),
+  // Object store of this node's HOST:s3://BUCKET/PREFIX bricks: never part of a volume definition, never printed.
+  S3_ENDPOINT("s3-endpoint", "s3.endpoint", "", "URL", "S3/MinIO endpoint for s3:// bricks served by this node, e.g. http://minio:9000"),
+  S3_ACCESS_KEY("s3-access-key", "s3.access-key", "", "KEY", "access key for the S3 endpoint (prefer the environment variable)"),
+  S3_SECRET_KEY("s3-secret-key", "s3.secret-key", "", "SECRET", "secret key for the S3 endpoint (prefer the environment variable)"),
+  S3_REGION("s3-region", "s3.region", "us-east-1", "REGION", "region sent to the S3 endpoint");
 
   private final String flagName;
   public final String key;

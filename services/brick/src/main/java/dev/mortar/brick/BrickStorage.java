@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * One brick's files. Paths are absolute within the volume. Every method is blocking (call it from a worker thread)
  * and fails with a {@link dev.mortar.common.brick.BrickException} carrying the errno a program expects.
- * Implemented on local disk ({@link LocalDiskStorage}); an object store fills the same interface.
+ * Implemented on local disk ({@link LocalDiskStorage}) and on an S3 bucket ({@link dev.mortar.brick.s3.S3BrickStorage}).
  */
 public interface BrickStorage {
   /** A directory entry with its attributes, so that a listing needs no further lookups. */
@@ -74,4 +74,13 @@ public interface BrickStorage {
   FileMeta updateMeta(String path, long dirty, long dataVersion, long metaVersion, Map<Integer, Long> pending);
 
   List<IndexEntry> healIndex();
+
+  /** False while the storage cannot serve (its object store is unreachable): the brick then reports itself down. */
+  default boolean online() {
+    return true;
+  }
+
+  /** Stops background work; the brick is being undeployed. */
+  default void close() {
+  }
 }

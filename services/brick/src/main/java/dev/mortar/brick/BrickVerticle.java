@@ -1,5 +1,6 @@
 package dev.mortar.brick;
 
+import dev.mortar.brick.s3.S3Config;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.cluster.ServiceRegistration;
@@ -41,7 +42,8 @@ public final class BrickVerticle extends VerticleBase {
   private final String volumeName;
   private final String volumeId;
   private final int index;
-  private final Path path;
+  private final String location;
+  private final S3Config s3;
   private final String brickName;
   private final int port;
   private final MeterRegistry registry;
@@ -56,13 +58,23 @@ public final class BrickVerticle extends VerticleBase {
   private Counter bytesRead;
   private Counter bytesWritten;
 
-  /** @param port the node's event-bus port, which is where this brick is reached */
+  /** A brick on local disk. @param port the node's event-bus port, which is where this brick is reached */
   public BrickVerticle(String volumeName, String volumeId, int index, Path path, String brickName, int port,
                        MeterRegistry registry) {
+    this(volumeName, volumeId, index, path.toString(), brickName, port, registry, null);
+  }
+
+  /**
+   * @param location a directory, or {@code s3://BUCKET/PREFIX} for a brick in an object store
+   * @param s3       the node's object store settings (for s3:// locations)
+   */
+  public BrickVerticle(String volumeName, String volumeId, int index, String location, String brickName, int port,
+                       MeterRegistry registry, S3Config s3) {
     this.volumeName = volumeName;
     this.volumeId = volumeId;
     this.index = index;
-    this.path = path;
+    this.location = location;
+    this.s3 = s3;
     this.brickName = brickName;
     this.port = port;
     this.registry = registry;
@@ -76,10 +88,8 @@ public final class BrickVerticle extends VerticleBase {
         .tag("direction", "read").description("Bytes read from and written to bricks").register(registry);
     bytesWritten = Counter.builder("mortar_brick_bytes_total").tag("volume", volumeName).tag("brick", brickName)
         .tag("direction", "write").description("Bytes read from and written to bricks").register(registry);
-    return workers.executeBlocking(() -> {
-      BrickDirectory.prepare(path, volumeId);
-      return LocalDiskStorage.open(path);
-    }).compose(s -> {
+    return workers.executeBlocking(() -> BrickStorages.open(location, volumeId, s3, registry, volumeName, brickName))
+        .compose(s -> {
       storage = s;
       return workers.executeBlocking(() -> {
         blames.rebuild(s);
@@ -96,7 +106,7 @@ public final class BrickVerticle extends VerticleBase {
           }, false).onFailure(e -> LOG.fine("blame summary of " + brickName + " not rebuilt: " + e)));
         })
         .onFailure(e -> LOG.severe("brick " + brickName + " cannot start: " + e.getMessage()
-            + "; fix the directory and run 'mortar volume start " + volumeName + " force'"));
+            + "; fix it and run 'mortar volume start " + volumeName + " force'"));
   }
 
   private void handle(Message<BrickFrame> m) {
@@ -118,8 +128,12 @@ public final class BrickVerticle extends VerticleBase {
       return;
     }
     if (op == BrickOp.STATUS) {
+      if (!storage.online()) { // clients then treat the brick as down, and write on without it
+        m.fail(Errno.ENOTCONN.code, "brick " + brickName + " is offline: its object store does not answer");
+        return;
+      }
       m.reply(BrickFrame.of(new JsonObject().put("online", true).put("pid", ProcessHandle.current().pid())
-          .put("port", port).put("path", path.toString()).put(BrickFields.BLAMES, new JsonArray(
+          .put("port", port).put("path", location).put(BrickFields.BLAMES, new JsonArray(
               List.copyOf(blames.blamed())))));
       return;
     }
@@ -259,6 +273,9 @@ public final class BrickVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (storage != null) {
+      storage.close();
+    }
     return workers == null ? Future.succeededFuture() : workers.close();
   }
 }

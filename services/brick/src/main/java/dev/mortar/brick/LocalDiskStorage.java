@@ -51,11 +51,7 @@ public final class LocalDiskStorage implements BrickStorage {
   /** The volume root's file ID, as GlusterFS's root gfid. */
   public static final String ROOT_GFID = "00000000-0000-0000-0000-000000000001";
   static final String META_XATTR = "mortar.meta"; // user.mortar.meta
-  private static final String RESERVED_XATTR_PREFIX = "user.mortar.";
-  private static final int MAX_NAME_BYTES = 255;
-  private static final int MAX_PATH_BYTES = 4096;
-  private static final int MAX_READ = 16 << 20;
-  private static final int MAX_XATTR_VALUE = 64 << 10;
+  private static final int MAX_NAME_BYTES = BrickNames.MAX_NAME_BYTES;
   private static final int META_READ_GUESS = 1024;
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
@@ -101,29 +97,9 @@ public final class LocalDiskStorage implements BrickStorage {
    * paths, '.', '..', NUL bytes, over-long names, and symbolic links among the parents (never followed here).
    */
   Path resolve(String path) {
-    if (path == null || !path.startsWith("/")) {
-      throw new BrickException(Errno.EINVAL, "'" + path + "': paths must be absolute within the volume");
-    }
-    if (path.indexOf('\0') >= 0) {
-      throw new BrickException(Errno.EINVAL, "path contains a NUL byte");
-    }
-    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-      throw new BrickException(Errno.ENAMETOOLONG, "path longer than " + MAX_PATH_BYTES + " bytes");
-    }
-    if (path.equals("/")) {
+    List<String> parts = BrickNames.components(path);
+    if (parts.isEmpty()) {
       return root;
-    }
-    String[] parts = path.substring(1).split("/", -1);
-    for (String part : parts) {
-      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
-        throw new BrickException(Errno.EINVAL, "'" + path + "': empty, '.' and '..' components are not allowed");
-      }
-      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-        throw new BrickException(Errno.ENAMETOOLONG, "'" + part + "' is longer than " + MAX_NAME_BYTES + " bytes");
-      }
-    }
-    if (parts[0].equals(BrickDirectory.META_DIR)) {
-      throw new BrickException(Errno.EACCES, "'" + path + "' is reserved for the brick's own metadata");
     }
     Path full = root.resolve(String.join("/", parts));
     Path parent = full.getParent();
@@ -174,8 +150,7 @@ public final class LocalDiskStorage implements BrickStorage {
     try {
       p = resolve(path);
     } catch (BrickException e) {
-      // The private metadata directory does not exist as far as the volume can tell.
-      throw e.errno() == Errno.EACCES ? new BrickException(Errno.ENOENT, path + ": no such file or directory") : e;
+      throw BrickNames.hiddenAsMissing(e, path);
     }
     return attr(p, path);
   }
@@ -264,10 +239,7 @@ public final class LocalDiskStorage implements BrickStorage {
   @Override
   public Attr symlink(String path, String target, int uid, int gid, String gfid) {
     Path p = resolve(path);
-    if (target == null || target.isEmpty() || target.indexOf('\0') >= 0
-        || target.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-      throw new BrickException(Errno.EINVAL, path + ": a symlink target must be 1 to 4096 bytes without NUL");
-    }
+    BrickNames.checkSymlinkTarget(path, target);
     return underNamespaceLock(() -> {
       failIfExists(p, path);
       Path t = tmp.resolve(UUID.randomUUID().toString());
@@ -413,9 +385,7 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Buffer read(String path, long offset, int size) {
-    if (offset < 0 || size < 0 || size > MAX_READ) {
-      throw new BrickException(Errno.EINVAL, path + ": read of " + size + " bytes at " + offset + " is not valid");
-    }
+    BrickNames.checkRead(path, offset, size);
     Path p = resolve(path);
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, NOFOLLOW)) {
       ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, Math.max(0, ch.size() - offset)));
@@ -560,12 +530,7 @@ public final class LocalDiskStorage implements BrickStorage {
   private UserDefinedFileAttributeView xattrView(String path, String name) {
     Path p = resolve(path);
     if (name != null) {
-      if (!name.startsWith("user.") || name.length() == 5) {
-        throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.* extended attributes are supported");
-      }
-      if (name.startsWith(RESERVED_XATTR_PREFIX)) {
-        throw new BrickException(Errno.EACCES, name + " is reserved for Mortar's replication metadata");
-      }
+      BrickNames.checkXattrName(name);
     }
     if (attr(p, path).isSymlink()) {
       throw new BrickException(Errno.EPERM, path + ": symbolic links cannot carry user extended attributes");
@@ -589,9 +554,7 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public void setxattr(String path, String name, Buffer value, int flags) {
-    if (value.length() > MAX_XATTR_VALUE) {
-      throw new BrickException(Errno.ERANGE, name + ": values are limited to " + MAX_XATTR_VALUE + " bytes");
-    }
+    BrickNames.checkXattrValue(name, value.length());
     UserDefinedFileAttributeView v = xattrView(path, name);
     String n = name.substring(5);
     try {
@@ -641,13 +604,7 @@ public final class LocalDiskStorage implements BrickStorage {
   }
 
   private static FileMeta newMeta(String gfid) {
-    String id;
-    try {
-      id = gfid == null ? UUID.randomUUID().toString() : UUID.fromString(gfid).toString();
-    } catch (IllegalArgumentException e) {
-      throw new BrickException(Errno.EINVAL, "'" + gfid + "' is not a file ID (a UUID)");
-    }
-    return new FileMeta(id, 0, 0, 0, Map.of());
+    return new FileMeta(BrickNames.fileId(gfid), 0, 0, 0, Map.of());
   }
 
   @Override
@@ -679,19 +636,12 @@ public final class LocalDiskStorage implements BrickStorage {
     metaLock.lock();
     try {
       FileMeta cur = ensureMeta(p, path);
-      Map<Integer, Long> pend = new HashMap<>(cur.pending());
-      pending.forEach((k, v) -> pend.merge(k, v, Long::sum));
-      pend.values().removeIf(v -> v == 0);
-      FileMeta next = new FileMeta(cur.gfid(), cur.dirty() + dirty, cur.dataVersion() + dataVersion,
-          cur.metaVersion() + metaVersion, pend);
-      if (next.dirty() < 0 || next.pending().values().stream().anyMatch(v -> v < 0)) {
-        throw new BrickException(Errno.EINVAL, path + ": counters would go below zero (" + next.toJson() + ")");
-      }
+      FileMeta next = MetaCounters.add(path, cur, dirty, dataVersion, metaVersion, pending);
       // A blame (another brick missed a change) is on disk before this returns, index entry first: the client
       // acknowledges the write only then. Dirty marks and clears go through the filesystem's journal in order
       // without an fsync each (as GlusterFS's pre-op): a killed process loses neither, and a lost clear only
       // means the file is checked by heal once more.
-      boolean blames = pending.values().stream().anyMatch(v -> v > 0);
+      boolean blames = MetaCounters.blames(pending);
       if (!next.clean()) {
         addToIndex(next.gfid(), path, blames);
       }

@@ -1,0 +1,93 @@
+package dev.mortar.brick;
+
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.Errno;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/** The input checks every brick storage applies the same way, so that each refuses bad input with the same errno. */
+public final class BrickNames {
+  public static final int MAX_NAME_BYTES = 255;
+  public static final int MAX_PATH_BYTES = 4096;
+  public static final int MAX_READ = 16 << 20;
+  public static final int MAX_XATTR_VALUE = 64 << 10;
+  private static final String RESERVED_XATTR_PREFIX = "user.mortar.";
+
+  private BrickNames() {}
+
+  /**
+   * The components of a volume path ({@code /} has none). Refuses relative paths, '.', '..', empty components,
+   * NUL bytes, over-long names, and the brick's private metadata directory (EACCES).
+   */
+  public static List<String> components(String path) {
+    if (path == null || !path.startsWith("/")) {
+      throw new BrickException(Errno.EINVAL, "'" + path + "': paths must be absolute within the volume");
+    }
+    if (path.indexOf('\0') >= 0) {
+      throw new BrickException(Errno.EINVAL, "path contains a NUL byte");
+    }
+    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+      throw new BrickException(Errno.ENAMETOOLONG, "path longer than " + MAX_PATH_BYTES + " bytes");
+    }
+    if (path.equals("/")) {
+      return List.of();
+    }
+    List<String> parts = List.of(path.substring(1).split("/", -1));
+    for (String part : parts) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        throw new BrickException(Errno.EINVAL, "'" + path + "': empty, '.' and '..' components are not allowed");
+      }
+      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw new BrickException(Errno.ENAMETOOLONG, "'" + part + "' is longer than " + MAX_NAME_BYTES + " bytes");
+      }
+    }
+    if (parts.get(0).equals(BrickDirectory.META_DIR)) {
+      throw new BrickException(Errno.EACCES, "'" + path + "' is reserved for the brick's own metadata");
+    }
+    return parts;
+  }
+
+  /** The private metadata directory does not exist as far as a lookup can tell. */
+  public static BrickException hiddenAsMissing(BrickException e, String path) {
+    return e.errno() == Errno.EACCES ? new BrickException(Errno.ENOENT, path + ": no such file or directory") : e;
+  }
+
+  /** Only {@code user.*} attributes, and never Mortar's own. */
+  public static void checkXattrName(String name) {
+    if (!name.startsWith("user.") || name.length() == 5) {
+      throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.* extended attributes are supported");
+    }
+    if (name.startsWith(RESERVED_XATTR_PREFIX)) {
+      throw new BrickException(Errno.EACCES, name + " is reserved for Mortar's replication metadata");
+    }
+  }
+
+  public static void checkXattrValue(String name, int length) {
+    if (length > MAX_XATTR_VALUE) {
+      throw new BrickException(Errno.ERANGE, name + ": values are limited to " + MAX_XATTR_VALUE + " bytes");
+    }
+  }
+
+  public static void checkRead(String path, long offset, int size) {
+    if (offset < 0 || size < 0 || size > MAX_READ) {
+      throw new BrickException(Errno.EINVAL, path + ": read of " + size + " bytes at " + offset + " is not valid");
+    }
+  }
+
+  public static void checkSymlinkTarget(String path, String target) {
+    if (target == null || target.isEmpty() || target.indexOf('\0') >= 0
+        || target.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+      throw new BrickException(Errno.EINVAL, path + ": a symlink target must be 1 to 4096 bytes without NUL");
+    }
+  }
+
+  /** The file ID the client chose, checked, or a new one. */
+  public static String fileId(String gfid) {
+    try {
+      return gfid == null ? UUID.randomUUID().toString() : UUID.fromString(gfid).toString();
+    } catch (IllegalArgumentException e) {
+      throw new BrickException(Errno.EINVAL, "'" + gfid + "' is not a file ID (a UUID)");
+    }
+  }
+}
