@@ -62,10 +62,9 @@ record Inode(String id, List<Name> names, FileMeta meta, int mode, int uid, int 
     return UUID.fromString(id).getLeastSignificantBits() & Long.MAX_VALUE;
   }
 
-  /** Attributes; a directory's link count is given by the caller (2 + its subdirectories). */
+  /** Attributes; a directory's link count is given by the caller (2 + its subdirectories). Blocks as on local disk. */
   Attr attr(int nlink) {
-    long stored = extents.stream().mapToLong(Extent::len).sum();
-    return new Attr(gfid(), ino(), mode, nlink, uid, gid, size, (stored + 511) / 512, atime, mtime, ctime);
+    return new Attr(gfid(), ino(), mode, nlink, uid, gid, size, (size + 511) / 512, atime, mtime, ctime);
   }
 
   Set<String> blocks() {
