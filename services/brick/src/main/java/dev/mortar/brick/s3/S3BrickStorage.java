@@ -111,7 +111,7 @@ public final class S3BrickStorage implements BrickStorage {
       store.put(MARKER, new JsonObject().put("volumeId", volumeId).toBuffer().getBytes());
     }
     s.load(true);
-    s.collectGarbage();
+    s.collectGarbage(GC_GRACE_MS);
     s.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mortar-s3-" + store.location().prefix());
       t.setDaemon(true);
@@ -121,8 +121,8 @@ public final class S3BrickStorage implements BrickStorage {
         TimeUnit.MILLISECONDS);
     s.maintenance.scheduleWithFixedDelay(s.quietly("compaction", s::compactQueued), COMPACT_EVERY_MS,
         COMPACT_EVERY_MS, TimeUnit.MILLISECONDS);
-    s.maintenance.scheduleWithFixedDelay(s.quietly("garbage collection", s::collectGarbage), GC_EVERY_MS,
-        GC_EVERY_MS, TimeUnit.MILLISECONDS);
+    s.maintenance.scheduleWithFixedDelay(s.quietly("garbage collection", () -> s.collectGarbage(GC_GRACE_MS)),
+        GC_EVERY_MS, GC_EVERY_MS, TimeUnit.MILLISECONDS);
     return s;
   }
 
@@ -835,8 +835,8 @@ public final class S3BrickStorage implements BrickStorage {
   }
 
   /** Deletes blocks that no manifest names and that are old enough not to belong to a write under way. */
-  void collectGarbage() {
-    long cutoff = System.currentTimeMillis() - GC_GRACE_MS;
+  void collectGarbage(long graceMs) {
+    long cutoff = System.currentTimeMillis() - graceMs;
     Map<String, Set<String>> named = new HashMap<>();
     int deleted = 0;
     for (S3Store.Entry e : store.list(BLOCKS)) {
