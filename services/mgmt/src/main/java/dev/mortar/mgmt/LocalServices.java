@@ -1,12 +1,12 @@
 package dev.mortar.mgmt;
 
 import dev.mortar.brick.BrickVerticle;
+import dev.mortar.brick.s3.S3Config;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.PoolState;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeStatus;
 import io.vertx.core.Future;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,8 +44,8 @@ final class LocalServices {
       for (int i = 0; i < v.bricks().size(); i++) {
         Brick b = v.bricks().get(i);
         if (b.nodeUuid().equals(ctx.uuid())) {
-          wanted.put(v.id() + "/" + i, new BrickVerticle(v.name(), v.id(), i, Path.of(b.path()), b.name(),
-              ctx.config().eventBusPort(), ctx.registry()));
+          wanted.put(v.id() + "/" + i, new BrickVerticle(v.name(), v.id(), i, b.path(), b.name(),
+              ctx.config().eventBusPort(), ctx.registry(), S3Config.of(ctx.config())));
         }
       }
     }

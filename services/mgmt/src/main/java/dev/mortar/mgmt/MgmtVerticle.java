@@ -1,6 +1,7 @@
 package dev.mortar.mgmt;
 
-import dev.mortar.brick.BrickDirectory;
+import dev.mortar.brick.BrickStorages;
+import dev.mortar.brick.s3.S3Config;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.cluster.ServiceRegistration;
 import dev.mortar.common.api.Heartbeat;
@@ -18,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -140,8 +140,8 @@ public final class MgmtVerticle extends VerticleBase {
   private Future<JsonObject> checkBrick(JsonObject body) {
     Requests.onlyFields(body, Set.of("path", "volumeId", "force", "name"));
     return vertx.executeBlocking(() -> {
-      BrickDirectory.check(Path.of(body.getString("path")), body.getString("volumeId"),
-          body.getBoolean("force", false), body.getString("name"));
+      BrickStorages.check(body.getString("path"), body.getString("volumeId"), body.getBoolean("force", false),
+          body.getString("name"), S3Config.of(ctx.config()), ctx.registry());
       return new JsonObject().put("ok", true);
     }, false);
   }

@@ -1,5 +1,6 @@
 package dev.mortar.mgmt.volume;
 
+import dev.mortar.brick.s3.S3Location;
 import dev.mortar.common.api.MortarException;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.Peer;
@@ -69,7 +70,8 @@ public final class VolumePlanner {
     for (int i = 0; i < r.bricks().size(); i++) {
       String spec = r.bricks().get(i);
       String host = brickHost(spec);
-      String path = normalisePath(spec, spec.substring(host.length() + 1));
+      String where = spec.substring(host.length() + 1);
+      String path = S3Location.isS3(where) ? s3Location(spec, where) : normalisePath(spec, where);
       Peer peer = resolve.apply(host).orElseThrow(() -> MortarException.badRequest("Host " + host
           + " is not in 'Peer in Cluster' state; add it to the pool first with 'peer probe " + host + "'"));
       if (!connected.apply(peer.uuid())) {
@@ -88,9 +90,14 @@ public final class VolumePlanner {
 
   /**
    * The host part of {@code HOST:/PATH}, or of {@code HOST:PORT:/PATH} (PORT = admin port) for nodes that share an
-   * address and differ by port. A spec without ":/" is refused.
+   * address and differ by port, or of {@code HOST:s3://BUCKET/PREFIX} (a brick in the object store of that node).
+   * A spec without ":/" is refused.
    */
   public static String brickHost(String spec) {
+    int s3 = spec.indexOf(":" + S3Location.SCHEME);
+    if (s3 > 0) {
+      return spec.substring(0, s3);
+    }
     int sep = spec.indexOf(":/");
     int colon = spec.indexOf(':');
     if (colon <= 0) {
@@ -106,6 +113,15 @@ public final class VolumePlanner {
     if (!NAME.matcher(name).matches() || RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
       throw MortarException.badRequest("volume name '" + name + "' is not valid: use 1 to 64 letters, digits, '-'"
           + " or '_' (and not 'all' or 'help')");
+    }
+  }
+
+  /** {@code s3://BUCKET/PREFIX}, checked; endpoint and keys are the serving node's settings, never stored here. */
+  private static String s3Location(String spec, String raw) {
+    try {
+      return S3Location.parse(raw).toString();
+    } catch (IllegalArgumentException e) {
+      throw MortarException.badRequest("brick '" + spec + "': " + e.getMessage());
     }
   }
 

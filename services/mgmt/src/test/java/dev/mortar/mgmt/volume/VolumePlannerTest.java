@@ -60,6 +60,22 @@ class VolumePlannerTest {
   }
 
   @Test
+  void s3BricksAreWrittenHostColonS3UrlAndMixWithLocalOnes() {
+    Volume v = plan("{\"name\":\"mixed\",\"replica\":2,\"bricks\":[\"node1:/data/b1\",\"node2:s3://mortar/brick2/\"]}");
+    assertEquals("node2:s3://mortar/brick2", v.bricks().get(1).name(), "shown as given, trailing slash away");
+    assertEquals("s3://mortar/brick2", v.bricks().get(1).path());
+    assertEquals("u2", v.bricks().get(1).nodeUuid(), "served by node2, with node2's object store settings");
+    assertTrue(refused("{\"name\":\"v\",\"replica\":2,\"bricks\":[\"node1:s3://Bad_Bucket/p\",\"node2:/a\"]}")
+        .getMessage().contains("not a valid bucket name"));
+    assertTrue(refused("{\"name\":\"v\",\"replica\":2,\"bricks\":[\"node1:s3://mortar\",\"node2:/a\"]}")
+        .getMessage().contains("give a prefix"));
+    assertTrue(refused("{\"name\":\"v\",\"replica\":2,\"bricks\":[\"node1:s3://mortar/a/../b\",\"node2:/a\"]}")
+        .getMessage().contains("give a prefix"));
+    assertTrue(refused("{\"name\":\"v\",\"replica\":2,\"bricks\":[\"node1:s3://mortar/a\",\"node1:s3://mortar/a/x\"]}")
+        .getMessage().contains("inside brick node1:s3://mortar/a"));
+  }
+
+  @Test
   void distributedReplicateFromTwoSets() {
     Volume v = plan("{\"name\":\"dr\",\"replica\":2,\"bricks\":[\"node1:/a\",\"node2:/a\",\"node2:/b\",\"node3:/b\"]}");
     assertEquals("Distributed-Replicate", v.typeName());
