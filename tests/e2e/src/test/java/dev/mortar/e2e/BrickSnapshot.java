@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -67,28 +66,13 @@ final class BrickSnapshot {
     return out;
   }
 
-  /** Whole content up to 64 MiB; of bigger (sparse) files the first and the last MiB, with the size beside it. */
   private static String md5(Path p) throws IOException {
     try (FileChannel ch = FileChannel.open(p)) {
-      MessageDigest md = MessageDigest.getInstance("MD5");
-      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      long pos = 0;
-      while (pos < ch.size()) {
-        if (ch.size() > (64 << 20) && pos == (1 << 20)) {
-          pos = ch.size() - (1 << 20);
-        }
-        buf.clear();
-        int n = ch.read(buf, pos);
-        if (n <= 0) {
-          break;
-        }
-        md.update(buf.array(), 0, n);
-        pos += n;
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      return BrickCopy.md5(ch.size(), (off, len) -> {
+        ByteBuffer buf = ByteBuffer.allocate(len);
+        int n = ch.read(buf, off);
+        return java.util.Arrays.copyOf(buf.array(), Math.max(n, 0));
+      });
     }
   }
-
 }

@@ -50,19 +50,40 @@ class FuseMountTest {
   private LocalNodes nodes;
   /** Per volume: a mount through node1 and one through another node (two clients). */
   private final Map<String, FuseMount[]> mounts = new TreeMap<>();
-  private final Map<String, List<Path>> bricks = new TreeMap<>();
+  private final Map<String, List<BrickCopy>> bricks = new TreeMap<>();
+
+  // ---- what a subclass changes to run the same tests on other bricks (S3FuseMountTest) ----
+
+  /** Environment of every node. */
+  Map<String, String> nodeEnvironment() {
+    return Map.of();
+  }
+
+  /** The brick of volume {@code vol} on node {@code i}, as given to {@code volume create}. */
+  String brickSpec(int i, String vol) {
+    return nodes.brick(i, vol);
+  }
+
+  String host(int i) {
+    return nodes.host(i);
+  }
+
+  /** A way to read a brick behind the volume's back. */
+  BrickCopy copyOf(String spec) {
+    return new LocalBrickCopy(spec);
+  }
 
   @BeforeAll
   void start() {
     FuseMount.requireFuse();
-    nodes = LocalNodes.start("FuseMountTest", 3, LOGS);
+    nodes = LocalNodes.start(getClass().getSimpleName(), 3, LOGS, nodeEnvironment());
     for (int i = 2; i <= 3; i++) {
       assertEquals(0, nodes.cli(1).run("peer", "probe", nodes.host(i)).exit());
     }
     create("r2", 1, 2);
     create("r3", 1, 2, 3);
     Path mnt = nodes.work.resolve("mnt");
-    Path logs = E2e.logDir("FuseMountTest");
+    Path logs = E2e.logDir(getClass().getSimpleName());
     mounts.put("r2", new FuseMount[] {
         FuseMount.mount(nodes.host(1) + ":/r2", mnt.resolve("r2-a"), logs.resolve("mount-r2-a.log")),
         FuseMount.mount(nodes.host(2) + ":/r2", mnt.resolve("r2-b"), logs.resolve("mount-r2-b.log"))});
@@ -73,11 +94,11 @@ class FuseMountTest {
 
   private void create(String name, int... on) {
     List<String> words = new ArrayList<>(List.of("volume", "create", name, "replica", String.valueOf(on.length)));
-    List<Path> dirs = new ArrayList<>();
+    List<BrickCopy> dirs = new ArrayList<>();
     for (int i : on) {
-      String b = nodes.brick(i, name);
+      String b = brickSpec(i, name);
       words.add(b);
-      dirs.add(Path.of(b.substring(b.indexOf(":/") + 1)));
+      dirs.add(copyOf(b));
     }
     Cmd.Result r = nodes.cli(1).run(words.toArray(String[]::new));
     assertEquals(0, r.exit(), r::describe);
@@ -100,8 +121,11 @@ class FuseMountTest {
   // ---- brick comparison ----
 
   private void assertBricksIdentical(String vol, String after) throws IOException {
-    List<Path> dirs = bricks.get(vol);
-    BrickSnapshot.assertIdentical(dirs, vol + ": bricks differ after " + after);
+    List<BrickCopy> copies = bricks.get(vol);
+    Map<String, String> first = copies.get(0).snapshot();
+    for (BrickCopy other : copies.subList(1, copies.size())) {
+      assertEquals(first, other.snapshot(), vol + ": bricks differ after " + after);
+    }
   }
 
   private Path a(String vol) {
@@ -224,8 +248,8 @@ class FuseMountTest {
     Files.createFile(a("r2").resolve("test"));
     Eventually.await("node2's mount lists the file", Duration.ofSeconds(3),
         () -> Files.exists(b("r2").resolve("test")), ok -> ok);
-    for (Path brick : bricks.get("r2")) {
-      assertTrue(Files.isRegularFile(brick.resolve("test")), "in brick " + brick);
+    for (BrickCopy brick : bricks.get("r2")) {
+      assertTrue(brick.isRegularFile("test"), "in brick " + brick);
     }
   }
 
@@ -253,8 +277,8 @@ class FuseMountTest {
       t.join();
     }
     assertTrue(failures.isEmpty(), failures.toString());
-    for (Path brick : bricks.get("r2")) {
-      List<String> lines = Files.readAllLines(brick.resolve("dates.txt"));
+    for (BrickCopy brick : bricks.get("r2")) {
+      List<String> lines = brick.lines("dates.txt");
       assertEquals(120, lines.size(), "every append is in brick " + brick);
       for (String who : List.of("node1", "node2")) {
         for (int i = 0; i < 60; i++) {
@@ -297,24 +321,24 @@ class FuseMountTest {
     assertEquals(0, failures, "no append fails while two copies are reachable");
     assertTrue(stall.compareTo(Duration.ofMillis(3000)) < 0, "stall " + stall + " should be about 2 s or less");
     assertEquals(written, Files.readAllLines(f), "every acknowledged append is in the file");
-    List<Path> alive = bricks.get("r3").subList(1, 3);
-    assertArrayEquals(Files.readAllBytes(alive.get(0).resolve("outage.txt")),
-        Files.readAllBytes(alive.get(1).resolve("outage.txt")), "the live bricks are identical");
+    List<BrickCopy> alive = bricks.get("r3").subList(1, 3);
+    assertArrayEquals(alive.get(0).bytes("outage.txt"), alive.get(1).bytes("outage.txt"),
+        "the live bricks are identical");
 
     // What node1's brick missed is in the heal index of the others, shown as GlusterFS shows it
     Cmd.Result heal = nodes.cli(2).run("volume", "heal", "r3", "info");
     assertEquals(0, heal.exit(), heal::describe);
-    assertTrue(heal.out().contains("Brick " + nodes.brick(1, "r3") + "\nStatus: Transport endpoint is not connected\n"
+    assertTrue(heal.out().contains("Brick " + brickSpec(1, "r3") + "\nStatus: Transport endpoint is not connected\n"
         + "Number of entries: -\n"), heal::describe);
-    assertTrue(heal.out().contains("Brick " + nodes.brick(2, "r3") + "\n/outage.txt \n"), heal::describe);
+    assertTrue(heal.out().contains("Brick " + brickSpec(2, "r3") + "\n/outage.txt \n"), heal::describe);
 
     // node1 comes back: the client finds its brick again and writes to it (what it missed is marked for heal)
     nodes.node(1).launch().awaitRunning();
-    Path back = bricks.get("r3").get(0).resolve("outage.txt");
+    BrickCopy back = bricks.get("r3").get(0);
     Eventually.Timed<Boolean> returned = Eventually.await("node1's brick takes appends again", Duration.ofSeconds(30),
         () -> {
           Files.writeString(f, "after the return\n", StandardOpenOption.APPEND);
-          return Files.readString(back, StandardCharsets.ISO_8859_1).endsWith("after the return\n");
+          return new String(back.bytes("outage.txt"), StandardCharsets.ISO_8859_1).endsWith("after the return\n");
         }, ok -> ok);
     E2e.measured("node1 restarted -> its brick written again", returned.elapsed());
 
@@ -324,8 +348,8 @@ class FuseMountTest {
         () -> nodes.cli(2).run("volume", "heal", "r3", "info").out(),
         out -> out.split("Number of entries: 0\n", -1).length - 1 == 3);
     E2e.measured("node1 back -> heal info shows 0 entries", Duration.ofNanos(System.nanoTime() - back0));
-    byte[] good = Files.readAllBytes(alive.get(0).resolve("outage.txt"));
-    assertArrayEquals(good, Files.readAllBytes(back), "node1's brick healed to the same bytes");
-    assertArrayEquals(good, Files.readAllBytes(alive.get(1).resolve("outage.txt")));
+    byte[] good = alive.get(0).bytes("outage.txt");
+    assertArrayEquals(good, back.bytes("outage.txt"), "node1's brick healed to the same bytes");
+    assertArrayEquals(good, alive.get(1).bytes("outage.txt"));
   }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Nodes as separate processes on one machine, node {@code i} (from 1) on loopback address {@code PREFIX.i}, each
@@ -24,6 +26,16 @@ final class LocalNodes implements AutoCloseable {
 
   /** Starts {@code count} nodes at once and waits for all of them to be running. */
   static LocalNodes start(String testName, int count, NodeLogs logs) {
+    return start(testName, count, logs, Map.of());
+  }
+
+  /** The same, every node with extra environment variables (its MORTAR_* settings). */
+  static LocalNodes start(String testName, int count, NodeLogs logs, Map<String, String> env) {
+    return start(testName, count, logs, i -> env);
+  }
+
+  /** The same, node {@code i} with the environment variables {@code envOf(i)}. */
+  static LocalNodes start(String testName, int count, NodeLogs logs, IntFunction<Map<String, String>> envOf) {
     Loopback net = Loopback.pick(count);
     Path work = E2e.workDir(testName);
     Path logDir = E2e.logDir(testName);
@@ -32,6 +44,7 @@ final class LocalNodes implements AutoCloseable {
       for (int i = 1; i <= count; i++) {
         NodeProcess p = new NodeProcess("node" + i, List.of(), net.host(i), net.host(i), net.adminPort(),
             work.resolve("state/node" + i), logDir.resolve("node" + i + ".log"));
+        p.env(envOf.apply(i));
         logs.add(p);
         n.nodes.add(p);
         p.launch();

@@ -10,7 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +46,8 @@ final class NodeProcess {
   private final List<String> prefix;
   private final String adminBind;
   private Process process;
+  /** Extra environment, e.g. the MORTAR_S3_* settings of a node that serves S3 bricks. */
+  private final Map<String, String> env = new HashMap<>();
   private String uuid;
   /** Where in the log this start's output begins. */
   private long startOffset;
@@ -61,6 +65,12 @@ final class NodeProcess {
     this.adminPort = adminPort;
     this.stateDir = stateDir;
     this.log = log;
+  }
+
+  /** Sets environment variables for this and later starts. */
+  NodeProcess env(Map<String, String> vars) {
+    env.putAll(vars);
+    return this;
   }
 
   /** Starts the process; {@link #awaitRunning()} waits for it to be up. */
@@ -82,7 +92,9 @@ final class NodeProcess {
       Files.writeString(log, "=== e2e " + LocalDateTime.now() + ": " + String.join(" ", argv) + "\n",
           StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       startOffset = Files.size(log);
-      process = new ProcessBuilder(argv).redirectErrorStream(true)
+      ProcessBuilder pb = new ProcessBuilder(argv);
+      pb.environment().putAll(env);
+      process = pb.redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
       ALL.add(process);

@@ -1,0 +1,40 @@
+package dev.mortar.e2e;
+
+import dev.mortar.brick.s3.S3Config;
+import dev.mortar.brick.s3.S3ProxyServer;
+import dev.mortar.common.config.Setting;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+
+/**
+ * The FUSE end-to-end tests on volumes whose bricks are all in an object store (S3Proxy, a real S3 server started
+ * for the run): each node serves its bricks from the bucket, with its own MORTAR_S3_* settings.
+ */
+class S3FuseMountTest extends FuseMountTest {
+  private S3ProxyServer server;
+
+  @Override
+  Map<String, String> nodeEnvironment() {
+    server = S3ProxyServer.start(E2e.workDir(getClass().getSimpleName() + "-s3proxy"));
+    S3Config c = server.config();
+    return Map.of(Setting.S3_ENDPOINT.env(), c.endpoint(), Setting.S3_ACCESS_KEY.env(), c.accessKey(),
+        Setting.S3_SECRET_KEY.env(), c.secretKey());
+  }
+
+  @Override
+  String brickSpec(int i, String vol) {
+    return host(i) + ":s3://mortar-e2e/" + vol + "-node" + i;
+  }
+
+  @Override
+  BrickCopy copyOf(String spec) {
+    return new S3BrickCopy(spec, server.config());
+  }
+
+  @AfterAll
+  void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+}
