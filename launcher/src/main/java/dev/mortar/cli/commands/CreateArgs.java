@@ -104,10 +104,12 @@ public record CreateArgs(String name, Integer replica, Integer arbiter, String t
 
   /**
    * {@code HOST:/PATH}: a host, then an absolute path; or {@code HOST:PORT:/PATH} for nodes that share an address
-   * and differ by admin port.
+   * and differ by admin port; or {@code HOST:s3://BUCKET/PREFIX} for a brick in that node's object store (the
+   * server checks the rest).
    */
   static boolean isBrick(String word) {
-    int colon = word.indexOf(":/");
+    int s3 = word.indexOf(":s3://");
+    int colon = s3 > 0 ? s3 : word.indexOf(":/");
     if (colon <= 0 || word.substring(0, colon).isBlank()) {
       return false;
     }

@@ -91,6 +91,12 @@ class CreateArgsTest {
   }
 
   @Test
+  void aBrickMayBeInAnObjectStore() {
+    assertEquals(List.of("n1:/srv/b", "n2:s3://mortar/brick2"), parse("replica 2 n1:/srv/b n2:s3://mortar/brick2")
+        .bricks());
+  }
+
+  @Test
   void aPathMayHoldAColonAfterTheHost() {
     assertEquals(List.of("n1:/srv/a:b"), parse("n1:/srv/a:b").bricks());
   }
