@@ -76,8 +76,11 @@ public final class VolumeOps {
       }
       Map<String, Optional<Peer>> found = new java.util.HashMap<>();
       for (String spec : brickSpecs) {
-        int sep = spec.indexOf(":/");
-        found.computeIfAbsent(sep > 0 ? spec.substring(0, sep) : spec, h -> findMember(h, addresses));
+        try {
+          found.computeIfAbsent(VolumePlanner.brickHost(spec), h -> findMember(h, addresses));
+        } catch (MortarException malformed) {
+          // the planner refuses it, with the reason
+        }
       }
       return found;
     });
