@@ -144,8 +144,14 @@ public final class S3Store {
   public void ensureBucket() {
     call("bucket", "", () -> {
       if (!client.bucketExists(BucketExistsArgs.builder().bucket(location.bucket()).build())) {
-        client.makeBucket(MakeBucketArgs.builder().bucket(location.bucket()).build());
-        LOG.info("created bucket " + location.bucket() + " on " + endpoint);
+        try {
+          client.makeBucket(MakeBucketArgs.builder().bucket(location.bucket()).build());
+          LOG.info("created bucket " + location.bucket() + " on " + endpoint);
+        } catch (ErrorResponseException e) {
+          if (!e.errorResponse().code().startsWith("BucketAlready")) { // another brick made it meanwhile: fine
+            throw e;
+          }
+        }
       }
       return null;
     });
