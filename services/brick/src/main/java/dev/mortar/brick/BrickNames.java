@@ -1,6 +1,8 @@
 package dev.mortar.brick;
 
+import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.Errno;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -66,6 +68,26 @@ public final class BrickNames {
   public static void checkXattrValue(String name, int length) {
     if (length > MAX_XATTR_VALUE) {
       throw new BrickException(Errno.ERANGE, name + ": values are limited to " + MAX_XATTR_VALUE + " bytes");
+    }
+  }
+
+  /** Only a regular file can be opened, read or written: EISDIR for a directory, ELOOP for a symlink. */
+  public static void checkOpenable(String path, Attr a) {
+    if (a.isDirectory()) {
+      throw new BrickException(Errno.EISDIR, path + ": is a directory");
+    }
+    if (a.isSymlink()) {
+      throw new BrickException(Errno.ELOOP, path + ": is a symbolic link");
+    }
+  }
+
+  /** setxattr's XATTR_CREATE and XATTR_REPLACE. */
+  public static void checkXattrFlags(String path, String name, boolean exists, int flags) {
+    if ((flags & BrickFields.XATTR_CREATE) != 0 && exists) {
+      throw new BrickException(Errno.EEXIST, path + ": " + name + " already exists");
+    }
+    if ((flags & BrickFields.XATTR_REPLACE) != 0 && !exists) {
+      throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
     }
   }
 

@@ -28,7 +28,6 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -374,12 +373,7 @@ public final class LocalDiskStorage implements BrickStorage {
   @Override
   public Attr open(String path) {
     Attr a = attr(resolve(path), path);
-    if (a.isDirectory()) {
-      throw new BrickException(Errno.EISDIR, path + ": is a directory");
-    }
-    if (a.isSymlink()) {
-      throw new BrickException(Errno.ELOOP, path + ": is a symbolic link");
-    }
+    BrickNames.checkOpenable(path, a);
     return a;
   }
 
@@ -558,13 +552,7 @@ public final class LocalDiskStorage implements BrickStorage {
     UserDefinedFileAttributeView v = xattrView(path, name);
     String n = name.substring(5);
     try {
-      boolean exists = v.list().contains(n);
-      if ((flags & BrickFields.XATTR_CREATE) != 0 && exists) {
-        throw new BrickException(Errno.EEXIST, path + ": " + name + " already exists");
-      }
-      if ((flags & BrickFields.XATTR_REPLACE) != 0 && !exists) {
-        throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
-      }
+      BrickNames.checkXattrFlags(path, name, v.list().contains(n), flags);
       v.write(n, ((BufferInternal) value).getByteBuf().nioBuffer());
     } catch (IOException e) {
       throw IoErrors.map(e, path + " [" + name + "]");

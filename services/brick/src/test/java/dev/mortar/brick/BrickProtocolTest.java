@@ -14,7 +14,6 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
 import dev.mortar.common.brick.BrickOp;
-import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,17 +79,7 @@ class BrickProtocolTest {
   // ---- a tiny client ----
 
   private BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
-    try {
-      return BrickRequests.send(vertx, Addresses.brick(VOL, brick), op, path, fields, data, 10_000)
-          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof BrickException b) {
-        throw b;
-      }
-      throw new AssertionError(e);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return BrickCalls.call(vertx, Addresses.brick(VOL, brick), op, path, fields, data);
   }
 
   private BrickFrame call(BrickOp op, String path, Consumer<JsonObject> fields) {

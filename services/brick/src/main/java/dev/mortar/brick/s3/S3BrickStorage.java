@@ -560,12 +560,7 @@ public final class S3BrickStorage implements BrickStorage {
 
   private Inode regularFile(String path) {
     Inode i = find(path);
-    if (i.isDirectory()) {
-      throw new BrickException(Errno.EISDIR, path + ": is a directory");
-    }
-    if (i.isSymlink()) {
-      throw new BrickException(Errno.ELOOP, path + ": is a symbolic link");
-    }
+    BrickNames.checkOpenable(path, i.attr(1));
     return i;
   }
 
@@ -742,13 +737,7 @@ public final class S3BrickStorage implements BrickStorage {
   public void setxattr(String path, String name, Buffer value, int flags) {
     BrickNames.checkXattrValue(name, value.length());
     change(xattrTarget(path, name), cur -> {
-      boolean exists = cur.xattrs().containsKey(name);
-      if ((flags & BrickFields.XATTR_CREATE) != 0 && exists) {
-        throw new BrickException(Errno.EEXIST, path + ": " + name + " already exists");
-      }
-      if ((flags & BrickFields.XATTR_REPLACE) != 0 && !exists) {
-        throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
-      }
+      BrickNames.checkXattrFlags(path, name, cur.xattrs().containsKey(name), flags);
       Map<String, String> x = new TreeMap<>(cur.xattrs());
       x.put(name, Base64.getEncoder().encodeToString(value.getBytes()));
       return cur.withXattrs(x);

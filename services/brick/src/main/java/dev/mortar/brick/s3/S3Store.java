@@ -216,7 +216,8 @@ public final class S3Store {
         || "SignatureDoesNotMatch".equals(r.errorResponse().code())
         || "InvalidAccessKeyId".equals(r.errorResponse().code()))) {
       return new BrickException(Errno.EACCES, "brick " + brick + ": the object store refused the node's"
-          + " credentials (" + r.errorResponse().code() + "); check " + "MORTAR_S3_ACCESS_KEY and MORTAR_S3_SECRET_KEY");
+          + " credentials (" + r.errorResponse().code() + "); check " + Setting.S3_ACCESS_KEY.env()
+          + " and " + Setting.S3_SECRET_KEY.env());
     }
     LOG.warning("brick " + brick + ": " + type + " " + key + " failed: " + e);
     return new BrickException(Errno.EIO, "brick " + brick + ": object store " + type + " " + key + " failed: " + e);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mortar.brick.BrickCalls;
 import dev.mortar.brick.BrickVerticle;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.brick.BrickException;
@@ -11,7 +12,6 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
 import dev.mortar.common.brick.BrickOp;
-import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.Errno;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -19,7 +19,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -34,17 +33,7 @@ class S3StoreDownTest {
   Path dir;
 
   private static BrickFrame call(Vertx vertx, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
-    try {
-      return BrickRequests.send(vertx, Addresses.brick(VOL, 0), op, path, fields, data, 10_000)
-          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof BrickException b) {
-        throw b;
-      }
-      throw new AssertionError(e);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return BrickCalls.call(vertx, Addresses.brick(VOL, 0), op, path, fields, data);
   }
 
   @Test
