@@ -38,6 +38,16 @@ public interface BrickStorage {
 
   Attr write(String path, long offset, Buffer data);
 
+  /**
+   * A write that marks the file dirty first (AFR's pre-op, carried by the first write of a session): {@code dirty}
+   * and one data version are added, then the data is written. A storage that can make both one atomic change may:
+   * the file then has either the old data and no mark, or the new data and the mark.
+   */
+  default Attr markAndWrite(String path, long offset, Buffer data, long dirty) {
+    updateMeta(path, dirty, 1, 0, Map.of());
+    return write(path, offset, data);
+  }
+
   Attr truncate(String path, long size);
 
   void fsync(String path, boolean dataOnly);

@@ -196,10 +196,8 @@ public final class BrickVerticle extends VerticleBase {
       }
       case WRITE -> {
         long dirty = h.getLong(BrickFields.DIRTY, 0L);
-        if (dirty > 0) {
-          storage.updateMeta(p, dirty, 1, 0, Map.of());
-        }
-        Attr a = storage.write(p, h.getLong(BrickFields.OFFSET, 0L), data);
+        long offset = h.getLong(BrickFields.OFFSET, 0L);
+        Attr a = dirty > 0 ? storage.markAndWrite(p, offset, data, dirty) : storage.write(p, offset, data);
         bytesWritten.increment(data.length());
         out.put(BrickFields.ATTR, a.toJson());
       }

@@ -22,7 +22,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -94,6 +98,7 @@ public final class S3BrickStorage implements BrickStorage {
   /** Read-modify-write of one inode; taken after {@link #namespace} when both are needed. */
   private final ReentrantLock[] stripes = new ReentrantLock[64];
   private final Set<String> toCompact = ConcurrentHashMap.newKeySet();
+  private final Map<String, Queue<PendingWrite>> pendingWrites = new ConcurrentHashMap<>();
   private ScheduledExecutorService maintenance;
 
   private S3BrickStorage(S3Store store) {
@@ -631,6 +636,16 @@ public final class S3BrickStorage implements BrickStorage {
 
   @Override
   public Attr write(String path, long offset, Buffer data) {
+    return write(path, offset, data, UnaryOperator.identity());
+  }
+
+  /** The dirty mark and the data in one PUT of the inode: the manifest and the mark appear together or not at all. */
+  @Override
+  public Attr markAndWrite(String path, long offset, Buffer data, long dirty) {
+    return write(path, offset, data, m -> MetaCounters.add(path, m, dirty, 1, 0, Map.of()));
+  }
+
+  private Attr write(String path, long offset, Buffer data, UnaryOperator<FileMeta> meta) {
     if (offset < 0) {
       throw new BrickException(Errno.EINVAL, path + ": negative offset");
     }
@@ -643,17 +658,63 @@ public final class S3BrickStorage implements BrickStorage {
       int n = Math.min(MAX_BLOCK, bytes.length - pos);
       pieces.add(new Extent(offset + pos, n, putBlock(f.id(), Arrays.copyOfRange(bytes, pos, pos + n)), 0));
     }
-    Inode next = change(f, cur -> {
-      List<Extent> ex = cur.extents();
-      for (Extent p : pieces) {
-        ex = Extent.write(ex, p.off(), p.len(), p.block());
-      }
-      return cur.withData(ex, Math.max(cur.size(), offset + bytes.length));
-    });
+    Inode next = commit(f, new PendingWrite(pieces, offset + bytes.length, meta, new CompletableFuture<>()));
     if (next.extents().stream().filter(e -> e.len() < SMALL_BLOCK).count() >= COMPACT_AFTER) {
       toCompact.add(next.id());
     }
     return attr(next);
+  }
+
+  /** A write whose blocks are in the bucket and whose manifest change is not yet. */
+  private record PendingWrite(List<Extent> pieces, long end, UnaryOperator<FileMeta> meta,
+                              CompletableFuture<Inode> done) {
+    Inode applyTo(Inode cur) {
+      List<Extent> ex = cur.extents();
+      for (Extent p : pieces) {
+        ex = Extent.write(ex, p.off(), p.len(), p.block());
+      }
+      return cur.withMeta(meta.apply(cur.meta())).withData(ex, Math.max(cur.size(), end));
+    }
+  }
+
+  /**
+   * Group commit: writes of one file that wait for its lock are put in one manifest PUT by whichever gets the lock
+   * first (the client keeps many writes of a stream in flight). Every writer queues its write, then takes the
+   * lock and commits what its queue holds, unless someone already did.
+   */
+  private Inode commit(Inode f, PendingWrite w) {
+    Queue<PendingWrite> queue = pendingWrites.computeIfAbsent(f.id(), k -> new ConcurrentLinkedQueue<>());
+    queue.add(w);
+    ReentrantLock l = stripe(f.id());
+    l.lock();
+    try {
+      if (!w.done().isDone()) {
+        List<PendingWrite> batch = new ArrayList<>();
+        for (PendingWrite p; (p = queue.poll()) != null; ) {
+          batch.add(p);
+        }
+        pendingWrites.remove(f.id(), queue); // an empty queue is not kept; a later writer makes a new one
+        try {
+          Inode next = change(f, cur -> {
+            Inode n = cur;
+            for (PendingWrite p : batch) {
+              n = p.applyTo(n);
+            }
+            return n;
+          });
+          batch.forEach(p -> p.done().complete(next));
+        } catch (RuntimeException e) {
+          batch.forEach(p -> p.done().completeExceptionally(e));
+        }
+      }
+    } finally {
+      l.unlock();
+    }
+    try {
+      return w.done().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   @Override
