@@ -38,6 +38,8 @@ public final class BrickVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(BrickVerticle.class.getName());
   /** Threads per brick: enough to overlap many small requests on one disk. */
   private static final int WORKERS = 8;
+  /** How often a brick whose object store was down at start tries to open it. */
+  private static final long REOPEN_MS = 2_000;
 
   private final String volumeName;
   private final String volumeId;
@@ -52,7 +54,11 @@ public final class BrickVerticle extends VerticleBase {
   private static final long BLAME_REBUILD_MS = 10_000;
 
   private final BlameTracker blames = new BlameTracker();
-  private BrickStorage storage;
+  /** Null while the brick's object store has not answered since the brick started. */
+  private volatile BrickStorage storage;
+  private long reopenTimer = -1;
+  private long blameTimer = -1;
+  private boolean reopening;
   private WorkerExecutor workers;
   private FileLocks locks;
   private Counter bytesRead;
@@ -88,28 +94,59 @@ public final class BrickVerticle extends VerticleBase {
         .tag("direction", "read").description("Bytes read from and written to bricks").register(registry);
     bytesWritten = Counter.builder("mortar_brick_bytes_total").tag("volume", volumeName).tag("brick", brickName)
         .tag("direction", "write").description("Bytes read from and written to bricks").register(registry);
-    return workers.executeBlocking(() -> BrickStorages.open(location, volumeId, s3, registry, volumeName, brickName))
-        .compose(s -> {
-      storage = s;
-      return workers.executeBlocking(() -> {
-        blames.rebuild(s);
-        return null;
-      });
-    }).compose(s -> ServiceRegistration.<BrickFrame>register(vertx, Addresses.brick(volumeId, index),
-        this::handle)).onSuccess(v -> {
-          LOG.info("brick " + brickName + " of volume " + volumeName + " online");
-          vertx.eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(volumeId, "brick " + brickName
-              + " online").toJson());
-          vertx.setPeriodic(BLAME_REBUILD_MS, t -> workers.executeBlocking(() -> {
-            blames.rebuild(storage);
-            return null;
-          }, false).onFailure(e -> LOG.fine("blame summary of " + brickName + " not rebuilt: " + e)));
-        })
+    // Listening first: until the storage is open, requests are answered "offline" rather than not at all.
+    return ServiceRegistration.<BrickFrame>register(vertx, Addresses.brick(volumeId, index), this::handle)
+        .compose(v -> openStorage().recover(e -> {
+          if (!storeUnreachable(e)) {
+            return Future.failedFuture(e);
+          }
+          // An object store that is not up yet (a node started before its MinIO): offline, open once it is.
+          LOG.warning("brick " + brickName + " of volume " + volumeName + " is offline: " + e.getMessage()
+              + "; it opens as soon as its object store answers");
+          reopenTimer = vertx.setPeriodic(REOPEN_MS, id -> {
+            if (!reopening) { // an open can outlast the period: never two at once
+              reopening = true;
+              openStorage().onComplete(ar -> {
+                reopening = false;
+                if (ar.succeeded()) {
+                  vertx.cancelTimer(id);
+                }
+              });
+            }
+          });
+          return Future.succeededFuture();
+        }))
         .onFailure(e -> LOG.severe("brick " + brickName + " cannot start: " + e.getMessage()
             + "; fix it and run 'mortar volume start " + volumeName + " force'"));
   }
 
+  /** Opens the storage (on a worker), then serves it: blame summary built, healers told the brick is online. */
+  private Future<Void> openStorage() {
+    return workers.executeBlocking(() -> {
+      BrickStorage s = BrickStorages.open(location, volumeId, s3, registry, volumeName, brickName);
+      blames.rebuild(s);
+      return s;
+    }).onSuccess(s -> {
+      storage = s;
+      LOG.info("brick " + brickName + " of volume " + volumeName + " online");
+      vertx.eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(volumeId, "brick " + brickName + " online")
+          .toJson());
+      blameTimer = vertx.setPeriodic(BLAME_REBUILD_MS, t -> workers.executeBlocking(() -> {
+        blames.rebuild(storage);
+        return null;
+      }, false).onFailure(e -> LOG.fine("blame summary of " + brickName + " not rebuilt: " + e)));
+    }).mapEmpty();
+  }
+
+  private static boolean storeUnreachable(Throwable e) {
+    return e instanceof BrickException b && b.errno() == Errno.ENOTCONN;
+  }
+
   private void handle(Message<BrickFrame> m) {
+    if (storage == null) {
+      m.fail(Errno.ENOTCONN.code, "brick " + brickName + " is offline: not open yet (its object store has not answered)");
+      return;
+    }
     BrickFrame req = m.body();
     String opName = req.header().getString(BrickFields.OP);
     BrickOp op;
@@ -271,6 +308,8 @@ public final class BrickVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(reopenTimer);
+    vertx.cancelTimer(blameTimer);
     if (storage != null) {
       storage.close();
     }

@@ -78,4 +78,27 @@ class S3StoreDownTest {
           .data().toString(), "what was written before the outage is there; the failed write is not");
     }
   }
+
+  @Test
+  void aBrickWhoseStoreIsNotUpYetStartsOfflineAndOpensWhenItIs(Vertx vertx) throws Exception {
+    BrickFrameCodec.register(vertx);
+    try (S3ProxyServer server = S3ProxyServer.start(dir.resolve("late-s3proxy"))) {
+      server.kill();
+      vertx.deployVerticle(new BrickVerticle("v", VOL, 0, "s3://mortar-test/late", "n1:s3://mortar-test/late", 24009,
+          new SimpleMeterRegistry(), server.config())).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertEquals(Errno.ENOTCONN, assertThrows(BrickException.class,
+          () -> call(vertx, BrickOp.STATUS, "/", h -> { }, Buffer.buffer())).errno(), "offline, not missing");
+      server.restart();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      BrickFrame up = null;
+      while (up == null && System.nanoTime() < deadline) {
+        try {
+          up = call(vertx, BrickOp.LOOKUP, "/", h -> { }, Buffer.buffer());
+        } catch (BrickException notYet) {
+          Thread.sleep(200);
+        }
+      }
+      assertTrue(up != null, "the brick opened once its store answered");
+    }
+  }
 }
