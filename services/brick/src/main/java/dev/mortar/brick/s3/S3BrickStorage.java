@@ -84,6 +84,10 @@ public final class S3BrickStorage implements BrickStorage {
   private static final long COMPACT_EVERY_MS = 1_000;
   private static final int LOAD_THREADS = 16;
   private static final int READ_RETRIES = 3;
+  /** How far ahead of a sequential reader blocks are fetched. */
+  private static final long READ_AHEAD = 8L << 20;
+  /** Reads of a stream may arrive a little out of order (the kernel reads ahead in parallel). */
+  private static final long SEQUENTIAL_SLACK = 1L << 20;
   /** What statfs reports: a bucket has no fixed size. */
   private static final long CAPACITY = 1L << 50;
   private static final int STAT_BLOCK = 4096;
@@ -100,6 +104,10 @@ public final class S3BrickStorage implements BrickStorage {
   private final Set<String> toCompact = ConcurrentHashMap.newKeySet();
   private final Map<String, Queue<PendingWrite>> pendingWrites = new ConcurrentHashMap<>();
   private ScheduledExecutorService maintenance;
+  /** Where the last read of each file ended, to see sequential reads. */
+  private final Map<String, Long> readEnds = new ConcurrentHashMap<>();
+  private final Set<String> fetching = ConcurrentHashMap.newKeySet();
+  private ExecutorService prefetcher;
 
   private S3BrickStorage(S3Store store) {
     this.store = store;
@@ -117,11 +125,8 @@ public final class S3BrickStorage implements BrickStorage {
     }
     s.load(true);
     s.collectGarbage(GC_GRACE_MS);
-    s.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mortar-s3-" + store.location().prefix());
-      t.setDaemon(true);
-      return t;
-    });
+    s.maintenance = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mortar-s3-" + store.location()));
+    s.prefetcher = Executors.newFixedThreadPool(2, r -> daemon(r, "mortar-s3-read-ahead-" + store.location()));
     s.maintenance.scheduleWithFixedDelay(s.quietly("probe", s::probe), PROBE_EVERY_MS, PROBE_EVERY_MS,
         TimeUnit.MILLISECONDS);
     s.maintenance.scheduleWithFixedDelay(s.quietly("compaction", s::compactQueued), COMPACT_EVERY_MS,
@@ -129,6 +134,12 @@ public final class S3BrickStorage implements BrickStorage {
     s.maintenance.scheduleWithFixedDelay(s.quietly("garbage collection", () -> s.collectGarbage(GC_GRACE_MS)),
         GC_EVERY_MS, GC_EVERY_MS, TimeUnit.MILLISECONDS);
     return s;
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 
   /** The brick as it is in the bucket, for looking only: nothing is written, nothing runs in the background. */
@@ -153,6 +164,7 @@ public final class S3BrickStorage implements BrickStorage {
   public void close() {
     if (maintenance != null) {
       maintenance.shutdownNow();
+      prefetcher.shutdownNow();
     }
   }
 
@@ -360,6 +372,7 @@ public final class S3BrickStorage implements BrickStorage {
         store.delete(INODES + cur.id());
         inodes.remove(cur.id());
         children.remove(cur.id());
+        readEnds.remove(cur.id());
         deleteBlocksLater(cur.id(), cur.blocks());
       } else {
         save(cur.withNames(rest));
@@ -580,7 +593,10 @@ public final class S3BrickStorage implements BrickStorage {
     Inode f = regularFile(path);
     for (int attempt = 1; ; attempt++) {
       try {
-        return Buffer.buffer(bytes(f, offset, (int) Math.max(0, Math.min(size, f.size() - offset))));
+        int n = (int) Math.max(0, Math.min(size, f.size() - offset));
+        byte[] b = bytes(f, offset, n);
+        readAhead(f, offset, offset + n);
+        return Buffer.buffer(b);
       } catch (MissingBlock e) {
         // compaction replaced the manifest while we read: read again with the current one
         if (attempt == READ_RETRIES) {
@@ -624,6 +640,33 @@ public final class S3BrickStorage implements BrickStorage {
       cache.put(key, b);
     }
     return b;
+  }
+
+  /**
+   * A file read in sequence (this read starts about where the last one ended) has its next blocks fetched in the
+   * background, so the reader does not wait for a GET at every block boundary.
+   */
+  private void readAhead(Inode f, long offset, long end) {
+    Long last = readEnds.put(f.id(), end);
+    if (maintenance == null || last == null || Math.abs(offset - last) > SEQUENTIAL_SLACK) {
+      return;
+    }
+    for (Extent e : f.extents()) {
+      if (e.off() >= end && e.off() < end + READ_AHEAD) {
+        String key = BLOCKS + f.id() + "/" + e.block();
+        if (cache.get(key) == null && fetching.add(key)) {
+          prefetcher.execute(() -> {
+            try {
+              block(f.id(), e.block());
+            } catch (RuntimeException ignored) {
+              // a read-ahead that fails costs nothing: the reader fetches the block itself
+            } finally {
+              fetching.remove(key);
+            }
+          });
+        }
+      }
+    }
   }
 
   private String putBlock(String id, byte[] data) {
