@@ -1,6 +1,7 @@
 package dev.mortar.brick;
 
 import dev.mortar.brick.s3.S3Config;
+import dev.mortar.brick.s3.S3Location;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.cluster.ServiceRegistration;
@@ -38,8 +39,11 @@ public final class BrickVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(BrickVerticle.class.getName());
   /** Threads per brick: enough to overlap many small requests on one disk. */
   private static final int WORKERS = 8;
+  /** An S3 brick's requests wait on the store's round trips, not on a disk: more of them overlap. */
+  private static final int S3_WORKERS = 32;
   /** How often a brick whose object store was down at start tries to open it. */
   private static final long REOPEN_MS = 2_000;
+  private static final long STORE_CHECK_MS = 500;
 
   private final String volumeName;
   private final String volumeId;
@@ -58,6 +62,8 @@ public final class BrickVerticle extends VerticleBase {
   private volatile BrickStorage storage;
   private long reopenTimer = -1;
   private long blameTimer = -1;
+  private long storeTimer = -1;
+  private boolean storeWasOnline = true;
   private boolean reopening;
   private WorkerExecutor workers;
   private FileLocks locks;
@@ -89,7 +95,8 @@ public final class BrickVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     locks = new FileLocks(vertx);
-    workers = vertx.createSharedWorkerExecutor("mortar-brick-" + volumeId + "-" + index, WORKERS);
+    workers = vertx.createSharedWorkerExecutor("mortar-brick-" + volumeId + "-" + index,
+        S3Location.isS3(location) ? S3_WORKERS : WORKERS);
     bytesRead = Counter.builder("mortar_brick_bytes_total").tag("volume", volumeName).tag("brick", brickName)
         .tag("direction", "read").description("Bytes read from and written to bricks").register(registry);
     bytesWritten = Counter.builder("mortar_brick_bytes_total").tag("volume", volumeName).tag("brick", brickName)
@@ -129,13 +136,25 @@ public final class BrickVerticle extends VerticleBase {
     }).onSuccess(s -> {
       storage = s;
       LOG.info("brick " + brickName + " of volume " + volumeName + " online");
-      vertx.eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(volumeId, "brick " + brickName + " online")
-          .toJson());
+      announceOnline();
+      // A brick whose object store comes back is online again: the healers are told at once, as at a start.
+      storeTimer = vertx.setPeriodic(STORE_CHECK_MS, t -> {
+        boolean now = s.online();
+        if (now && !storeWasOnline) {
+          announceOnline();
+        }
+        storeWasOnline = now;
+      });
       blameTimer = vertx.setPeriodic(BLAME_REBUILD_MS, t -> workers.executeBlocking(() -> {
         blames.rebuild(storage);
         return null;
       }, false).onFailure(e -> LOG.fine("blame summary of " + brickName + " not rebuilt: " + e)));
     }).mapEmpty();
+  }
+
+  private void announceOnline() {
+    vertx.eventBus().publish(Addresses.EVENTS_HEAL, new HealEvent(volumeId, "brick " + brickName + " online")
+        .toJson());
   }
 
   private static boolean storeUnreachable(Throwable e) {
@@ -310,6 +329,7 @@ public final class BrickVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(reopenTimer);
     vertx.cancelTimer(blameTimer);
+    vertx.cancelTimer(storeTimer);
     if (storage != null) {
       storage.close();
     }
