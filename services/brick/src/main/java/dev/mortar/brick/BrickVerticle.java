@@ -40,7 +40,7 @@ public final class BrickVerticle extends VerticleBase {
   /** Threads per brick: enough to overlap many small requests on one disk. */
   private static final int WORKERS = 8;
   /** An S3 brick's requests wait on the store's round trips, not on a disk: more of them overlap. */
-  private static final int S3_WORKERS = 32;
+  private static final int S3_WORKERS = 16;
   /** How often a brick whose object store was down at start tries to open it. */
   private static final long REOPEN_MS = 2_000;
   private static final long STORE_CHECK_MS = 500;
