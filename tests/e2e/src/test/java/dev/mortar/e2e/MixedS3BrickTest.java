@@ -156,6 +156,11 @@ class MixedS3BrickTest {
     assertCopiesIdentical("the store's outage and heal");
     assertTrue(new String(s3.bytes("outage.txt"), StandardCharsets.UTF_8).contains(written.get(0)),
         "the S3 brick has the appends it missed");
+    String log = Files.readString(nodes.node(2).log);
+    assertTrue(log.contains("is unavailable"), "the outage is in node2's log");
+    String hostPort = server.endpoint().substring("http://".length());
+    assertTrue(!log.contains(hostPort) && !log.contains(S3ProxyServer.SECRET_KEY),
+        "node2's log names neither the store's endpoint nor its keys");
   }
 
   @Test

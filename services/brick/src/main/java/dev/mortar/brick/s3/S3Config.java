@@ -5,7 +5,7 @@ import dev.mortar.common.config.Setting;
 
 /**
  * Where this node's {@code s3://} bricks live and how it signs in: from the node's settings only, never from a
- * volume definition. {@link #toString} leaves the keys out, so the config can be logged safely.
+ * volume definition. {@link #toString} leaves endpoint and keys out: neither is ever printed or logged.
  */
 public record S3Config(String endpoint, String accessKey, String secretKey, String region) {
   public static S3Config of(NodeConfig c) {
@@ -28,6 +28,6 @@ public record S3Config(String endpoint, String accessKey, String secretKey, Stri
 
   @Override
   public String toString() {
-    return "S3Config[endpoint=" + endpoint + ", region=" + region + ", keys hidden]";
+    return "S3Config[region=" + region + ", endpoint and keys hidden]";
   }
 }

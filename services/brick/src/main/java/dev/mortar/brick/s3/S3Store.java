@@ -146,7 +146,7 @@ public final class S3Store {
       if (!client.bucketExists(BucketExistsArgs.builder().bucket(location.bucket()).build())) {
         try {
           client.makeBucket(MakeBucketArgs.builder().bucket(location.bucket()).build());
-          LOG.info("created bucket " + location.bucket() + " on " + endpoint);
+          LOG.info("created bucket " + location.bucket() + " for brick " + brick);
         } catch (ErrorResponseException e) {
           if (!e.errorResponse().code().startsWith("BucketAlready")) { // another brick made it meanwhile: fine
             throw e;
@@ -163,7 +163,7 @@ public final class S3Store {
       timed("probe", "", () -> client.bucketExists(BucketExistsArgs.builder().bucket(location.bucket()).build()));
       if (!online) {
         online = true;
-        LOG.info("object store " + endpoint + " answers again: brick " + brick + " is back online");
+        LOG.info("the object store of brick " + brick + " answers again: the brick is back online");
       }
       return true;
     } catch (BrickException e) {
@@ -178,8 +178,8 @@ public final class S3Store {
 
   private <T> T call(String type, String key, S3Call<T> body) {
     if (!online) {
-      throw new BrickException(Errno.ENOTCONN, "brick " + brick + " is offline: its object store " + endpoint
-          + " did not answer; it is used again once it does");
+      throw new BrickException(Errno.ENOTCONN, "brick " + brick + " is offline: its object store did not answer;"
+          + " it is used again once it does");
     }
     return timed(type, key, body);
   }
@@ -205,12 +205,12 @@ public final class S3Store {
     if (unavailable) {
       if (online) {
         online = false;
-        LOG.warning("object store " + endpoint + " is unavailable (" + type + " " + key + ": " + e
-            + "); brick " + brick + " is offline until it answers again; writes go on to the other bricks"
-            + " and are healed here later");
+        LOG.warning("the object store of brick " + brick + " is unavailable (" + type + " " + key + ": "
+            + reason(e) + "); the brick is offline until it answers again; writes go on to the other bricks"
+            + " and are healed here later. Check the store at this node's " + Setting.S3_ENDPOINT.key);
       }
-      return new BrickException(Errno.ENOTCONN, "brick " + brick + ": object store " + endpoint
-          + " is unavailable: " + e.getMessage());
+      return new BrickException(Errno.ENOTCONN, "brick " + brick + ": its object store is unavailable: "
+          + reason(e));
     }
     if (e instanceof ErrorResponseException r && ("AccessDenied".equals(r.errorResponse().code())
         || "SignatureDoesNotMatch".equals(r.errorResponse().code())
@@ -219,8 +219,20 @@ public final class S3Store {
           + " credentials (" + r.errorResponse().code() + "); check " + Setting.S3_ACCESS_KEY.env()
           + " and " + Setting.S3_SECRET_KEY.env());
     }
-    LOG.warning("brick " + brick + ": " + type + " " + key + " failed: " + e);
-    return new BrickException(Errno.EIO, "brick " + brick + ": object store " + type + " " + key + " failed: " + e);
+    LOG.warning("brick " + brick + ": " + type + " " + key + " failed: " + reason(e));
+    return new BrickException(Errno.EIO, "brick " + brick + ": object store " + type + " " + key + " failed: "
+        + reason(e));
+  }
+
+  /** Why a request failed, without the endpoint (the SDK's messages name it, and dump the request). */
+  private String reason(Exception e) {
+    if (e instanceof ErrorResponseException r) {
+      return r.errorResponse().code() + " (" + r.errorResponse().message() + ")";
+    }
+    String m = String.valueOf(e.getMessage());
+    String hostPort = endpoint.replaceFirst("^[a-zA-Z]+://", "").replaceFirst("/.*$", "");
+    return e.getClass().getSimpleName() + ": " + m.replace(endpoint, "the endpoint")
+        .replace(hostPort, "the endpoint");
   }
 
   private Timer timer(String type, String outcome) {
