@@ -36,6 +36,19 @@ class S3StoreDownTest {
     return BrickCalls.call(vertx, Addresses.brick(VOL, 0), op, path, fields, data);
   }
 
+  /** Asks {@code op} of "/" until the brick answers it, for up to {@code seconds}; null if it never does. */
+  private static BrickFrame firstAnswer(Vertx vertx, BrickOp op, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      try {
+        return call(vertx, op, "/", h -> { }, Buffer.buffer());
+      } catch (BrickException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    return null;
+  }
+
   @Test
   void aDeadStoreTakesTheBrickOfflineFastAndItComesBackWithTheStore(Vertx vertx) throws Exception {
     BrickFrameCodec.register(vertx);
@@ -63,15 +76,7 @@ class S3StoreDownTest {
 
       server.restart();
       long back0 = System.nanoTime();
-      long deadline = back0 + TimeUnit.SECONDS.toNanos(15);
-      BrickFrame up = null;
-      while (up == null && System.nanoTime() < deadline) {
-        try {
-          up = call(vertx, BrickOp.STATUS, "/", h -> { }, Buffer.buffer());
-        } catch (BrickException notYet) {
-          Thread.sleep(100);
-        }
-      }
+      BrickFrame up = firstAnswer(vertx, BrickOp.STATUS, 15);
       assertTrue(up != null && up.header().getBoolean("online"), "the brick is online again with its store");
       System.out.printf("[s3] store back -> brick online after %d ms%n", (System.nanoTime() - back0) / 1_000_000);
       assertEquals("before", call(vertx, BrickOp.READ, "/f", h -> h.put(BrickFields.SIZE, 100), Buffer.buffer())
@@ -89,16 +94,7 @@ class S3StoreDownTest {
       assertEquals(Errno.ENOTCONN, assertThrows(BrickException.class,
           () -> call(vertx, BrickOp.STATUS, "/", h -> { }, Buffer.buffer())).errno(), "offline, not missing");
       server.restart();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      BrickFrame up = null;
-      while (up == null && System.nanoTime() < deadline) {
-        try {
-          up = call(vertx, BrickOp.LOOKUP, "/", h -> { }, Buffer.buffer());
-        } catch (BrickException notYet) {
-          Thread.sleep(200);
-        }
-      }
-      assertTrue(up != null, "the brick opened once its store answered");
+      assertTrue(firstAnswer(vertx, BrickOp.LOOKUP, 20) != null, "the brick opened once its store answered");
     }
   }
 }
