@@ -462,7 +462,6 @@ final class MortarFs extends FuseStubFS {
   private void drain(OpenFile of) {
     for (InFlight w : of.inFlight) {
       try {
-        renewLockIfDue(of);
         rs.await(w.done());
       } catch (BrickException e) {
         if (of.deferred == null) {
@@ -565,21 +564,6 @@ final class MortarFs extends FuseStubFS {
     held.forEach(b -> b.call(BrickOp.UNLOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner), Buffer.buffer()));
   }
 
-  /**
-   * Keeps the lock's lease alive while written data is still on its way to a slow brick (the program may have
-   * stopped writing long ago): were it to lapse, a healer could take the file for a torn write and heal it under
-   * the writes still arriving. Called with the mutex held; does not wait.
-   */
-  private void renewLockIfDue(OpenFile of) {
-    long now = System.currentTimeMillis();
-    if (of.lockBrick != null && now >= of.renewLockAt) {
-      of.renewLockAt = now + LOCK_LEASE_MS / 2;
-      of.lockBrick.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner)
-          .put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, 0), Buffer.buffer())
-          .onFailure(e -> LOG.fine(of.path + ": lease of the write lock not renewed: " + e.getMessage()));
-    }
-  }
-
   /** Called with the mutex held. The timer never waits for the mutex: a running write re-arms it. */
   private void releaseWhenIdle(OpenFile of) {
     if (of.idleTimer >= 0) {
@@ -593,7 +577,6 @@ final class MortarFs extends FuseStubFS {
             if (of.inFlight.isEmpty()) {
               dropLock(of);
             } else {
-              renewLockIfDue(of);
               releaseWhenIdle(of); // writes still on their way: keep the lock a little longer
             }
           }
