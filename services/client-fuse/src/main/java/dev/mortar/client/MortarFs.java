@@ -77,9 +77,11 @@ final class MortarFs extends FuseStubFS {
     final ReentrantLock mutex = new ReentrantLock();
     List<BrickClient> dirtyOn;
     /** The bricks that hold this file's lock for this writer. */
-    List<BrickClient> locked = List.of();
+    volatile List<BrickClient> locked = List.of();
     long renewLockAt;
     long idleTimer = -1;
+    /** The periodic renewal of the lock's leases while it is held, or -1. */
+    volatile long leaseTimer = -1;
     /** Write-behind: writes sent and not yet answered, with their ranges. */
     final List<InFlight> inFlight = new java.util.ArrayList<>();
     long inFlightBytes;
@@ -534,6 +536,30 @@ final class MortarFs extends FuseStubFS {
     }
     of.locked = took;
     of.renewLockAt = System.currentTimeMillis() + LOCK_LEASE_MS / 2;
+    keepLeases(of);
+  }
+
+  /**
+   * Renews the lock's leases every third of a lease for as long as this writer holds it, whatever the program
+   * does: a write session can outlast a lease while its data is still on its way to a slow brick, and a lapsed
+   * lease would let a healer take the file for a torn write and heal it under the writes still arriving.
+   * Runs on the event loop; it reads the held set without the mutex and sends without waiting.
+   */
+  private void keepLeases(OpenFile of) {
+    if (of.leaseTimer >= 0) {
+      return;
+    }
+    of.leaseTimer = vertx.setPeriodic(LOCK_LEASE_MS / 3, t -> {
+      List<BrickClient> held = of.locked;
+      if (held.isEmpty()) {
+        vertx.cancelTimer(t);
+        of.leaseTimer = -1;
+        return;
+      }
+      held.forEach(b -> b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner)
+              .put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, 0), Buffer.buffer())
+          .onFailure(e -> LOG.fine(of.path + ": lease on " + b.brick.name() + " not renewed: " + e.getMessage())));
+    });
   }
 
   /** First without waiting, within the ping timeout (a brick that does not answer is away, not busy), then waits. */

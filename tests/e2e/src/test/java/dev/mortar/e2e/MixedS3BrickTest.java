@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -154,14 +153,11 @@ class MixedS3BrickTest {
 
   /**
    * A write session longer than the healer's torn-write grace (5 s) on a slow brick: 9 MiB in 8 KiB writes (what
-   * Files.write makes) take longer than that to reach S3Proxy here. The torn-write heal then runs during the
-   * session and the S3 copy ends with a hole of about 64 writes although every write was acknowledged; with the
-   * grace at 60 s this passes. A race between the healer's torn-write heal and a live writer, for the heal owner.
+   * Files.write makes) take longer than that to reach S3Proxy here. The writer keeps its lock's leases alive for the
+   * whole session, so the healer cannot take the file for a torn write under it: both copies end whole.
    */
   @Test
   @Order(99)
-  @Disabled("known: torn-write heal (HealerVerticle.TORN_GRACE_MS = 5 s) runs under a live write session on a slow"
-      + " brick and leaves a hole in the slow copy; see the S3 bricks hand-over note")
   void aWriteSessionLongerThanTheTornGraceKeepsBothCopiesWhole() throws Exception {
     byte[] big = new byte[(9 << 20) + 123];
     new Random(8).nextBytes(big);
