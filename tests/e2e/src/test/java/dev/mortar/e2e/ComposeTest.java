@@ -37,6 +37,8 @@ class ComposeTest {
   private static final List<String> LONG_RUNNING = List.of("node1", "node2", "node3", "minio", "client");
   /** One-shot services that must have exited 0. */
   private static final List<String> ONE_SHOT = List.of("minio-bucket", "init");
+  /** Where the client mounts the volume whose bricks are in the object store. */
+  private static final String OBJECTS = "/mnt/mortar/objects";
   private static final Duration SHORT = Duration.ofSeconds(60);
 
   private DockerEngine engine;
@@ -114,6 +116,18 @@ class ComposeTest {
     exec("minio", "test", "-d", "/data/mortar");
 
     adminApiAndMetricsOnTheHost();
+
+    // The second volume keeps its bricks in the object store: a file written through its mount is in the bucket,
+    // under every brick's prefix (S3Proxy keeps each object as a file), and reads back whole.
+    assertTrue(nodeCli("volume", "info", "objects").contains("Status: Started"), "the S3-brick volume is started");
+    String obj = "kept in the bucket " + UUID.randomUUID();
+    Eventually.await("the client mounted the S3-brick volume", Duration.ofMinutes(1),
+        () -> engine.docker(SHORT, "exec", container("client"), "sh", "-c", "echo '" + obj + "' > " + OBJECTS
+            + "/in-s3.txt && cat " + OBJECTS + "/in-s3.txt").out(), (obj + "\n")::equals);
+    for (String node : List.of("node1", "node2", "node3")) {
+      assertTrue(exec("minio", "sh", "-c", "grep -rl '" + obj + "' /data/mortar/" + node + " | head -1")
+          .contains("/data/mortar/" + node + "/"), node + "'s S3 brick holds the file's data in the bucket");
+    }
 
     // A file written through the client's mount is in every node's brick.
     String hello = "hello from the client " + UUID.randomUUID();
