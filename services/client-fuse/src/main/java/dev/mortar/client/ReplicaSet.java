@@ -66,9 +66,11 @@ final class ReplicaSet {
    * while one of them blames another for something; otherwise no copy can be.
    */
   boolean inSplitBrain(String path) {
-    if (bricks.stream().noneMatch(this::blamed)) {
-      return false;
-    }
+    return bricks.stream().anyMatch(this::blamed) && SplitBrains.isSplit(metasOfLiveBricks(path));
+  }
+
+  /** Each live brick's replication metadata of {@code path}, asked of all at once (a brick without it: absent). */
+  private Map<Integer, FileMeta> metasOfLiveBricks(String path) {
     Map<Integer, Future<BrickFrame>> asked = new HashMap<>();
     bricks.stream().filter(BrickClient::isUp).forEach(b -> asked.put(b.index, b.call(BrickOp.META_GET, path,
         h -> { }, Buffer.buffer())));
@@ -83,7 +85,7 @@ final class ReplicaSet {
         metas.put(i, FileMeta.fromJson(f.result().header().getJsonObject(BrickFields.META)));
       }
     });
-    return SplitBrains.isSplit(metas);
+    return metas;
   }
 
   /**
@@ -150,27 +152,15 @@ final class ReplicaSet {
    */
   private List<BrickClient> verifiedOrder(String path, List<BrickClient> order) {
     java.util.Set<Integer> blamedHere = new java.util.HashSet<>();
-    List<Future<BrickFrame>> metas = new ArrayList<>();
-    for (BrickClient b : bricks) {
-      if (b.isUp()) {
-        metas.add(b.call(BrickOp.META_GET, path, h -> { }, Buffer.buffer()));
-        if (!path.equals("/")) {
-          metas.add(b.call(BrickOp.META_GET, path.substring(0, Math.max(1, path.lastIndexOf('/'))), h -> { },
-              Buffer.buffer()));
-        }
+    List<Map<Integer, FileMeta>> views = new ArrayList<>(List.of(metasOfLiveBricks(path)));
+    if (!path.equals("/")) {
+      views.add(metasOfLiveBricks(path.substring(0, Math.max(1, path.lastIndexOf('/')))));
+    }
+    views.forEach(v -> v.values().forEach(m -> m.pending().forEach((j, n) -> {
+      if (n > 0) {
+        blamedHere.add(j);
       }
-    }
-    try {
-      await(Future.join(metas));
-    } catch (BrickException ignored) {
-      // a copy without the file blames nobody; the others' answers are enough
-    }
-    metas.stream().filter(Future::succeeded).map(f -> FileMeta.fromJson(f.result().header()
-        .getJsonObject(BrickFields.META))).forEach(m -> m.pending().forEach((j, n) -> {
-          if (n > 0) {
-            blamedHere.add(j);
-          }
-        }));
+    })));
     List<BrickClient> out = new ArrayList<>(order);
     out.sort(Comparator.comparing((BrickClient b) -> blamedHere.contains(b.index))); // stable: keeps the rest
     return out;
