@@ -47,7 +47,7 @@ final class MortarFs extends FuseStubFS {
   /** An operation slower than this is logged: it waited for a brick that is away, or a lock. */
   private static final long SLOW_OP_MS = 1_500;
   /**
-   * The lock's lease, renewed at half of it while writing. Short: a writer cut off while holding a lock holds up the
+   * The lock's lease, renewed every third of it while held. Short: a writer cut off while holding a lock holds up the
    * other side of the cut until the lease runs out.
    */
   private static final long LOCK_LEASE_MS = 3_000;
@@ -78,7 +78,6 @@ final class MortarFs extends FuseStubFS {
     List<BrickClient> dirtyOn;
     /** The bricks that hold this file's lock for this writer. */
     volatile List<BrickClient> locked = List.of();
-    long renewLockAt;
     long idleTimer = -1;
     /** The periodic renewal of the lock's leases while it is held, or -1. */
     volatile long leaseTimer = -1;
@@ -434,20 +433,21 @@ final class MortarFs extends FuseStubFS {
         }
         attrs.remove(path);
         if (of.append || of.dirtyOn == null) {
-          long at = of.append ? ReplicaSet.attr(rs.read(BrickOp.LOOKUP, path, h -> { })).size() : offset;
+          long at = of.append ? ReplicaSet.attr(rs.await(rs.appendSource(path, of.locked).call(BrickOp.LOOKUP, path,
+              h -> { }, Buffer.buffer()))).size() : offset;
           boolean first = of.dirtyOn == null;
           ReplicaSet.Written w = rs.await(rs.writeAsync(BrickOp.WRITE, path, h -> {
             h.put(BrickFields.OFFSET, at);
             if (first) {
               h.put(BrickFields.DIRTY, 1); // AFR pre-op: a crash from here on leaves the copies marked torn
             }
-          }, Buffer.buffer(bytes), path));
+          }, Buffer.buffer(bytes), path, of.locked));
           if (first) {
             of.dirtyOn = w.took();
           }
         } else {
           io.vertx.core.Future<ReplicaSet.Written> f = rs.writeAsync(BrickOp.WRITE, path,
-              h -> h.put(BrickFields.OFFSET, offset), Buffer.buffer(bytes), path);
+              h -> h.put(BrickFields.OFFSET, offset), Buffer.buffer(bytes), path, of.locked);
           InFlight w = new InFlight(offset, end, f);
           of.inFlight.add(w);
           of.inFlightBytes += size;
@@ -501,19 +501,21 @@ final class MortarFs extends FuseStubFS {
    * Writes to one file are serialised across all clients by its lock, taken on every live data brick in brick
    * order, so every brick applies them in the same order and the copies stay identical. On every live brick, not
    * only the first: around a network cut two clients disagree for a moment about which bricks are live, and they
-   * must still exclude each other on the bricks they both write to (brick order rules out deadlocks). A writer
-   * keeps the lock while it writes and gives it up {@link #LOCK_IDLE_MS} after its last write, or when it closes
-   * the file. Called with the mutex held.
+   * must still exclude each other on the bricks they both write to (brick order rules out deadlocks). A session
+   * writes only where it holds the lock. A writer keeps the lock while it writes and gives it up
+   * {@link #LOCK_IDLE_MS} after its last write, or when it closes the file. Called with the mutex held.
    */
   private void holdLock(OpenFile of) {
-    rs.awaitAnyLive();
-    List<BrickClient> live = rs.liveDataBricks();
-    if (!of.locked.isEmpty() && of.locked.equals(live) && System.currentTimeMillis() < of.renewLockAt) {
+    List<BrickClient> still = of.locked.stream().filter(BrickClient::isUp).toList();
+    if (!still.isEmpty()) {
+      // A brick that went away is dropped; one that came back joins at the next session, not this one (its copy
+      // may hold another side's version of the file: the next open checks for that).
+      of.locked = still;
       return;
     }
-    if (!of.locked.equals(live)) {
-      unlockAll(of); // a brick came or went: take the set again, in order
-    }
+    unlockAll(of);
+    rs.awaitAnyLive();
+    List<BrickClient> live = rs.liveDataBricks();
     List<BrickClient> took = new ArrayList<>();
     try {
       for (BrickClient b : live) {
@@ -535,7 +537,6 @@ final class MortarFs extends FuseStubFS {
       throw new BrickException(Errno.ENOTCONN, of.path + ": cannot take the write lock: no live brick");
     }
     of.locked = took;
-    of.renewLockAt = System.currentTimeMillis() + LOCK_LEASE_MS / 2;
     keepLeases(of);
   }
 

@@ -69,6 +69,24 @@ final class ReplicaSet {
     return bricks.stream().anyMatch(this::blamed) && SplitBrains.isSplit(metasOfLiveBricks(path));
   }
 
+  /**
+   * Of the bricks a writer holds the lock on, the one whose size an append goes by: one that no other blames for
+   * this file. A copy that missed writes (of another client, during a cut) is shorter, and appending at its end
+   * on every brick would overwrite what the others have there. Asked under the lock, so the blames are settled.
+   */
+  BrickClient appendSource(String path, List<BrickClient> locked) {
+    if (locked.size() < 2) {
+      return locked.get(0);
+    }
+    java.util.Set<Integer> blamedHere = new java.util.HashSet<>();
+    metasOfLiveBricks(path).forEach((i, m) -> m.pending().forEach((j, n) -> {
+      if (n > 0) {
+        blamedHere.add(j);
+      }
+    }));
+    return locked.stream().filter(b -> !blamedHere.contains(b.index)).findFirst().orElse(locked.get(0));
+  }
+
   /** Each live brick's replication metadata of {@code path}, asked of all at once (a brick without it: absent). */
   private Map<Integer, FileMeta> metasOfLiveBricks(String path) {
     Map<Integer, Future<BrickFrame>> asked = new HashMap<>();
@@ -218,7 +236,18 @@ final class ReplicaSet {
    * ({@code blameOn}: the file for data and attributes, the parent directory for names) before it completes.
    */
   Future<Written> writeAsync(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
-    List<BrickClient> targets = bricks.stream().filter(BrickClient::isUp).toList();
+    return writeAsync(op, path, fields, data, blameOn, null);
+  }
+
+  /**
+   * {@link #writeAsync} to the data bricks of {@code locked} only (and the live arbiters): a writer writes where it
+   * holds the file's lock, and a brick that came back since it took the lock is blamed, not written to, until
+   * the writer's next session (it may hold another side's version of the file).
+   */
+  Future<Written> writeAsync(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn,
+                             List<BrickClient> locked) {
+    List<BrickClient> targets = bricks.stream().filter(BrickClient::isUp)
+        .filter(b -> locked == null || b.brick.arbiter() || locked.contains(b)).toList();
     if (targets.isEmpty()) {
       return Future.failedFuture(new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable"));
     }
