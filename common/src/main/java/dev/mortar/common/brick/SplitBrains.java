@@ -11,6 +11,17 @@ import java.util.TreeSet;
 public final class SplitBrains {
   private SplitBrains() {}
 
+  /** The bricks that any of these copies blames (has changes they missed), by index. */
+  public static Set<Integer> blamed(java.util.Collection<FileMeta> copies) {
+    Set<Integer> out = new TreeSet<>();
+    copies.forEach(m -> m.pending().forEach((brick, n) -> {
+      if (n > 0) {
+        out.add(brick);
+      }
+    }));
+    return out;
+  }
+
   /** Do the copies, each brick's metadata by brick index, blame each other? */
   public static boolean isSplit(Map<Integer, FileMeta> copies) {
     for (Map.Entry<Integer, FileMeta> a : copies.entrySet()) {

@@ -2,6 +2,8 @@ package dev.mortar.brick;
 
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.SplitBrains;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -59,12 +61,6 @@ final class BlameTracker {
   }
 
   private static Set<Integer> blamed(FileMeta m) {
-    Set<Integer> out = new TreeSet<>();
-    m.pending().forEach((brick, n) -> {
-      if (n > 0) {
-        out.add(brick);
-      }
-    });
-    return out;
+    return SplitBrains.blamed(List.of(m));
   }
 }

@@ -78,12 +78,7 @@ final class ReplicaSet {
     if (locked.size() < 2) {
       return locked.get(0);
     }
-    java.util.Set<Integer> blamedHere = new java.util.HashSet<>();
-    metasOfLiveBricks(path).forEach((i, m) -> m.pending().forEach((j, n) -> {
-      if (n > 0) {
-        blamedHere.add(j);
-      }
-    }));
+    java.util.Set<Integer> blamedHere = SplitBrains.blamed(metasOfLiveBricks(path).values());
     return locked.stream().filter(b -> !blamedHere.contains(b.index)).findFirst().orElse(locked.get(0));
   }
 
@@ -169,16 +164,11 @@ final class ReplicaSet {
    * and its directory, and put the copies blamed for either last.
    */
   private List<BrickClient> verifiedOrder(String path, List<BrickClient> order) {
-    java.util.Set<Integer> blamedHere = new java.util.HashSet<>();
-    List<Map<Integer, FileMeta>> views = new ArrayList<>(List.of(metasOfLiveBricks(path)));
+    java.util.Set<Integer> blamedHere = new java.util.HashSet<>(SplitBrains.blamed(metasOfLiveBricks(path).values()));
     if (!path.equals("/")) {
-      views.add(metasOfLiveBricks(path.substring(0, Math.max(1, path.lastIndexOf('/')))));
+      blamedHere.addAll(SplitBrains.blamed(metasOfLiveBricks(path.substring(0, Math.max(1, path.lastIndexOf('/'))))
+          .values()));
     }
-    views.forEach(v -> v.values().forEach(m -> m.pending().forEach((j, n) -> {
-      if (n > 0) {
-        blamedHere.add(j);
-      }
-    })));
     List<BrickClient> out = new ArrayList<>(order);
     out.sort(Comparator.comparing((BrickClient b) -> blamedHere.contains(b.index))); // stable: keeps the rest
     return out;

@@ -80,6 +80,13 @@ final class FileHealer {
       return out;
     }
 
+    /** Every copy that blames another is itself blamed: no copy to heal from without a choice. */
+    boolean split() {
+      Map<Integer, Long> blamed = blamed();
+      List<Integer> sources = sources();
+      return !sources.isEmpty() && sources.stream().allMatch(blamed::containsKey);
+    }
+
     List<Integer> sources() {
       return metas.entrySet().stream().filter(e -> e.getValue().pending().values().stream().anyMatch(n -> n > 0))
           .map(Map.Entry::getKey).sorted().toList();
@@ -148,17 +155,27 @@ final class FileHealer {
         return Result.of(Outcome.SKIPPED); // every blamed brick is away: no lock taken, writers are not held up
       }
     }
-    List<Integer> held = lock(path);
-    if (held.isEmpty()) {
-      return Result.of(Outcome.SKIPPED);
-    }
-    try {
-      Copies now = inspect(path); // under the lock no writer is busy with the file: its counters are settled
+    return underLock(path, () -> Result.of(Outcome.SKIPPED), now -> {
       if (now.quiet()) {
         return Result.of(Outcome.NOTHING_TO_DO);
       }
       List<Integer> sources = now.sources();
       return sources.isEmpty() ? healTorn(path, now) : healBlamed(path, now, sources, true);
+    });
+  }
+
+  /**
+   * Runs {@code work} on the file's copies as they are under its lock (no writer is busy with the file then: its
+   * counters are settled); {@code noBrick} when no data brick answers.
+   */
+  private Result underLock(String path, java.util.function.Supplier<Result> noBrick,
+                           java.util.function.Function<Copies, Result> work) {
+    List<Integer> held = lock(path);
+    if (held.isEmpty()) {
+      return noBrick.get();
+    }
+    try {
+      return work.apply(inspect(path));
     } finally {
       unlock(path, held);
     }
@@ -230,7 +247,7 @@ final class FileHealer {
 
   private Result healBlamed(String path, Copies c, List<Integer> sources, boolean mayResolve) {
     Map<Integer, Long> blamed = c.blamed();
-    if (sources.stream().allMatch(blamed::containsKey)) { // no copy that nobody blames: a split-brain
+    if (c.split()) {
       if (policy.isEmpty() || !mayResolve) {
         LOG.warning(bricks.volume.name() + ":" + path + " is in split-brain: its copies on "
             + sources.stream().map(bricks::name).toList() + " blame each other; resolve it with 'volume heal "
@@ -281,27 +298,20 @@ final class FileHealer {
    * @return what became of it; {@link SplitBrainResolver.Undecided} with GlusterFS's words if it cannot be done
    */
   Result resolve(String path, SplitBrainResolver.Policy chosen, Integer sourceBrick, boolean strict) {
-    List<Integer> held = lock(path);
-    if (held.isEmpty()) {
+    return underLock(path, () -> {
       throw new SplitBrainResolver.Undecided("No brick of the file is online.");
-    }
-    try {
-      Copies c = inspect(path);
+    }, c -> {
       if (c.metas().isEmpty()) {
         throw new SplitBrainResolver.Undecided("No such file.");
       }
-      List<Integer> sources = c.sources();
-      Map<Integer, Long> blamed = c.blamed();
-      if (sources.isEmpty() || !sources.stream().allMatch(blamed::containsKey)) {
+      if (!c.split()) {
         if (strict) {
           throw new SplitBrainResolver.Undecided("File not in split-brain.");
         }
         return Result.of(Outcome.NOTHING_TO_DO); // resolved meanwhile (by the background heal)
       }
       return afterResolving(path, resolver.resolve(path, c, chosen, strict, sourceBrick));
-    } finally {
-      unlock(path, held);
-    }
+    });
   }
 
   /**
@@ -343,37 +353,26 @@ final class FileHealer {
    * if it has none. Returns the entries it made to be filled next.
    */
   private List<String> healSink(int source, int sink, String path, Attr attr, Attr had) {
-    boolean absent = had == null;
-    List<String> next = List.of();
-    if (attr.isDirectory()) {
-      if (absent) {
-        bricks.call(sink, BrickOp.MKDIR, path, owned(attr));
-      }
-      next = healEntries(source, sink, path);
-    } else if (attr.isSymlink()) {
-      if (absent) {
+    if (attr.isSymlink()) {
+      if (had == null) {
         makeSymlink(source, sink, path, attr);
       }
-      return next; // a symlink's own attributes are not changed through it
-    } else {
-      Attr now = absent ? Attr.fromJson(bricks.call(sink, BrickOp.CREATE, path, owned(attr)).header()
-          .getJsonObject(BrickFields.ATTR)) : had;
-      if (!bricks.arbiter(sink)) {
-        now = healData(source, sink, path, attr.size(), now);
-      }
-      if ((now.mode() & 07777) != (attr.mode() & 07777)) {
-        bricks.call(sink, BrickOp.CHMOD, path, h -> h.put(BrickFields.MODE, attr.mode() & 07777));
-      }
-      if (now.uid() != attr.uid() || now.gid() != attr.gid()) {
-        bricks.call(sink, BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, attr.uid()).put(BrickFields.GID,
-            attr.gid()));
-      }
-      setTimes(sink, path, attr);
-      return next;
+      return List.of(); // a symlink's own attributes are not changed through it
     }
-    if (!absent) {
+    Attr now = had != null ? had : Attr.fromJson(bricks.call(sink, attr.isDirectory() ? BrickOp.MKDIR
+        : BrickOp.CREATE, path, owned(attr)).header().getJsonObject(BrickFields.ATTR));
+    List<String> next = List.of();
+    if (attr.isDirectory()) {
+      next = healEntries(source, sink, path);
+    } else if (!bricks.arbiter(sink)) {
+      now = healData(source, sink, path, attr.size(), now);
+    }
+    if ((now.mode() & 07777) != (attr.mode() & 07777)) {
       bricks.call(sink, BrickOp.CHMOD, path, h -> h.put(BrickFields.MODE, attr.mode() & 07777));
-      bricks.call(sink, BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, attr.uid()).put(BrickFields.GID, attr.gid()));
+    }
+    if (now.uid() != attr.uid() || now.gid() != attr.gid()) {
+      bricks.call(sink, BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, attr.uid()).put(BrickFields.GID,
+          attr.gid()));
     }
     setTimes(sink, path, attr);
     return next;
