@@ -32,6 +32,8 @@ public final class BrickFields {
   public static final String SUM = "sum";
   public static final String BLAMES = "blames";
   public static final String WAIT = "wait";
+  /** Reply of a CREATE that asked for the lock ({@code owner, lease}): whether this brick granted it. */
+  public static final String LOCKED = "locked";
 
   /** utimens: leave this time as it is. */
   public static final long TIME_OMIT = -1;

@@ -194,11 +194,19 @@ public final class BrickVerticle extends VerticleBase {
       return;
     }
     long t0 = System.nanoTime();
+    String lockOwner = op == BrickOp.CREATE ? req.header().getString(BrickFields.OWNER) : null;
+    String path = req.header().getString(BrickFields.PATH);
+    boolean locked = lockOwner != null && path != null
+        && locks.tryLock(path, lockOwner, req.header().getLong(BrickFields.LEASE, 10_000L));
     // The worker answers itself: no hop back to the event loop before the reply leaves.
     workers.executeBlocking(() -> {
       String outcome = "ok";
       try {
-        m.reply(execute(op, req.header(), req.data()));
+        BrickFrame reply = execute(op, req.header(), req.data());
+        if (lockOwner != null) {
+          reply.header().put(BrickFields.LOCKED, locked);
+        }
+        m.reply(reply);
       } catch (BrickException e) {
         outcome = e.errno().name();
         m.fail(e.errno().code, e.getMessage());
@@ -207,6 +215,9 @@ public final class BrickVerticle extends VerticleBase {
         LOG.log(Level.WARNING, "brick " + brickName + ": " + op + " " + req.header().getString(BrickFields.PATH)
             + " failed unexpectedly", e);
         m.fail(Errno.EIO.code, op + " failed on brick " + brickName + ": " + e);
+      }
+      if (locked && !outcome.equals("ok")) { // the file was not made: nobody writes it under this lock
+        context.runOnContext(v -> locks.release(path, lockOwner));
       }
       timer(op, outcome).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       return null;

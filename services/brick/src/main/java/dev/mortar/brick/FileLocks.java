@@ -44,12 +44,11 @@ final class FileLocks {
       m.fail(Errno.EINVAL.code, "LOCK needs a path and an owner");
       return;
     }
-    State st = locks.computeIfAbsent(path, k -> new State());
-    if (st.owner == null || st.owner.equals(owner)) {
-      grant(path, st, owner, lease);
+    if (tryLock(path, owner, lease)) {
       m.reply(BrickFrame.of(new JsonObject()));
       return;
     }
+    State st = locks.get(path);
     if (wait == 0) { // a try: the caller learns at once that another writer holds it
       m.fail(Errno.EAGAIN.code, path + " is locked by another writer");
       return;
@@ -62,6 +61,16 @@ final class FileLocks {
     }));
     timer[0] = w.timer();
     st.waiters.add(w);
+  }
+
+  /** Takes (or renews) the lock if nobody else holds it; never waits. */
+  boolean tryLock(String path, String owner, long lease) {
+    State st = locks.computeIfAbsent(path, k -> new State());
+    if (st.owner == null || st.owner.equals(owner)) {
+      grant(path, st, owner, Math.max(100, lease));
+      return true;
+    }
+    return false;
   }
 
   void unlock(Message<BrickFrame> m) {
@@ -82,7 +91,7 @@ final class FileLocks {
     });
   }
 
-  private void release(String path, String owner) {
+  void release(String path, String owner) {
     State st = locks.get(path);
     if (st == null || st.owner == null || !st.owner.equals(owner)) {
       return;

@@ -436,4 +436,22 @@ class BrickProtocolTest {
     call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "c").put(BrickFields.WAIT, 5_000));
     assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(200), "c got it when b's lease ran out");
   }
+
+  @Test
+  void createTakesTheLockAndMarksTheNewFileDirtyInOneRequest() throws Exception {
+    BrickFrame made = call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "a").put(BrickFields.LEASE, 10_000)
+        .put(BrickFields.DIRTY, 1));
+    assertEquals(true, made.header().getBoolean(BrickFields.LOCKED));
+    assertEquals(1, FileMeta.fromJson(call(BrickOp.META_GET, "/new").header().getJsonObject(BrickFields.META))
+        .dirty());
+    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/new", h -> h.put(BrickFields.OWNER, "b").put(BrickFields.WAIT, 0)));
+    // Another writer's create of the same file keeps the file and says it did not get the lock.
+    assertEquals(false, call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "b")).header()
+        .getBoolean(BrickFields.LOCKED));
+    // A create that fails gives the lock it took back.
+    errno(Errno.EEXIST, () -> call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "c")
+        .put(BrickFields.EXCLUSIVE, true).put(BrickFields.GFID, java.util.UUID.randomUUID().toString())));
+    call(BrickOp.UNLOCK, "/new", h -> h.put(BrickFields.OWNER, "a"));
+    call(BrickOp.LOCK, "/new", h -> h.put(BrickFields.OWNER, "d").put(BrickFields.WAIT, 0)); // c holds nothing
+  }
 }

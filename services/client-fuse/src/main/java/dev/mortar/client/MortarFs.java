@@ -68,16 +68,27 @@ final class MortarFs extends FuseStubFS {
 
   private record Cached(Attr attr, long until) {}
 
+  /**
+   * A hold on a file's write lock: the bricks that granted it, and the owner they granted it to. Every write
+   * session of a handle has an owner of its own, so that the late UNLOCK of a session just ended can never release
+   * the lock of the next one.
+   */
+  private record Hold(String owner, List<BrickClient> bricks) {
+    static final Hold NONE = new Hold(null, List.of());
+  }
+
   /** One open file descriptor: its AFR write transaction and its hold on the file's write lock. */
   private static final class OpenFile {
     final String path;
     final boolean append;
-    final String owner;
+    final String handleId;
+    final long fh;
+    final ReadAhead reads;
     /** Guards the fields below; never waited for on an event loop (the idle timer only tries it). */
     final ReentrantLock mutex = new ReentrantLock();
     List<BrickClient> dirtyOn;
-    /** The bricks that hold this file's lock for this writer. */
-    volatile List<BrickClient> locked = List.of();
+    int sessions;
+    volatile Hold hold = Hold.NONE;
     long idleTimer = -1;
     /** The periodic renewal of the lock's leases while it is held, or -1. */
     volatile long leaseTimer = -1;
@@ -87,10 +98,17 @@ final class MortarFs extends FuseStubFS {
     /** The first failure of a write already acknowledged to the program: returned at the next call. */
     BrickException deferred;
 
-    OpenFile(String path, boolean append, String owner) {
+    OpenFile(String path, boolean append, String handleId, long fh, ReadAhead reads) {
       this.path = path;
       this.append = append;
-      this.owner = owner;
+      this.handleId = handleId;
+      this.fh = fh;
+      this.reads = reads;
+    }
+
+    /** The owner of this handle's next write session. Called with the mutex held. */
+    String nextOwner() {
+      return handleId + "#" + ++sessions;
     }
   }
 
@@ -138,8 +156,10 @@ final class MortarFs extends FuseStubFS {
     return i <= 0 ? "/" : path.substring(0, i);
   }
 
+  /** This client changed {@code path}: its cached attributes and what every handle on it read ahead are dropped. */
   private void invalidate(String path) {
     attrs.remove(path);
+    files.values().stream().filter(f -> f.path.equals(path)).forEach(f -> f.reads.invalidate());
   }
 
   private Attr cacheAttr(String path, Attr a) {
@@ -362,13 +382,48 @@ final class MortarFs extends FuseStubFS {
 
   // ---- data ----
 
+  /**
+   * The file is made on every live brick, marked dirty and locked for this handle's first write session in the
+   * same request, so that writing a new file costs no lock or pre-op request of its own. Where another writer
+   * already holds the lock (the file existed), the session starts over the usual way at the first write.
+   */
   @Override
   public int create(String path, long mode, FuseFileInfo fi) {
     return op("create", () -> {
       boolean exclusive = (fi.flags.get() & O_EXCL) != 0;
-      changeAttr(BrickOp.CREATE, path, newEntry().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)
-          .put(BrickFields.EXCLUSIVE, exclusive)), parent(path));
-      return openHandle(path, fi);
+      OpenFile of = newHandle(path, fi);
+      of.mutex.lock();
+      try {
+        String owner = of.nextOwner();
+        rs.awaitAnyLive();
+        ReplicaSet.Written w;
+        try {
+          w = rs.await(rs.writeAsync(BrickOp.CREATE, path, newEntry().andThen(h -> h.put(BrickFields.MODE,
+                  (int) mode & 07777).put(BrickFields.EXCLUSIVE, exclusive).put(BrickFields.DIRTY, 1)
+              .put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)), Buffer.buffer(), parent(path)));
+        } finally {
+          invalidate(path);
+        }
+        cacheAttr(path, ReplicaSet.attr(w.answer()));
+        // Arbiters grant it too: they are in the hold, so that it is renewed and given back there as well.
+        List<BrickClient> locked = w.took().stream()
+            .filter(b -> w.answers().get(b).header().getBoolean(BrickFields.LOCKED, false)).toList();
+        of.dirtyOn = w.took();
+        of.hold = new Hold(owner, locked);
+        if (w.took().stream().allMatch(locked::contains)) {
+          keepLeases(of);
+          releaseWhenIdle(of);
+        } else {
+          giveBack(of);
+        }
+      } catch (RuntimeException e) {
+        files.remove(of.fh);
+        throw e;
+      } finally {
+        of.mutex.unlock();
+      }
+      fi.fh.set(of.fh);
+      return 0;
     });
   }
 
@@ -384,26 +439,33 @@ final class MortarFs extends FuseStubFS {
         rs.resolveSplitBrain(path);
         invalidate(path);
       }
-      return openHandle(path, fi);
+      fi.fh.set(newHandle(path, fi).fh);
+      return 0;
     });
   }
 
-  private int openHandle(String path, FuseFileInfo fi) {
+  private OpenFile newHandle(String path, FuseFileInfo fi) {
     long fh = handles.getAndIncrement();
-    files.put(fh, new OpenFile(path, (fi.flags.get() & O_APPEND) != 0, clientId + "/" + fh));
-    fi.fh.set(fh);
-    return 0;
+    OpenFile of = new OpenFile(path, (fi.flags.get() & O_APPEND) != 0, clientId + "/" + fh, fh,
+        new ReadAhead(this::readRange, vertx));
+    files.put(fh, of);
+    return of;
   }
 
   @Override
   public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
     return op("read", () -> {
-      Buffer data = rs.read(BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, offset)
-          .put(BrickFields.SIZE, (int) size)).data();
+      drainWritesTo(path); // a read sees every write acknowledged before it
+      OpenFile of = files.get(fi.fh.get());
+      Buffer data = of == null ? readRange(path, offset, (int) size) : of.reads.read(path, offset, (int) size);
       byte[] bytes = data.getBytes();
       buf.put(0, bytes, 0, bytes.length);
       return bytes.length;
     });
+  }
+
+  private Buffer readRange(String path, long offset, int size) {
+    return rs.read(BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, offset).put(BrickFields.SIZE, size)).data();
   }
 
   /**
@@ -431,9 +493,9 @@ final class MortarFs extends FuseStubFS {
             || of.inFlightBytes + size > WRITE_BEHIND_BYTES) {
           drain(of);
         }
-        attrs.remove(path);
+        invalidate(path);
         if (of.append || of.dirtyOn == null) {
-          long at = of.append ? ReplicaSet.attr(rs.await(rs.appendSource(path, of.locked).call(BrickOp.LOOKUP, path,
+          long at = of.append ? ReplicaSet.attr(rs.await(rs.appendSource(path, of.hold.bricks()).call(BrickOp.LOOKUP, path,
               h -> { }, Buffer.buffer()))).size() : offset;
           boolean first = of.dirtyOn == null;
           ReplicaSet.Written w = rs.await(rs.writeAsync(BrickOp.WRITE, path, h -> {
@@ -441,13 +503,13 @@ final class MortarFs extends FuseStubFS {
             if (first) {
               h.put(BrickFields.DIRTY, 1); // AFR pre-op: a crash from here on leaves the copies marked torn
             }
-          }, Buffer.buffer(bytes), path, of.locked));
+          }, Buffer.buffer(bytes), path, of.hold.bricks()));
           if (first) {
             of.dirtyOn = w.took();
           }
         } else {
           io.vertx.core.Future<ReplicaSet.Written> f = rs.writeAsync(BrickOp.WRITE, path,
-              h -> h.put(BrickFields.OFFSET, offset), Buffer.buffer(bytes), path, of.locked);
+              h -> h.put(BrickFields.OFFSET, offset), Buffer.buffer(bytes), path, of.hold.bricks());
           InFlight w = new InFlight(offset, end, f);
           of.inFlight.add(w);
           of.inFlightBytes += size;
@@ -498,29 +560,65 @@ final class MortarFs extends FuseStubFS {
   }
 
   /**
-   * Writes to one file are serialised across all clients by its lock, taken on every live data brick in brick
-   * order, so every brick applies them in the same order and the copies stay identical. On every live brick, not
-   * only the first: around a network cut two clients disagree for a moment about which bricks are live, and they
-   * must still exclude each other on the bricks they both write to (brick order rules out deadlocks). A session
-   * writes only where it holds the lock. A writer keeps the lock while it writes and gives it up
-   * {@link #LOCK_IDLE_MS} after its last write, or when it closes the file. Called with the mutex held.
+   * Writes to one file are serialised across all clients by its lock, taken on every live data brick, so every
+   * brick applies them in the same order and the copies stay identical. On every live brick, not only the first:
+   * around a network cut two clients disagree for a moment about which bricks are live, and they must still exclude
+   * each other on the bricks they both write to. A session writes only where it holds the lock. It is first tried
+   * on all bricks at once without waiting (one round trip); if another writer holds it anywhere, whatever was taken
+   * is given back and the lock is waited for brick by brick in brick order, which rules out deadlocks. A writer
+   * keeps the lock while it writes and gives it up {@link #LOCK_IDLE_MS} after its last write, or when it closes the
+   * file. Called with the mutex held.
    */
   private void holdLock(OpenFile of) {
-    List<BrickClient> still = of.locked.stream().filter(BrickClient::isUp).toList();
+    Hold held = of.hold;
+    List<BrickClient> still = held.bricks().stream().filter(BrickClient::isUp).toList();
     if (!still.isEmpty()) {
       // A brick that went away is dropped; one that came back joins at the next session, not this one (its copy
       // may hold another side's version of the file: the next open checks for that).
-      of.locked = still;
+      of.hold = new Hold(held.owner(), still);
       return;
     }
     unlockAll(of);
     rs.awaitAnyLive();
     List<BrickClient> live = rs.liveDataBricks();
+    String owner = of.nextOwner();
+    List<io.vertx.core.Future<BrickFrame>> tries = live.stream().map(b -> lockCall(b, of.path, owner, 0)).toList();
+    try {
+      rs.await(io.vertx.core.Future.join(tries));
+    } catch (BrickException someFailed) {
+      // sorted out below, brick by brick
+    }
+    List<BrickClient> took = new ArrayList<>();
+    boolean busy = false;
+    for (int i = 0; i < live.size(); i++) {
+      io.vertx.core.Future<BrickFrame> t = tries.get(i);
+      if (t.succeeded()) {
+        took.add(live.get(i));
+      } else if (!(t.cause() instanceof BrickException e) || e.errno() != Errno.ENOTCONN) {
+        busy = true;
+      }
+    }
+    of.hold = new Hold(owner, took);
+    if (busy) {
+      took = lockInOrder(of, live);
+    }
+    if (took.isEmpty()) {
+      throw new BrickException(Errno.ENOTCONN, of.path + ": cannot take the write lock: no live brick");
+    }
+    keepLeases(of);
+  }
+
+  /** The contended path: gives back what was taken, then waits for the lock brick by brick in brick order. */
+  private List<BrickClient> lockInOrder(OpenFile of, List<BrickClient> live) {
+    Hold partial = of.hold;
+    of.hold = Hold.NONE;
+    awaitQuietly(partial.bricks().stream().map(b -> unlockCall(b, of.path, partial.owner())).toList());
+    String owner = of.nextOwner();
     List<BrickClient> took = new ArrayList<>();
     try {
       for (BrickClient b : live) {
         try {
-          lockOne(of, b);
+          lockOne(b, of.path, owner);
           took.add(b);
         } catch (BrickException e) {
           if (e.errno() != Errno.ENOTCONN) {
@@ -529,66 +627,80 @@ final class MortarFs extends FuseStubFS {
         }
       }
     } catch (BrickException e) {
-      of.locked = took;
+      of.hold = new Hold(owner, took);
       unlockAll(of);
       throw new BrickException(Errno.EIO, of.path + ": cannot take the write lock (" + e.getMessage() + ")");
     }
-    if (took.isEmpty()) {
-      throw new BrickException(Errno.ENOTCONN, of.path + ": cannot take the write lock: no live brick");
+    of.hold = new Hold(owner, took);
+    return took;
+  }
+
+  private void awaitQuietly(List<io.vertx.core.Future<BrickFrame>> calls) {
+    try {
+      rs.await(io.vertx.core.Future.join(calls));
+    } catch (BrickException ignored) {
+      // a brick that did not answer has lost its locks with its lease
     }
-    of.locked = took;
-    keepLeases(of);
+  }
+
+  private static io.vertx.core.Future<BrickFrame> lockCall(BrickClient b, String path, String owner, long waitMs) {
+    Consumer<JsonObject> fields = h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)
+        .put(BrickFields.WAIT, waitMs);
+    // A try is answered within the ping timeout; a wait may last as long as it asked for, by design.
+    return waitMs == 0 ? b.call(BrickOp.LOCK, path, fields, Buffer.buffer())
+        : b.call(BrickOp.LOCK, path, fields, Buffer.buffer(), waitMs + 2_000);
+  }
+
+  private static io.vertx.core.Future<BrickFrame> unlockCall(BrickClient b, String path, String owner) {
+    return b.call(BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner), Buffer.buffer());
   }
 
   /**
    * Renews the lock's leases every third of a lease for as long as this writer holds it, whatever the program
    * does: a write session can outlast a lease while its data is still on its way to a slow brick, and a lapsed
    * lease would let a healer take the file for a torn write and heal it under the writes still arriving.
-   * Runs on the event loop; it reads the held set without the mutex and sends without waiting.
+   * Runs on the event loop; it reads the hold without the mutex and sends without waiting.
    */
   private void keepLeases(OpenFile of) {
     if (of.leaseTimer >= 0) {
       return;
     }
     of.leaseTimer = vertx.setPeriodic(LOCK_LEASE_MS / 3, t -> {
-      List<BrickClient> held = of.locked;
-      if (held.isEmpty()) {
+      Hold held = of.hold;
+      if (held.bricks().isEmpty()) {
         vertx.cancelTimer(t);
         of.leaseTimer = -1;
         return;
       }
-      held.forEach(b -> b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner)
-              .put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, 0), Buffer.buffer())
+      held.bricks().forEach(b -> lockCall(b, of.path, held.owner(), 0)
           .onFailure(e -> LOG.fine(of.path + ": lease on " + b.brick.name() + " not renewed: " + e.getMessage())));
     });
   }
 
   /** First without waiting, within the ping timeout (a brick that does not answer is away, not busy), then waits. */
-  private void lockOne(OpenFile of, BrickClient b) {
+  private void lockOne(BrickClient b, String path, String owner) {
     try {
-      rs.await(b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner)
-          .put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, 0), Buffer.buffer()));
+      rs.await(lockCall(b, path, owner, 0));
     } catch (BrickException busy) {
       if (busy.errno() != Errno.EAGAIN) {
         throw busy;
       }
       try {
-        b.call(BrickOp.LOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner).put(BrickFields.LEASE,
-                LOCK_LEASE_MS).put(BrickFields.WAIT, LOCK_WAIT_MS), Buffer.buffer(), LOCK_WAIT_MS + 2_000)
-            .toCompletionStage().toCompletableFuture().get(LOCK_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
+        lockCall(b, path, owner, LOCK_WAIT_MS).toCompletionStage().toCompletableFuture()
+            .get(LOCK_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
         throw e.getCause() instanceof BrickException be ? be : new BrickException(Errno.EIO, String.valueOf(e));
       } catch (Exception e) {
-        throw new BrickException(Errno.EIO, of.path + ": no answer to the write lock: " + e);
+        throw new BrickException(Errno.EIO, path + ": no answer to the write lock: " + e);
       }
     }
   }
 
   /** Gives the lock up on every brick that holds it for this file; nothing waits. */
   private static void unlockAll(OpenFile of) {
-    List<BrickClient> held = of.locked;
-    of.locked = List.of();
-    held.forEach(b -> b.call(BrickOp.UNLOCK, of.path, h -> h.put(BrickFields.OWNER, of.owner), Buffer.buffer()));
+    Hold held = of.hold;
+    of.hold = Hold.NONE;
+    held.bricks().forEach(b -> unlockCall(b, of.path, held.owner()));
   }
 
   /** Called with the mutex held. The timer never waits for the mutex: a running write re-arms it. */
@@ -620,18 +732,26 @@ final class MortarFs extends FuseStubFS {
    */
   private void dropLock(OpenFile of) {
     io.vertx.core.Future<Void> cleared = clearDirty(of);
-    if (!of.locked.isEmpty()) {
-      List<BrickClient> held = of.locked;
-      of.locked = List.of();
-      cleared.onComplete(x -> held.forEach(b -> b.call(BrickOp.UNLOCK, of.path,
-          h -> h.put(BrickFields.OWNER, of.owner), Buffer.buffer())));
-    }
+    Hold held = of.hold;
+    of.hold = Hold.NONE;
+    cleared.onComplete(x -> held.bricks().forEach(b -> unlockCall(b, of.path, held.owner())));
   }
 
-  /** Ends a write session: everything written is on the bricks, then (without waiting) the dirty mark goes. */
-  private void finishWrites(OpenFile of) {
-    drain(of);
-    clearDirty(of);
+  /**
+   * A new file that this handle could not lock everywhere (another writer holds it somewhere): its dirty marks
+   * and whatever locks it got are given back now, and its first write takes the lock the usual way.
+   */
+  private void giveBack(OpenFile of) {
+    List<BrickClient> on = of.dirtyOn;
+    of.dirtyOn = null;
+    Hold held = of.hold;
+    of.hold = Hold.NONE;
+    try {
+      rs.await(rs.clearDirty(of.path, on));
+    } catch (BrickException e) {
+      LOG.fine(of.path + ": dirty mark of a new file not cleared: " + e.getMessage());
+    }
+    awaitQuietly(held.bricks().stream().map(b -> unlockCall(b, of.path, held.owner())).toList());
   }
 
   private io.vertx.core.Future<Void> clearDirty(OpenFile of) {
@@ -656,7 +776,7 @@ final class MortarFs extends FuseStubFS {
         drain(of);
         throwDeferred(of);
         change(BrickOp.FSYNC, path, h -> h.put(BrickFields.DATA_ONLY, dataOnly != 0), path);
-        finishWrites(of); // the data is on disk: only now may the copies stop being dirty
+        clearDirty(of); // the data is on disk: only now may the copies stop being dirty
       } finally {
         of.mutex.unlock();
       }
@@ -689,7 +809,7 @@ final class MortarFs extends FuseStubFS {
       if (of != null) {
         of.mutex.lock();
         try {
-          finishWrites(of);
+          drain(of); // a failure here was returned by flush already: close(2) is over
           if (of.idleTimer >= 0) {
             vertx.cancelTimer(of.idleTimer);
             of.idleTimer = -1;

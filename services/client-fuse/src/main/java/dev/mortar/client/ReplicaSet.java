@@ -211,8 +211,8 @@ final class ReplicaSet {
     throw last != null ? last : new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable");
   }
 
-  /** The answer of a change, and the bricks that took it. */
-  record Written(BrickFrame answer, List<BrickClient> took) {}
+  /** The answer of a change (a data brick's, where one took it), the bricks that took it, and each one's answer. */
+  record Written(BrickFrame answer, List<BrickClient> took, Map<BrickClient, BrickFrame> answers) {}
 
   /** {@link #writeAsync}, waited for (on a FUSE thread). */
   BrickFrame write(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
@@ -251,6 +251,7 @@ final class ReplicaSet {
     }
     return Future.join(calls).transform(ignored -> {
       List<BrickClient> ok = new ArrayList<>();
+      Map<BrickClient, BrickFrame> answers = new HashMap<>();
       List<BrickClient> missed = new ArrayList<>(bricks.stream().filter(b -> !targets.contains(b)).toList());
       BrickFrame answer = null;
       boolean answerFromArbiter = false;
@@ -260,6 +261,7 @@ final class ReplicaSet {
         boolean arbiter = targets.get(i).brick.arbiter();
         if (f.succeeded()) {
           ok.add(targets.get(i));
+          answers.put(targets.get(i), f.result());
           if (answer == null || (answerFromArbiter && !arbiter)) { // a data brick's answer has the real size
             answer = f.result();
             answerFromArbiter = arbiter;
@@ -286,7 +288,7 @@ final class ReplicaSet {
         LOG.warning(op + " " + path + " succeeded on " + names(ok) + " but failed on others (" + refused
             + "); they are marked for heal");
       }
-      Written w = new Written(answer, ok);
+      Written w = new Written(answer, ok, answers);
       return missed.isEmpty() ? Future.succeededFuture(w) : blame(ok, missed, blameOn).map(w);
     });
   }
