@@ -32,6 +32,18 @@ public interface BrickStorage {
 
   Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid);
 
+  /**
+   * {@link #create}, with the new file marked dirty {@code dirty} times: a client's new file that it writes next,
+   * or heal's entry that it fills next. A storage may do both in one step.
+   */
+  default Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid, long dirty) {
+    Attr a = create(path, mode, uid, gid, exclusive, gfid);
+    if (dirty > 0) {
+      updateMeta(path, dirty, 0, 0, java.util.Map.of());
+    }
+    return a;
+  }
+
   Attr open(String path);
 
   Buffer read(String path, long offset, int size);

@@ -249,12 +249,10 @@ public final class BrickVerticle extends VerticleBase {
         markDirty(p, h);
       }
       case RMDIR -> storage.rmdir(p);
-      case CREATE -> {
-        out.put(BrickFields.ATTR, storage.create(p, h.getInteger(BrickFields.MODE, 0644),
-            h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1),
-            h.getBoolean(BrickFields.EXCLUSIVE, false), h.getString(BrickFields.GFID)).toJson());
-        markDirty(p, h);
-      }
+      case CREATE -> out.put(BrickFields.ATTR, storage.create(p, h.getInteger(BrickFields.MODE, 0644),
+          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1),
+          h.getBoolean(BrickFields.EXCLUSIVE, false), h.getString(BrickFields.GFID),
+          Math.max(0, h.getLong(BrickFields.DIRTY, 0L))).toJson());
       case OPEN -> out.put(BrickFields.ATTR, storage.open(p).toJson());
       case READ -> {
         Buffer b = storage.read(p, h.getLong(BrickFields.OFFSET, 0L), h.getInteger(BrickFields.SIZE, 0));
@@ -328,7 +326,7 @@ public final class BrickVerticle extends VerticleBase {
     return BrickFrame.of(out);
   }
 
-  /** CREATE and MKDIR with {@code dirty}: the new entry is not complete yet (heal creates it, then fills it). */
+  /** MKDIR with {@code dirty}: the new entry is not complete yet (heal creates it, then fills it). */
   private void markDirty(String p, JsonObject h) {
     long dirty = h.getLong(BrickFields.DIRTY, 0L);
     if (dirty > 0) {

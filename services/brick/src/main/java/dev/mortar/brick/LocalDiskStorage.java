@@ -208,8 +208,14 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid) {
+    return create(path, mode, uid, gid, exclusive, gfid, 0);
+  }
+
+  /** A new file is born dirty (its metadata and heal index entry written before its name appears): no update. */
+  @Override
+  public Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid, long dirty) {
     Path p = resolve(path);
-    return underNamespaceLock(() -> {
+    Attr made = underNamespaceLock(() -> {
       if (exists(p)) {
         if (exclusive) {
           throw new BrickException(Errno.EEXIST, path + ": file exists");
@@ -218,13 +224,18 @@ public final class LocalDiskStorage implements BrickStorage {
         if (a.isDirectory()) {
           throw new BrickException(Errno.EISDIR, path + ": is a directory");
         }
-        return a;
+        return null;
       }
       Path t = tmp.resolve(UUID.randomUUID().toString());
       try {
         Files.createFile(t);
         setOwnerAndMode(t, mode, uid, gid, false);
-        writeMeta(t, newMeta(gfid));
+        FileMeta m = newMeta(gfid);
+        if (dirty > 0) {
+          m = new FileMeta(m.gfid(), dirty, 0, 0, Map.of());
+          addToIndex(m.gfid(), path, false);
+        }
+        writeMeta(t, m);
         Files.createLink(p, t); // atomic, and fails rather than replace
       } catch (IOException e) {
         throw IoErrors.map(e, path);
@@ -233,6 +244,13 @@ public final class LocalDiskStorage implements BrickStorage {
       }
       return attr(p, path);
     });
+    if (made != null) {
+      return made;
+    }
+    if (dirty > 0) { // it was there already: marked as any file
+      updateMeta(path, dirty, 0, 0, Map.of());
+    }
+    return attr(p, path);
   }
 
   @Override

@@ -61,6 +61,7 @@ final class MortarFs extends FuseStubFS {
   private final long cacheNanos;
   private final MeterRegistry registry;
   private final Map<String, Cached> attrs = new ConcurrentHashMap<>();
+  private final DirectoryNames names;
   private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final AtomicLong handles = new AtomicLong(1);
@@ -118,6 +119,7 @@ final class MortarFs extends FuseStubFS {
     this.rs = rs;
     this.vertx = vertx;
     this.cacheNanos = TimeUnit.MILLISECONDS.toNanos(cacheMillis);
+    this.names = new DirectoryNames(cacheNanos);
     this.registry = registry;
   }
 
@@ -151,11 +153,6 @@ final class MortarFs extends FuseStubFS {
     }
   }
 
-  private static String parent(String path) {
-    int i = path.lastIndexOf('/');
-    return i <= 0 ? "/" : path.substring(0, i);
-  }
-
   /** This client changed {@code path}: its cached attributes and what every handle on it read ahead are dropped. */
   private void invalidate(String path) {
     attrs.remove(path);
@@ -172,6 +169,14 @@ final class MortarFs extends FuseStubFS {
     Cached c = attrs.get(path);
     if (c != null && System.nanoTime() < c.until()) {
       return c.attr();
+    }
+    DirectoryNames.Known known = names.lookup(path);
+    if (known == DirectoryNames.Known.LIST_AGAIN) {
+      list(MortarPaths.parent(path));
+      known = names.lookup(path);
+    }
+    if (known == DirectoryNames.Known.ABSENT) {
+      throw new BrickException(Errno.ENOENT, path + ": no such file (listed within the cache time)");
     }
     return cacheAttr(path, ReplicaSet.attr(rs.read(BrickOp.LOOKUP, path, h -> { })));
   }
@@ -226,26 +231,35 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
     return op("readdir", () -> {
-      BrickFrame f = rs.read(BrickOp.READDIR, path, h -> { });
+      List<String> listed = list(path);
       filter.apply(buf, ".", null, 0);
       filter.apply(buf, "..", null, 0);
-      String prefix = path.equals("/") ? "/" : path + "/";
-      for (Object o : f.header().getJsonArray(BrickFields.ENTRIES)) {
-        JsonObject e = (JsonObject) o;
-        String name = e.getString("name");
-        // The listing carries attributes: `ls -l` then needs no lookup per file.
-        cacheAttr(prefix + name, Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
-        filter.apply(buf, name, null, 0);
-      }
+      listed.forEach(name -> filter.apply(buf, name, null, 0));
       return 0;
     });
+  }
+
+  /** Lists a directory; its names and their attributes are cached (`ls -l` then needs no lookup per file). */
+  private List<String> list(String dir) {
+    BrickFrame f = rs.read(BrickOp.READDIR, dir, h -> { });
+    List<String> listed = new ArrayList<>();
+    for (Object o : f.header().getJsonArray(BrickFields.ENTRIES)) {
+      JsonObject e = (JsonObject) o;
+      String name = e.getString("name");
+      cacheAttr(MortarPaths.child(dir, name), Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
+      listed.add(name);
+    }
+    names.listed(dir, listed);
+    return listed;
   }
 
   @Override
   public int mkdir(String path, long mode) {
     return op("mkdir", () -> {
       changeAttr(BrickOp.MKDIR, path, newEntry().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)),
-          parent(path));
+          MortarPaths.parent(path));
+      names.added(path);
+      names.listed(path, List.of());
       return 0;
     });
   }
@@ -253,7 +267,8 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int rmdir(String path) {
     return op("rmdir", () -> {
-      change(BrickOp.RMDIR, path, h -> { }, parent(path));
+      change(BrickOp.RMDIR, path, h -> { }, MortarPaths.parent(path));
+      names.removed(path);
       return 0;
     });
   }
@@ -261,7 +276,8 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int unlink(String path) {
     return op("unlink", () -> {
-      change(BrickOp.UNLINK, path, h -> { }, parent(path));
+      change(BrickOp.UNLINK, path, h -> { }, MortarPaths.parent(path));
+      names.removed(path);
       return 0;
     });
   }
@@ -270,9 +286,12 @@ final class MortarFs extends FuseStubFS {
   public int rename(String from, String to) {
     return op("rename", () -> {
       try {
-        change(BrickOp.RENAME, from, h -> h.put(BrickFields.TO, to), parent(from));
+        change(BrickOp.RENAME, from, h -> h.put(BrickFields.TO, to), MortarPaths.parent(from));
       } finally {
         invalidate(to);
+        names.removed(from);
+        names.removed(to); // a directory renamed over: what was known below it is gone
+        names.added(to);
       }
       return 0;
     });
@@ -281,8 +300,9 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int link(String existing, String newPath) {
     return op("link", () -> {
-      changeAttr(BrickOp.LINK, existing, h -> h.put(BrickFields.TO, newPath), parent(newPath));
+      changeAttr(BrickOp.LINK, existing, h -> h.put(BrickFields.TO, newPath), MortarPaths.parent(newPath));
       invalidate(existing);
+      names.added(newPath);
       return 0;
     });
   }
@@ -291,7 +311,8 @@ final class MortarFs extends FuseStubFS {
   public int symlink(String target, String linkPath) {
     return op("symlink", () -> {
       changeAttr(BrickOp.SYMLINK, linkPath, newEntry().andThen(h -> h.put(BrickFields.TARGET, target)),
-          parent(linkPath));
+          MortarPaths.parent(linkPath));
+      names.added(linkPath);
       return 0;
     });
   }
@@ -400,9 +421,10 @@ final class MortarFs extends FuseStubFS {
         try {
           w = rs.await(rs.writeAsync(BrickOp.CREATE, path, newEntry().andThen(h -> h.put(BrickFields.MODE,
                   (int) mode & 07777).put(BrickFields.EXCLUSIVE, exclusive).put(BrickFields.DIRTY, 1)
-              .put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)), Buffer.buffer(), parent(path)));
+              .put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)), Buffer.buffer(), MortarPaths.parent(path)));
         } finally {
           invalidate(path);
+          names.added(path); // made, or it was there already (EEXIST)
         }
         cacheAttr(path, ReplicaSet.attr(w.answer()));
         // Arbiters grant it too: they are in the hold, so that it is renewed and given back there as well.

@@ -1,0 +1,56 @@
+package dev.mortar.client;
+
+import static dev.mortar.client.DirectoryNames.Known.ABSENT;
+import static dev.mortar.client.DirectoryNames.Known.ASK;
+import static dev.mortar.client.DirectoryNames.Known.LIST_AGAIN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class DirectoryNamesTest {
+  private final DirectoryNames names = new DirectoryNames(TimeUnit.MILLISECONDS.toNanos(300));
+
+  @Test
+  void aNameMissingFromAFreshListingIsAbsentWithoutAsking() {
+    assertEquals(ASK, names.lookup("/d/a"), "nothing known of /d yet");
+    names.listed("/d", List.of("a", "b"));
+    assertEquals(ASK, names.lookup("/d/a"), "listed: the brick has its attributes");
+    assertEquals(ABSENT, names.lookup("/d/new"));
+    names.added("/d/new");
+    assertEquals(ASK, names.lookup("/d/new"), "made by this client");
+    names.removed("/d/a");
+    assertEquals(ABSENT, names.lookup("/d/a"), "removed by this client");
+    assertEquals(ASK, names.lookup("/other/x"));
+  }
+
+  @Test
+  void anExpiredListingIsListedAgainOnlyIfItSavedRequests() throws Exception {
+    names.listed("/used", List.of());
+    names.listed("/unused", List.of());
+    assertEquals(ABSENT, names.lookup("/used/f1"));
+    Thread.sleep(350);
+    assertEquals(LIST_AGAIN, names.lookup("/used/f2"), "another client's new name shows after the cache time");
+    assertEquals(ASK, names.lookup("/unused/f1"));
+    assertEquals(ASK, names.lookup("/used/f2"), "until it is listed again, the brick is asked");
+  }
+
+  @Test
+  void aRemovedOrReplacedDirectoryTakesWhatWasKnownBelowItAlong() {
+    names.listed("/d", List.of("sub"));
+    names.listed("/d/sub", List.of());
+    names.listed("/d/sub/deeper", List.of());
+    names.removed("/d/sub");
+    assertEquals(ASK, names.lookup("/d/sub/x"));
+    assertEquals(ASK, names.lookup("/d/sub/deeper/x"));
+    assertEquals(ABSENT, names.lookup("/d/sub"));
+  }
+
+  @Test
+  void hugeDirectoriesAreNotKept() {
+    names.listed("/big", java.util.stream.IntStream.range(0, DirectoryNames.MAX_NAMES + 1).mapToObj(i -> "f" + i)
+        .toList());
+    assertEquals(ASK, names.lookup("/big/nope"));
+  }
+}
