@@ -194,16 +194,18 @@ public final class BrickVerticle extends VerticleBase {
       return;
     }
     long t0 = System.nanoTime();
-    String lockOwner = op == BrickOp.CREATE ? req.header().getString(BrickFields.OWNER) : null;
+    // CREATE may take the file's lock first, META_UPDATE give it up after: see BrickOp.
+    String lockOwner = op == BrickOp.CREATE || op == BrickOp.META_UPDATE
+        ? req.header().getString(BrickFields.OWNER) : null;
     String path = req.header().getString(BrickFields.PATH);
-    boolean locked = lockOwner != null && path != null
+    boolean locked = op == BrickOp.CREATE && lockOwner != null && path != null
         && locks.tryLock(path, lockOwner, req.header().getLong(BrickFields.LEASE, 10_000L));
     // The worker answers itself: no hop back to the event loop before the reply leaves.
     workers.executeBlocking(() -> {
       String outcome = "ok";
       try {
         BrickFrame reply = execute(op, req.header(), req.data());
-        if (lockOwner != null) {
+        if (op == BrickOp.CREATE && lockOwner != null) {
           reply.header().put(BrickFields.LOCKED, locked);
         }
         m.reply(reply);
@@ -216,7 +218,8 @@ public final class BrickVerticle extends VerticleBase {
             + " failed unexpectedly", e);
         m.fail(Errno.EIO.code, op + " failed on brick " + brickName + ": " + e);
       }
-      if (locked && !outcome.equals("ok")) { // the file was not made: nobody writes it under this lock
+      if (locked && !outcome.equals("ok") // the file was not made: nobody writes it under this lock
+          || op == BrickOp.META_UPDATE && lockOwner != null && path != null) { // the session's end, mark first
         context.runOnContext(v -> locks.release(path, lockOwner));
       }
       timer(op, outcome).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);

@@ -451,7 +451,10 @@ class BrickProtocolTest {
     // A create that fails gives the lock it took back.
     errno(Errno.EEXIST, () -> call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "c")
         .put(BrickFields.EXCLUSIVE, true).put(BrickFields.GFID, java.util.UUID.randomUUID().toString())));
-    call(BrickOp.UNLOCK, "/new", h -> h.put(BrickFields.OWNER, "a"));
-    call(BrickOp.LOCK, "/new", h -> h.put(BrickFields.OWNER, "d").put(BrickFields.WAIT, 0)); // c holds nothing
+    // The session's end: the dirty mark goes, then the lock, in one request.
+    FileMeta ended = FileMeta.fromJson(call(BrickOp.META_UPDATE, "/new", h -> h.put(BrickFields.DIRTY, -1)
+        .put(BrickFields.OWNER, "a")).header().getJsonObject(BrickFields.META));
+    assertEquals(0, ended.dirty());
+    call(BrickOp.LOCK, "/new", h -> h.put(BrickFields.OWNER, "d").put(BrickFields.WAIT, 0)); // a and c hold nothing
   }
 }

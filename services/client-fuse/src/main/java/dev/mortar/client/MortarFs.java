@@ -517,8 +517,7 @@ final class MortarFs extends FuseStubFS {
         }
         invalidate(path);
         if (of.append || of.dirtyOn == null) {
-          long at = of.append ? ReplicaSet.attr(rs.await(rs.appendSource(path, of.hold.bricks()).call(BrickOp.LOOKUP, path,
-              h -> { }, Buffer.buffer()))).size() : offset;
+          long at = of.append ? appendOffset(of) : offset;
           boolean first = of.dirtyOn == null;
           ReplicaSet.Written w = rs.await(rs.writeAsync(BrickOp.WRITE, path, h -> {
             h.put(BrickFields.OFFSET, at);
@@ -542,6 +541,29 @@ final class MortarFs extends FuseStubFS {
       }
       return (int) size;
     });
+  }
+
+  /**
+   * Where an append goes: the end of the file on a data brick of the hold that no other brick blames. A source
+   * that turns out to be away (cut off since the lock was taken) leaves the hold, and the next one is asked.
+   */
+  private long appendOffset(OpenFile of) {
+    while (true) {
+      List<BrickClient> data = of.hold.bricks().stream().filter(b -> !b.brick.arbiter() && b.isUp()).toList();
+      if (data.isEmpty()) {
+        throw new BrickException(Errno.ENOTCONN, of.path + ": no brick that holds the write lock is reachable");
+      }
+      BrickClient source = rs.appendSource(of.path, data);
+      try {
+        return ReplicaSet.attr(rs.await(source.call(BrickOp.LOOKUP, of.path, h -> { }, Buffer.buffer()))).size();
+      } catch (BrickException e) {
+        if (e.errno() != Errno.ENOTCONN) {
+          throw e;
+        }
+        Hold held = of.hold;
+        of.hold = new Hold(held.owner(), held.bricks().stream().filter(b -> b != source).toList());
+      }
+    }
   }
 
   /** Waits for every write in flight on this handle; the first failure becomes the deferred error. */
@@ -749,14 +771,29 @@ final class MortarFs extends FuseStubFS {
   }
 
   /**
-   * Called with the mutex held, with no write in flight; nothing waits. The dirty marks go before the lock, so that
-   * a healer, which takes the same lock, finds a dirty mark only where a writer died.
+   * Ends a write session. Called with the mutex held, with no write in flight; nothing waits. One request per brick:
+   * the dirty mark goes and then, on the brick in that order, the lock, so that a healer, which takes the same
+   * lock, finds a dirty mark only where a writer died. A brick that is away keeps its mark (heal checks the file
+   * once more) and loses the lock with its lease.
    */
   private void dropLock(OpenFile of) {
-    io.vertx.core.Future<Void> cleared = clearDirty(of);
+    List<BrickClient> marked = of.dirtyOn == null ? List.of() : of.dirtyOn;
+    of.dirtyOn = null;
     Hold held = of.hold;
     of.hold = Hold.NONE;
-    cleared.onComplete(x -> held.bricks().forEach(b -> unlockCall(b, of.path, held.owner())));
+    for (BrickClient b : marked) {
+      if (b.isUp()) {
+        boolean unlock = held.bricks().contains(b);
+        b.call(BrickOp.META_UPDATE, of.path, h -> {
+          h.put(BrickFields.DIRTY, -1);
+          if (unlock) {
+            h.put(BrickFields.OWNER, held.owner());
+          }
+        }, Buffer.buffer()).onFailure(e -> LOG.fine("dirty mark of " + of.path + " stays on " + b.brick.name()
+            + ": " + e.getMessage()));
+      }
+    }
+    held.bricks().stream().filter(b -> !marked.contains(b)).forEach(b -> unlockCall(b, of.path, held.owner()));
   }
 
   /**
