@@ -200,29 +200,36 @@ public final class BrickVerticle extends VerticleBase {
     String path = req.header().getString(BrickFields.PATH);
     boolean locked = op == BrickOp.CREATE && lockOwner != null && path != null
         && locks.tryLock(path, lockOwner, req.header().getLong(BrickFields.LEASE, 10_000L));
-    // The worker answers itself: no hop back to the event loop before the reply leaves.
+    // The worker answers itself: no hop back to the event loop before the reply leaves, unless a lock is to be
+    // given up first (the locks live on the event loop, and the answer means it is done).
     workers.executeBlocking(() -> {
       String outcome = "ok";
+      Runnable answer;
       try {
         BrickFrame reply = execute(op, req.header(), req.data());
         if (op == BrickOp.CREATE && lockOwner != null) {
           reply.header().put(BrickFields.LOCKED, locked);
         }
-        m.reply(reply);
+        answer = () -> m.reply(reply);
       } catch (BrickException e) {
         outcome = e.errno().name();
-        m.fail(e.errno().code, e.getMessage());
+        answer = () -> m.fail(e.errno().code, e.getMessage());
       } catch (RuntimeException e) {
         outcome = Errno.EIO.name();
-        LOG.log(Level.WARNING, "brick " + brickName + ": " + op + " " + req.header().getString(BrickFields.PATH)
-            + " failed unexpectedly", e);
-        m.fail(Errno.EIO.code, op + " failed on brick " + brickName + ": " + e);
-      }
-      if (locked && !outcome.equals("ok") // the file was not made: nobody writes it under this lock
-          || op == BrickOp.META_UPDATE && lockOwner != null && path != null) { // the session's end, mark first
-        context.runOnContext(v -> locks.release(path, lockOwner));
+        LOG.log(Level.WARNING, "brick " + brickName + ": " + op + " " + path + " failed unexpectedly", e);
+        answer = () -> m.fail(Errno.EIO.code, op + " failed on brick " + brickName + ": " + e);
       }
       timer(op, outcome).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      if (locked && !outcome.equals("ok") // the file was not made: nobody writes it under this lock
+          || op == BrickOp.META_UPDATE && lockOwner != null && path != null) { // the session's end, mark first
+        Runnable then = answer;
+        context.runOnContext(v -> {
+          locks.release(path, lockOwner);
+          then.run();
+        });
+      } else {
+        answer.run();
+      }
       return null;
     }, false);
   }
