@@ -419,9 +419,10 @@ final class MortarFs extends FuseStubFS {
         rs.awaitAnyLive();
         ReplicaSet.Written w;
         try {
-          w = rs.await(rs.writeAsync(BrickOp.CREATE, path, newEntry().andThen(h -> h.put(BrickFields.MODE,
-                  (int) mode & 07777).put(BrickFields.EXCLUSIVE, exclusive).put(BrickFields.DIRTY, 1)
-              .put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)), Buffer.buffer(), MortarPaths.parent(path)));
+          w = rs.await(rs.writeAsync(BrickOp.CREATE, path, newEntry().andThen(h -> h
+              .put(BrickFields.MODE, (int) mode & 07777).put(BrickFields.EXCLUSIVE, exclusive)
+              .put(BrickFields.DIRTY, 1).put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)),
+              Buffer.buffer(), MortarPaths.parent(path)));
         } finally {
           invalidate(path);
           names.added(path); // made, or it was there already (EEXIST)
