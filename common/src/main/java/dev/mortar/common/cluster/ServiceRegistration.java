@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * A service's consumer on the clustered event bus that stays reachable across network partitions. After a partition
  * heals, Hazelcast merges the two halves and may drop the registrations of one half from the cluster-wide
  * subscription map, so the service would answer "no handlers" until a restart. The registration is therefore checked
- * when this node sees a peer become Connected ({@link Addresses#LOCAL_PEER_CONNECTED}), again a few seconds later
+ * when this node sees a peer become Connected ({@link Addresses#LOCAL_PEER_CONNECTED}), again 1, 3 and 6 s later
  * (merged data can land after the first heartbeat), and every {@link #CHECK_MS} ms.
  *
  * <p>Only a registration that is really missing is replaced: unregistering a consumer discards the requests queued
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
 public final class ServiceRegistration<T> {
   private static final Logger LOG = Logger.getLogger(ServiceRegistration.class.getName());
   static final long CHECK_MS = 10_000;
-  private static final long RECHECK_AFTER_CONNECT_MS = 5_000;
+  private static final long[] RECHECK_AFTER_CONNECT_MS = {1_000, 3_000, 6_000};
 
   private final Vertx vertx;
   private final String address;
@@ -50,7 +50,9 @@ public final class ServiceRegistration<T> {
     if (((VertxInternal) vertx).clusterManager() != null) {
       vertx.eventBus().localConsumer(Addresses.LOCAL_PEER_CONNECTED, m -> {
         r.check();
-        vertx.setTimer(RECHECK_AFTER_CONNECT_MS, id -> r.check());
+        for (long after : RECHECK_AFTER_CONNECT_MS) {
+          vertx.setTimer(after, id -> r.check());
+        }
       });
       vertx.setPeriodic(CHECK_MS, id -> r.check()); // timers and consumers go with the verticle's undeploy
     }

@@ -55,6 +55,8 @@ final class MortarFs extends FuseStubFS {
   /** Write-behind window: sequential writes are acknowledged at once and sent while the program goes on. */
   private static final int WRITE_BEHIND_MAX = 64;
   private static final long WRITE_BEHIND_BYTES = 16L << 20;
+  /** Sequential writes (128 KiB each from the kernel) are gathered into brick requests of up to this size. */
+  private static final int GATHER_BYTES = 1 << 20;
 
   private final ReplicaSet rs;
   private final Vertx vertx;
@@ -96,6 +98,11 @@ final class MortarFs extends FuseStubFS {
     /** Write-behind: writes sent and not yet answered, with their ranges. */
     final List<InFlight> inFlight = new java.util.ArrayList<>();
     long inFlightBytes;
+    /** Sequential writes acknowledged and not yet sent, gathered into one request, and where they start. */
+    Buffer gather;
+    long gatherStart;
+    /** The name they go to (a file unlinked while open is renamed by the kernel, and written there). */
+    String gatherPath;
     /** The first failure of a write already acknowledged to the program: returned at the next call. */
     BrickException deferred;
 
@@ -511,7 +518,8 @@ final class MortarFs extends FuseStubFS {
         throwDeferred(of);
         holdLock(of);
         long end = offset + size;
-        boolean overlaps = of.inFlight.stream().anyMatch(w -> w.start() < end && offset < w.end());
+        boolean overlaps = of.inFlight.stream().anyMatch(w -> w.start() < end && offset < w.end())
+            || of.gather != null && of.gatherStart < end && offset < of.gatherStart + of.gather.length();
         if (of.append || overlaps || of.dirtyOn == null || of.inFlight.size() >= WRITE_BEHIND_MAX
             || of.inFlightBytes + size > WRITE_BEHIND_BYTES) {
           drain(of);
@@ -529,12 +537,17 @@ final class MortarFs extends FuseStubFS {
           if (first) {
             of.dirtyOn = w.took();
           }
+        } else if (of.gather != null && offset == of.gatherStart + of.gather.length()
+            && of.gather.length() + size <= GATHER_BYTES && path.equals(of.gatherPath)) {
+          of.gather.appendBytes(bytes);
         } else {
-          io.vertx.core.Future<ReplicaSet.Written> f = rs.writeAsync(BrickOp.WRITE, path,
-              h -> h.put(BrickFields.OFFSET, offset), Buffer.buffer(bytes), path, of.hold.bricks());
-          InFlight w = new InFlight(offset, end, f);
-          of.inFlight.add(w);
-          of.inFlightBytes += size;
+          sendGathered(of);
+          of.gather = Buffer.buffer(bytes);
+          of.gatherStart = offset;
+          of.gatherPath = path;
+        }
+        if (of.gather != null && of.gather.length() >= GATHER_BYTES) {
+          sendGathered(of);
         }
         releaseWhenIdle(of);
       } finally {
@@ -567,8 +580,23 @@ final class MortarFs extends FuseStubFS {
     }
   }
 
-  /** Waits for every write in flight on this handle; the first failure becomes the deferred error. */
+  /** Sends the gathered writes as one request, in flight from now on. Called with the mutex held; never waits. */
+  private void sendGathered(OpenFile of) {
+    Buffer data = of.gather;
+    if (data == null) {
+      return;
+    }
+    long start = of.gatherStart;
+    String path = of.gatherPath;
+    of.gather = null;
+    of.inFlight.add(new InFlight(start, start + data.length(), rs.writeAsync(BrickOp.WRITE, path,
+        h -> h.put(BrickFields.OFFSET, start), data, path, of.hold.bricks())));
+    of.inFlightBytes += data.length();
+  }
+
+  /** Sends what is gathered and waits for every write in flight; the first failure becomes the deferred error. */
   private void drain(OpenFile of) {
+    sendGathered(of);
     for (InFlight w : of.inFlight) {
       try {
         rs.await(w.done());
@@ -593,7 +621,7 @@ final class MortarFs extends FuseStubFS {
   /** Writes of other handles to this file are on the bricks before its attributes are read. */
   private void drainWritesTo(String path) {
     for (OpenFile of : files.values()) {
-      if (of.path.equals(path) && !of.inFlight.isEmpty()) {
+      if (of.path.equals(path) && (!of.inFlight.isEmpty() || of.gather != null)) {
         of.mutex.lock();
         try {
           drain(of);
@@ -758,9 +786,11 @@ final class MortarFs extends FuseStubFS {
         try {
           if (of.idleTimer == t) {
             of.idleTimer = -1;
-            if (of.inFlight.isEmpty()) {
+            if (of.gather == null && of.inFlight.stream().allMatch(w -> w.done().isComplete())) {
+              drain(of); // waits for nothing: all answered; a failure is kept for the program's next call
               dropLock(of);
             } else {
+              sendGathered(of); // the program paused: what it wrote goes now
               releaseWhenIdle(of); // writes still on their way: keep the lock a little longer
             }
           }

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -141,7 +142,7 @@ final class FileHealer {
 
   Result heal(String path, Why why) {
     if (why == Why.SOURCE || why == Why.LISTED) { // a first look without the lock: many entries need nothing now
-      Copies seen = inspect(path);
+      Copies seen = inspect(path, null);
       if (seen.quiet()) {
         return Result.of(Outcome.NOTHING_TO_DO);
       }
@@ -175,7 +176,7 @@ final class FileHealer {
       return noBrick.get();
     }
     try {
-      return work.apply(inspect(path));
+      return work.apply(inspect(path, Set.copyOf(held)));
     } finally {
       unlock(path, held);
     }
@@ -221,15 +222,24 @@ final class FileHealer {
     }
   }
 
-  private Copies inspect(String path) {
+  /**
+   * The copies of {@code path}. Under the lock, {@code locked} names the data bricks that granted it, and only those
+   * (and the arbiters) are looked at: a data brick that did not answer the lock but answers now (a partition that
+   * is merging) may have a writer or another healer busy with the file, so it is treated as away.
+   */
+  private Copies inspect(String path, Set<Integer> locked) {
     Map<Integer, FileMeta> metas = new HashMap<>();
     Map<Integer, Attr> attrs = new HashMap<>();
     Set<Integer> absent = new TreeSet<>();
     List<Future<BrickFrame>> asked = new ArrayList<>();
     for (int i = 0; i < bricks.size(); i++) {
-      asked.add(bricks.send(i, BrickOp.META_GET, path, h -> { }, Buffer.buffer()));
+      boolean look = locked == null || locked.contains(i) || bricks.arbiter(i);
+      asked.add(look ? bricks.send(i, BrickOp.META_GET, path, h -> { }, Buffer.buffer()) : null);
     }
     for (int i = 0; i < bricks.size(); i++) {
+      if (asked.get(i) == null) {
+        continue;
+      }
       try {
         JsonObject h = bricks.await(i, asked.get(i)).header();
         metas.put(i, FileMeta.fromJson(h.getJsonObject(BrickFields.META)));
@@ -254,7 +264,7 @@ final class FileHealer {
             + bricks.volume.name() + " split-brain ...' or set cluster.favorite-child-policy");
         return Result.of(Outcome.SPLIT_BRAIN);
       }
-      return afterResolving(path, resolver.resolve(path, c, policy.get(), false, null));
+      return afterResolving(path, c, resolver.resolve(path, c, policy.get(), false, null));
     }
     List<Integer> sinks = blamed.keySet().stream().filter(c::reachable).sorted().toList();
     if (sinks.isEmpty()) {
@@ -283,8 +293,14 @@ final class FileHealer {
   }
 
   /** After a resolution rewrote the blames: heal from the winner, then fill what a directory merge made. */
-  private Result afterResolving(String path, SplitBrainResolver.Resolved r) {
-    Copies now = inspect(path);
+  private Result afterResolving(String path, Copies before, SplitBrainResolver.Resolved r) {
+    Set<Integer> locked = new HashSet<>();
+    for (int i = 0; i < bricks.size(); i++) {
+      if (!bricks.arbiter(i) && before.reachable(i)) {
+        locked.add(i);
+      }
+    }
+    Copies now = inspect(path, locked);
     Result healed = healBlamed(path, now, now.sources(), false);
     List<String> next = new ArrayList<>(r.next());
     next.addAll(healed.next());
@@ -310,7 +326,7 @@ final class FileHealer {
         }
         return Result.of(Outcome.NOTHING_TO_DO); // resolved meanwhile (by the background heal)
       }
-      return afterResolving(path, resolver.resolve(path, c, chosen, strict, sourceBrick));
+      return afterResolving(path, c, resolver.resolve(path, c, chosen, strict, sourceBrick));
     });
   }
 
