@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  */
 public final class ServiceRegistration<T> {
   private static final Logger LOG = Logger.getLogger(ServiceRegistration.class.getName());
-  static final long CHECK_MS = 10_000;
+  private static final long CHECK_MS = 10_000;
   private static final long[] RECHECK_AFTER_CONNECT_MS = {1_000, 3_000, 6_000};
 
   private final Vertx vertx;

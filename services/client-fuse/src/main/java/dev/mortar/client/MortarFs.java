@@ -656,11 +656,7 @@ final class MortarFs extends FuseStubFS {
     List<BrickClient> live = rs.liveDataBricks();
     String owner = of.nextOwner();
     List<io.vertx.core.Future<BrickFrame>> tries = live.stream().map(b -> lockCall(b, of.path, owner, 0)).toList();
-    try {
-      rs.await(io.vertx.core.Future.join(tries));
-    } catch (BrickException someFailed) {
-      // sorted out below, brick by brick
-    }
+    awaitQuietly(tries); // sorted out below, brick by brick
     List<BrickClient> took = new ArrayList<>();
     boolean busy = false;
     for (int i = 0; i < live.size(); i++) {
@@ -708,11 +704,12 @@ final class MortarFs extends FuseStubFS {
     return took;
   }
 
+  /** Waits until every call has answered or failed (or the bricks' timeout): the caller looks at each, or not. */
   private void awaitQuietly(List<io.vertx.core.Future<BrickFrame>> calls) {
     try {
       rs.await(io.vertx.core.Future.join(calls));
-    } catch (BrickException ignored) {
-      // a brick that did not answer has lost its locks with its lease
+    } catch (BrickException someFailed) {
+      // an UNLOCK a brick did not answer ends with its lease; a LOCK that failed is not held
     }
   }
 
