@@ -215,16 +215,18 @@ public final class LocalDiskStorage implements BrickStorage {
   @Override
   public Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid, long dirty) {
     Path p = resolve(path);
-    Attr made = underNamespaceLock(() -> {
+    boolean[] existed = {false};
+    Attr a = underNamespaceLock(() -> {
       if (exists(p)) {
         if (exclusive) {
           throw new BrickException(Errno.EEXIST, path + ": file exists");
         }
-        Attr a = attr(p, path);
-        if (a.isDirectory()) {
+        Attr there = attr(p, path);
+        if (there.isDirectory()) {
           throw new BrickException(Errno.EISDIR, path + ": is a directory");
         }
-        return null;
+        existed[0] = true;
+        return there;
       }
       Path t = tmp.resolve(UUID.randomUUID().toString());
       try {
@@ -244,13 +246,10 @@ public final class LocalDiskStorage implements BrickStorage {
       }
       return attr(p, path);
     });
-    if (made != null) {
-      return made;
-    }
-    if (dirty > 0) { // it was there already: marked as any file
+    if (existed[0] && dirty > 0) { // it was there already: marked as any file
       updateMeta(path, dirty, 0, 0, Map.of());
     }
-    return attr(p, path);
+    return a;
   }
 
   @Override

@@ -679,9 +679,7 @@ final class MortarFs extends FuseStubFS {
 
   /** The contended path: gives back what was taken, then waits for the lock brick by brick in brick order. */
   private List<BrickClient> lockInOrder(OpenFile of, List<BrickClient> live) {
-    Hold partial = of.hold;
-    of.hold = Hold.NONE;
-    awaitQuietly(partial.bricks().stream().map(b -> unlockCall(b, of.path, partial.owner())).toList());
+    awaitQuietly(unlockAll(of));
     String owner = of.nextOwner();
     List<BrickClient> took = new ArrayList<>();
     try {
@@ -766,11 +764,11 @@ final class MortarFs extends FuseStubFS {
     }
   }
 
-  /** Gives the lock up on every brick that holds it for this file; nothing waits. */
-  private static void unlockAll(OpenFile of) {
+  /** Gives the lock up on every brick that holds it for this file; the answers, for a caller that waits. */
+  private static List<io.vertx.core.Future<BrickFrame>> unlockAll(OpenFile of) {
     Hold held = of.hold;
     of.hold = Hold.NONE;
-    held.bricks().forEach(b -> unlockCall(b, of.path, held.owner()));
+    return held.bricks().stream().map(b -> unlockCall(b, of.path, held.owner())).toList();
   }
 
   /** Called with the mutex held. The timer never waits for the mutex: a running write re-arms it. */
@@ -809,18 +807,7 @@ final class MortarFs extends FuseStubFS {
     of.dirtyOn = null;
     Hold held = of.hold;
     of.hold = Hold.NONE;
-    for (BrickClient b : marked) {
-      if (b.isUp()) {
-        boolean unlock = held.bricks().contains(b);
-        b.call(BrickOp.META_UPDATE, of.path, h -> {
-          h.put(BrickFields.DIRTY, -1);
-          if (unlock) {
-            h.put(BrickFields.OWNER, held.owner());
-          }
-        }, Buffer.buffer()).onFailure(e -> LOG.fine("dirty mark of " + of.path + " stays on " + b.brick.name()
-            + ": " + e.getMessage()));
-      }
-    }
+    rs.clearDirty(of.path, marked, held.owner(), held.bricks());
     held.bricks().stream().filter(b -> !marked.contains(b)).forEach(b -> unlockCall(b, of.path, held.owner()));
   }
 
@@ -829,16 +816,12 @@ final class MortarFs extends FuseStubFS {
    * and whatever locks it got are given back now, and its first write takes the lock the usual way.
    */
   private void giveBack(OpenFile of) {
-    List<BrickClient> on = of.dirtyOn;
-    of.dirtyOn = null;
-    Hold held = of.hold;
-    of.hold = Hold.NONE;
     try {
-      rs.await(rs.clearDirty(of.path, on));
+      rs.await(clearDirty(of));
     } catch (BrickException e) {
       LOG.fine(of.path + ": dirty mark of a new file not cleared: " + e.getMessage());
     }
-    awaitQuietly(held.bricks().stream().map(b -> unlockCall(b, of.path, held.owner())).toList());
+    awaitQuietly(unlockAll(of));
   }
 
   private io.vertx.core.Future<Void> clearDirty(OpenFile of) {

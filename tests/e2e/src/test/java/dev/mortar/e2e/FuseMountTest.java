@@ -290,6 +290,32 @@ class FuseMountTest {
   }
 
   @Test
+  @Order(3)
+  void aFileKeptOpenAfterWritingDoesNotHoldUpAWriterOnAnotherNode() throws Exception {
+    Path held = a("r2").resolve("kept-open.bin");
+    byte[] first = new byte[3 << 20];
+    java.util.Arrays.fill(first, (byte) 'a');
+    try (FileChannel ch = FileChannel.open(held, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(first)); // sequential writes, sent behind the program's back; the file stays open
+      long t0 = System.nanoTime();
+      try (FileChannel other = FileChannel.open(b("r2").resolve("kept-open.bin"), StandardOpenOption.WRITE)) {
+        other.write(ByteBuffer.wrap("node2 was here".getBytes(StandardCharsets.UTF_8)), 0);
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      E2e.measured("a write on node2 to a file node1 keeps open after writing", took);
+      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "node2's write waited " + took
+          + " for a lock the idle writer on node1 should have given up");
+    }
+    for (BrickCopy brick : bricks.get("r2")) {
+      byte[] got = brick.bytes("kept-open.bin");
+      assertEquals(first.length, got.length, "size in " + brick);
+      assertEquals("node2 was here", new String(got, 0, 14, StandardCharsets.UTF_8), "in " + brick);
+      assertEquals('a', got[14], "node1's data after it, in " + brick);
+    }
+    assertBricksIdentical("r2", "a write while another node keeps the file open");
+  }
+
+  @Test
   @Order(4)
   void appendsGoOnWithinAboutTwoSecondsWhenANodeIsKilled() throws Exception {
     Path f = b("r3").resolve("outage.txt"); // mounted through node3; node1 dies

@@ -358,6 +358,12 @@ public final class S3BrickStorage implements BrickStorage {
   }
 
   /** Takes one name from an inode; with its last name the inode and its blocks go. */
+  /** Unlink and rmdir: the name leaves its directory and the inode (which goes with its last name). */
+  private void unname(Inode i, Inode.Name name) {
+    dropName(i, name);
+    children(name.parent()).remove(name.name());
+  }
+
   private void dropName(Inode i, Inode.Name name) {
     ReentrantLock l = stripe(i.id());
     l.lock();
@@ -496,9 +502,7 @@ public final class S3BrickStorage implements BrickStorage {
       if (f.isDirectory()) {
         throw new BrickException(Errno.EISDIR, path + ": is a directory; use rmdir");
       }
-      Inode.Name name = slot(path);
-      dropName(f, name);
-      children(name.parent()).remove(name.name());
+      unname(f, slot(path));
       return null;
     });
   }
@@ -516,9 +520,7 @@ public final class S3BrickStorage implements BrickStorage {
       if (!children(d.id()).isEmpty()) {
         throw new BrickException(Errno.ENOTEMPTY, path + ": directory not empty");
       }
-      Inode.Name name = slot(path);
-      dropName(d, name);
-      children(name.parent()).remove(name.name());
+      unname(d, slot(path));
       return null;
     });
   }
