@@ -102,6 +102,8 @@ final class FileHealer {
 
   private final BrickCalls bricks;
   private final String owner;
+  /** Numbers every heal of this process (healers are made per request): see underLock. */
+  private static final java.util.concurrent.atomic.AtomicLong TASKS = new java.util.concurrent.atomic.AtomicLong();
   private final LongConsumer bytesCopied;
   private final Optional<SplitBrainResolver.Policy> policy;
   private final SplitBrainResolver resolver;
@@ -171,14 +173,17 @@ final class FileHealer {
    */
   private Result underLock(String path, java.util.function.Supplier<Result> noBrick,
                            java.util.function.Function<Copies, Result> work) {
-    List<Integer> held = lock(path);
+    // An owner of its own per heal: two heals of one file on this node (a client's resolve request and a sweep)
+    // must exclude each other too, and a lock held by the same owner would let the second one in.
+    String taskOwner = owner + "#" + TASKS.incrementAndGet();
+    List<Integer> held = lock(path, taskOwner);
     if (held.isEmpty()) {
       return noBrick.get();
     }
     try {
       return work.apply(inspect(path, Set.copyOf(held)));
     } finally {
-      unlock(path, held);
+      unlock(path, held, taskOwner);
     }
   }
 
@@ -188,7 +193,7 @@ final class FileHealer {
    * whose views of which bricks are live differ (a partition that is merging) still exclude each other. Returns
    * the bricks locked, none if no data brick answers.
    */
-  private List<Integer> lock(String path) {
+  private List<Integer> lock(String path, String owner) {
     List<Integer> held = new ArrayList<>();
     try {
       for (int i = 0; i < bricks.size(); i++) {
@@ -207,12 +212,12 @@ final class FileHealer {
       }
       return held;
     } catch (RuntimeException e) {
-      unlock(path, held);
+      unlock(path, held, owner);
       throw e;
     }
   }
 
-  private void unlock(String path, List<Integer> held) {
+  private void unlock(String path, List<Integer> held, String owner) {
     for (int i : held) {
       try {
         bricks.call(i, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner));
