@@ -323,9 +323,12 @@ public final class BrickVerticle extends VerticleBase {
         for (BrickStorage.IndexEntry e : storage.healIndex()) {
           JsonObject entry = new JsonObject().put("gfid", e.gfid()).put("path", e.path());
           try {
-            entry.put(BrickFields.META, storage.meta(e.path()).toJson());
+            FileMeta m = storage.meta(e.path());
+            if (m.gfid().equals(e.gfid())) { // else renamed or replaced since it was listed: the path is a hint
+              entry.put(BrickFields.META, m.toJson());
+            }
           } catch (BrickException gone) {
-            // renamed or deleted since the entry was made: its path is only a hint
+            // deleted since it was listed
           }
           entries.add(entry);
         }

@@ -16,22 +16,29 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
@@ -47,6 +54,7 @@ import jnr.posix.POSIXFactory;
  * metadata that needs it (fsynced when it records a blame), and removed only after the metadata is clean again.
  */
 public final class LocalDiskStorage implements BrickStorage {
+  private static final Logger LOG = Logger.getLogger(LocalDiskStorage.class.getName());
   /** The volume root's file ID, as GlusterFS's root gfid. */
   public static final String ROOT_GFID = "00000000-0000-0000-0000-000000000001";
   static final String META_XATTR = "mortar.meta"; // user.mortar.meta
@@ -371,8 +379,44 @@ public final class LocalDiskStorage implements BrickStorage {
       if (replaced != null && replaced.nlink() <= 1) {
         forget(replaced);
       }
+      rehint(from, to, a);
       return null;
     });
+  }
+
+  /**
+   * A renamed entry's heal-index hints follow it: its own and, for a directory, those of everything under it.
+   * Otherwise the healer of this brick would look for a file it blames under a name that is gone. Under the
+   * namespace lock.
+   */
+  private void rehint(String from, String to, Attr moved) {
+    if (moved.gfid() != null && Files.exists(index.resolve(moved.gfid()))) {
+      writeHint(moved.gfid(), to);
+    }
+    if (!moved.isDirectory()) {
+      return;
+    }
+    List<String> src = BrickNames.components(from);
+    for (IndexEntry e : readIndex()) {
+      List<String> hint = hintComponents(e.path());
+      if (hint != null && hint.size() > src.size() && hint.subList(0, src.size()).equals(src)) {
+        writeHint(e.gfid(), volumePath(BrickNames.components(to), hint.subList(src.size(), hint.size())));
+      }
+    }
+  }
+
+  private static List<String> hintComponents(String hint) {
+    try {
+      return BrickNames.components(hint);
+    } catch (BrickException e) {
+      return null; // not a path this brick would accept: never matches
+    }
+  }
+
+  private static String volumePath(List<String> head, List<String> tail) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(tail);
+    return "/" + String.join("/", all);
   }
 
   @Override
@@ -663,8 +707,99 @@ public final class LocalDiskStorage implements BrickStorage {
     }
   }
 
+  /**
+   * The index with every path hint checked against the file ID it names. A hint that went stale (a rename that raced
+   * with a metadata update, a name removed while another hard link stays) is found again by a walk of the brick,
+   * under the namespace lock so no name changes meanwhile; an entry whose file is gone from the brick is dropped.
+   */
   @Override
   public List<IndexEntry> healIndex() {
+    List<IndexEntry> out = new ArrayList<>();
+    Set<String> stale = new HashSet<>();
+    for (IndexEntry e : readIndex()) {
+      if (hintHolds(e)) {
+        out.add(e);
+      } else {
+        stale.add(e.gfid());
+      }
+    }
+    if (!stale.isEmpty()) {
+      out.addAll(underNamespaceLock(() -> relocate(stale)));
+    }
+    return out;
+  }
+
+  private boolean hintHolds(IndexEntry e) {
+    try {
+      FileMeta m = readMeta(resolve(e.path()));
+      return m != null && e.gfid().equals(m.gfid());
+    } catch (BrickException gone) {
+      return false;
+    }
+  }
+
+  /** Finds the files of stale index entries by their file IDs; rewrites the hints; drops entries of gone files. */
+  private List<IndexEntry> relocate(Set<String> gfids) {
+    Map<String, String> found = new HashMap<>();
+    boolean[] unreadable = {false};
+    Path metaDir = root.resolve(BrickDirectory.META_DIR);
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+          return d.equals(metaDir) ? FileVisitResult.SKIP_SUBTREE : visit(d);
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+          return visit(f);
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path f, IOException e) {
+          unreadable[0] = true;
+          return FileVisitResult.CONTINUE;
+        }
+
+        private FileVisitResult visit(Path p) {
+          try {
+            FileMeta m = readMeta(p);
+            if (m != null && gfids.contains(m.gfid())) {
+              found.put(m.gfid(), p.equals(root) ? "/" : "/" + root.relativize(p));
+            }
+          } catch (BrickException e) {
+            unreadable[0] = true;
+          }
+          return found.size() == gfids.size() ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw IoErrors.map(e, "/ (looking for renamed files of the heal index)");
+    }
+    List<IndexEntry> out = new ArrayList<>();
+    for (String gfid : gfids) {
+      String path = found.get(gfid);
+      if (path != null) {
+        writeHint(gfid, path);
+        out.add(new IndexEntry(gfid, path));
+      } else if (!unreadable[0]) { // a file that could not be read may be the one: then nothing is dropped
+        deleteQuietly(index.resolve(gfid));
+      }
+    }
+    LOG.info(root + ": heal index: " + out.size() + " of " + gfids.size() + " entries with a stale name found again"
+        + " by their file ID" + (unreadable[0] ? "; some files could not be read, so none was dropped" : ""));
+    return out;
+  }
+
+  private void writeHint(String gfid, String path) {
+    try {
+      Files.writeString(index.resolve(gfid), path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw IoErrors.map(e, path + " (heal index)");
+    }
+  }
+
+  private List<IndexEntry> readIndex() {
     List<IndexEntry> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(index)) {
       for (Path e : ds) {

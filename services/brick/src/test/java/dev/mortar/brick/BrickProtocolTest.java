@@ -28,7 +28,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
@@ -362,6 +365,52 @@ class BrickProtocolTest {
     // files put into the brick by hand get an ID on first use
     Files.writeString(brickDir.resolve("byhand"), "x");
     assertNotNull(FileMeta.fromJson(call(BrickOp.META_GET, "/byhand").header().getJsonObject(BrickFields.META)).gfid());
+  }
+
+  @Test
+  void theHealIndexNamesABlamedFileWhereItIsAfterARename() throws Exception {
+    call(BrickOp.MKDIR, "/hint-dir", h -> { });
+    call(BrickOp.CREATE, "/hint-dir/inner", h -> { });
+    call(BrickOp.CREATE, "/hint-file", h -> { });
+    for (String p : List.of("/hint-dir/inner", "/hint-file")) {
+      call(BrickOp.META_UPDATE, p, h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
+    }
+    String inner = attr(call(BrickOp.LOOKUP, "/hint-dir/inner")).gfid();
+    String file = attr(call(BrickOp.LOOKUP, "/hint-file")).gfid();
+
+    // The healer of this brick looks for what it blames under the names the index gives.
+    call(BrickOp.RENAME, "/hint-file", h -> h.put(BrickFields.TO, "/hint-file-renamed"));
+    call(BrickOp.RENAME, "/hint-dir", h -> h.put(BrickFields.TO, "/hint-dir-renamed"));
+    assertEquals("/hint-file-renamed", indexed().get(file).getString("path"));
+    assertEquals("/hint-dir-renamed/inner", indexed().get(inner).getString("path"));
+    assertTrue(indexed().get(inner).containsKey(BrickFields.META), "the entry carries the file's counters");
+
+    if (!onLocalDisk()) {
+      return; // the object store's index is made from its namespace: no hint to go stale
+    }
+    // A hint gone stale (a rename that raced with a counter update) is found again by the file's ID, and the
+    // entry of a file that is gone from the brick is dropped.
+    Path entries = brickDir.resolve(".mortar/index");
+    Files.writeString(entries.resolve(file), "/somewhere-else");
+    String gone = UUID.randomUUID().toString();
+    Files.writeString(entries.resolve(gone), "/never-was");
+    Map<String, JsonObject> after = indexed();
+    assertEquals("/hint-file-renamed", after.get(file).getString("path"));
+    assertFalse(after.containsKey(gone), "an entry whose file is gone is dropped: " + after.keySet());
+    assertEquals("/hint-file-renamed", Files.readString(entries.resolve(file)), "the hint is rewritten");
+
+    for (String p : List.of("/hint-dir-renamed/inner", "/hint-file-renamed")) {
+      call(BrickOp.META_UPDATE, p, h -> h.put(BrickFields.PENDING, new JsonObject().put("1", -1)));
+    }
+    assertFalse(indexed().containsKey(file), "healed: out of the index");
+  }
+
+  /** The heal index by file ID. */
+  private Map<String, JsonObject> indexed() {
+    Map<String, JsonObject> out = new HashMap<>();
+    call(BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES)
+        .forEach(o -> out.put(((JsonObject) o).getString("gfid"), (JsonObject) o));
+    return out;
   }
 
   private List<String> indexGfids() {
