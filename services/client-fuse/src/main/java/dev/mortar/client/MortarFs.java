@@ -910,8 +910,9 @@ final class MortarFs extends FuseStubFS {
   public int getxattr(String path, String name, Pointer value, long size) {
     return op("getxattr", () -> {
       if (!name.startsWith("user.")) {
-        // The kernel asks for security.capability before every write: only user.* attributes exist here.
-        throw new BrickException(Errno.ENODATA, name + " is not set");
+        // Only user.* attributes exist here (setxattr says so too). "Not supported" rather than "not set": `ls -l`
+        // then stops asking for the SELinux label and ACL of every file on this mount, two calls per file.
+        throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.* extended attributes are supported");
       }
       byte[] v = rs.read(BrickOp.GETXATTR, path, h -> h.put(BrickFields.NAME, name)).data().getBytes();
       if (size == 0) {
