@@ -61,6 +61,9 @@ public final class LocalDiskStorage implements BrickStorage {
   private static final int MAX_NAME_BYTES = BrickNames.MAX_NAME_BYTES;
   private static final int META_READ_GUESS = 1024;
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+  /** What one lstat gives; not "unix:*", which also looks up the owner's and group's names on every call. */
+  private static final String STAT_ATTRIBUTES =
+      "unix:mode,ino,nlink,uid,gid,size,lastAccessTime,lastModifiedTime,ctime";
 
   private final Path root;
   private final Path tmp;
@@ -71,6 +74,13 @@ public final class LocalDiskStorage implements BrickStorage {
   /** Read-modify-write of replication counters. */
   private final ReentrantLock metaLock = new ReentrantLock();
   private final POSIX posix = POSIXFactory.getNativePOSIX();
+  /**
+   * Stale heal-index hints a walk of the brick could not settle (some file was unreadable) are walked for again
+   * only after this long: the healers list the index on every sweep.
+   */
+  private static final long RELOCATE_AGAIN_NANOS = 60_000_000_000L;
+  private volatile long lastRelocation;
+  private volatile Set<String> unresolved = Set.of();
 
   private LocalDiskStorage(Path root) {
     this.root = root;
@@ -129,7 +139,7 @@ public final class LocalDiskStorage implements BrickStorage {
 
   private Attr attr(Path p, String path) {
     try {
-      Map<String, Object> a = Files.readAttributes(p, "unix:*", NOFOLLOW);
+      Map<String, Object> a = Files.readAttributes(p, STAT_ATTRIBUTES, NOFOLLOW);
       int mode = (Integer) a.get("mode");
       long size = (Long) a.get("size");
       FileMeta m = readMeta(p, mode);
@@ -201,14 +211,19 @@ public final class LocalDiskStorage implements BrickStorage {
     return underNamespaceLock(() -> {
       failIfExists(p, path);
       Path t = tmp.resolve(UUID.randomUUID().toString());
+      boolean made = false;
       try {
         Files.createDirectory(t);
         setOwnerAndMode(t, mode, uid, gid, false);
         writeMeta(t, newMeta(gfid));
         Files.move(t, p, StandardCopyOption.ATOMIC_MOVE);
+        made = true;
       } catch (IOException e) {
-        deleteQuietly(t);
         throw IoErrors.map(e, path);
+      } finally {
+        if (!made) { // a full disk can fail any step: nothing half-made stays behind
+          deleteQuietly(t);
+        }
       }
       return attr(p, path);
     });
@@ -267,6 +282,7 @@ public final class LocalDiskStorage implements BrickStorage {
     return underNamespaceLock(() -> {
       failIfExists(p, path);
       Path t = tmp.resolve(UUID.randomUUID().toString());
+      boolean made = false;
       try {
         // The target is stored exactly as given and never followed on the brick.
         if (posix.symlink(target, t.toString()) != 0) {
@@ -277,10 +293,19 @@ public final class LocalDiskStorage implements BrickStorage {
         }
         writeMeta(t, newMeta(gfid));
         Files.move(t, p, StandardCopyOption.ATOMIC_MOVE);
+        made = true;
         return attr(p, path);
       } catch (IOException e) {
-        deleteQuietly(t);
         throw IoErrors.map(e, path);
+      } finally {
+        if (!made) { // a full disk can fail any step: nothing half-made stays behind, its side metadata neither
+          try {
+            deleteQuietly(inodeFile(t));
+          } catch (IOException notMade) {
+            // no link, no side metadata
+          }
+          deleteQuietly(t);
+        }
       }
     });
   }
@@ -390,7 +415,7 @@ public final class LocalDiskStorage implements BrickStorage {
    * namespace lock.
    */
   private void rehint(String from, String to, Attr moved) {
-    if (moved.gfid() != null && Files.exists(index.resolve(moved.gfid()))) {
+    if (moved.gfid() != null) {
       writeHint(moved.gfid(), to);
     }
     if (!moved.isDirectory()) {
@@ -723,10 +748,25 @@ public final class LocalDiskStorage implements BrickStorage {
         stale.add(e.gfid());
       }
     }
-    if (!stale.isEmpty()) {
-      out.addAll(underNamespaceLock(() -> relocate(stale)));
+    if (stale.isEmpty()) {
+      return out;
     }
+    long now = System.nanoTime();
+    if (unresolved.containsAll(stale) && now - lastRelocation < RELOCATE_AGAIN_NANOS) {
+      stale.forEach(g -> out.add(new IndexEntry(g, readHint(g)))); // as they are, until the next walk
+      return out;
+    }
+    lastRelocation = now;
+    out.addAll(underNamespaceLock(() -> relocate(stale)));
     return out;
+  }
+
+  private String readHint(String gfid) {
+    try {
+      return Files.readString(index.resolve(gfid));
+    } catch (IOException e) {
+      return "/";
+    }
   }
 
   private boolean hintHolds(IndexEntry e) {
@@ -777,25 +817,40 @@ public final class LocalDiskStorage implements BrickStorage {
       throw IoErrors.map(e, "/ (looking for renamed files of the heal index)");
     }
     List<IndexEntry> out = new ArrayList<>();
+    Set<String> left = new HashSet<>();
     for (String gfid : gfids) {
       String path = found.get(gfid);
       if (path != null) {
         writeHint(gfid, path);
         out.add(new IndexEntry(gfid, path));
-      } else if (!unreadable[0]) { // a file that could not be read may be the one: then nothing is dropped
+      } else if (unreadable[0]) { // a file that could not be read may be the one: nothing is dropped
+        left.add(gfid);
+        out.add(new IndexEntry(gfid, readHint(gfid)));
+      } else {
         deleteQuietly(index.resolve(gfid));
       }
     }
+    unresolved = left;
     LOG.info(root + ": heal index: " + out.size() + " of " + gfids.size() + " entries with a stale name found again"
         + " by their file ID" + (unreadable[0] ? "; some files could not be read, so none was dropped" : ""));
     return out;
   }
 
+  /**
+   * Rewrites an entry's path hint, unless the entry went meanwhile (its file healed: the entry must not return).
+   * Never fails the change that moved the file (a full disk): a stale hint is found again by {@link #healIndex}.
+   */
   private void writeHint(String gfid, String path) {
+    Path entry = index.resolve(gfid);
+    metaLock.lock();
     try {
-      Files.writeString(index.resolve(gfid), path, StandardCharsets.UTF_8);
+      if (Files.exists(entry)) {
+        Files.writeString(entry, path, StandardCharsets.UTF_8);
+      }
     } catch (IOException e) {
-      throw IoErrors.map(e, path + " (heal index)");
+      LOG.warning(root + ": the heal index entry of " + path + " still names its old path (" + e + ")");
+    } finally {
+      metaLock.unlock();
     }
   }
 
@@ -867,7 +922,13 @@ public final class LocalDiskStorage implements BrickStorage {
         }
         raw = Arrays.copyOf(buf.array(), buf.position());
       }
-      return FileMeta.fromJson(new JsonObject(Buffer.buffer(raw)));
+      try {
+        return MetaXattr.decode(raw);
+      } catch (RuntimeException bad) {
+        throw new BrickException(Errno.EIO, root.relativize(p) + ": its replication metadata is unreadable ("
+            + bad.getMessage() + "); remove the attribute user.mortar.meta from the file in the brick and run"
+            + " 'volume heal VOLUME full'");
+      }
     } catch (IOException e) {
       throw IoErrors.map(e, root.relativize(p) + " (metadata)");
     }
@@ -875,7 +936,7 @@ public final class LocalDiskStorage implements BrickStorage {
 
   /** One setxattr call: the old or the new metadata, never half of it. */
   private void writeMeta(Path p, FileMeta m) {
-    byte[] raw = m.toJson().encode().getBytes(StandardCharsets.UTF_8);
+    byte[] raw = MetaXattr.encode(m);
     try {
       if (isSymlink((Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW))) {
         Path t = tmp.resolve(UUID.randomUUID().toString());

@@ -43,8 +43,7 @@ final class BrickSnapshot {
           UserDefinedFileAttributeView meta = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
           ByteBuffer m = ByteBuffer.allocate(meta.size("mortar.meta"));
           meta.read("mortar.meta", m);
-          d.append(" gfid=").append(new io.vertx.core.json.JsonObject(new String(m.array(), StandardCharsets.UTF_8))
-              .getString("gfid"));
+          d.append(" gfid=").append(dev.mortar.brick.MetaXattr.decode(m.array()).gfid());
         }
         if (Files.isSymbolicLink(p)) {
           d.append(" -> ").append(Files.readSymbolicLink(p));
