@@ -106,9 +106,29 @@ final class BrickCalls {
 
   /** Adds {@code delta} to the blame {@code on} holds against each brick of {@code against}. */
   void blame(int on, String path, Map<Integer, Long> delta) {
+    await(on, sendBlame(on, path, delta));
+  }
+
+  /** {@link #blame}, not waited for. */
+  Future<BrickFrame> sendBlame(int on, String path, Map<Integer, Long> delta) {
     JsonObject pending = new JsonObject();
     delta.forEach((brick, n) -> pending.put(String.valueOf(brick), n));
-    call(on, BrickOp.META_UPDATE, path, h -> h.put(BrickFields.PENDING, pending));
+    return send(on, BrickOp.META_UPDATE, path, h -> h.put(BrickFields.PENDING, pending), Buffer.buffer());
+  }
+
+  /** Waits for calls sent to bricks (each: the brick, its call); the first failure is thrown once all answered. */
+  void awaitAll(List<Map.Entry<Integer, Future<BrickFrame>>> calls) {
+    BrickException first = null;
+    for (Map.Entry<Integer, Future<BrickFrame>> c : calls) {
+      try {
+        await(c.getKey(), c.getValue());
+      } catch (BrickException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   /** A directory's entries by name, with their attributes. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -188,21 +189,39 @@ final class FileHealer {
   }
 
   /**
-   * Takes the file's lock on every data brick that answers, in brick order: on the first live one, where the
-   * clients take it, so that healing and writing exclude each other, and on the others too, so that two healers
-   * whose views of which bricks are live differ (a partition that is merging) still exclude each other. Returns
-   * the bricks locked, none if no data brick answers.
+   * Takes the file's lock on every data brick that answers: on the first live one, where the clients take it, so
+   * that healing and writing exclude each other, and on the others too, so that two healers whose views of which
+   * bricks are live differ (a partition that is merging) still exclude each other. As the clients do, it is tried
+   * on all at once without waiting (one round trip); if anyone holds it somewhere, what was taken is given back
+   * and it is waited for brick by brick in brick order, which rules out deadlocks. Returns the bricks locked, none
+   * if no data brick answers.
    */
   private List<Integer> lock(String path, String owner) {
+    Map<Integer, Future<BrickFrame>> tries = new TreeMap<>();
+    for (int i = 0; i < bricks.size(); i++) {
+      if (!bricks.arbiter(i)) {
+        tries.put(i, bricks.send(i, BrickOp.LOCK, path, lockFields(owner, 0), Buffer.buffer()));
+      }
+    }
     List<Integer> held = new ArrayList<>();
+    boolean busy = false;
+    for (Map.Entry<Integer, Future<BrickFrame>> t : tries.entrySet()) {
+      try {
+        bricks.await(t.getKey(), t.getValue());
+        held.add(t.getKey());
+      } catch (BrickException e) {
+        busy |= e.errno() != Errno.ENOTCONN;
+      }
+    }
+    if (!busy) {
+      return held;
+    }
+    unlock(path, held, owner);
+    held.clear();
     try {
-      for (int i = 0; i < bricks.size(); i++) {
-        if (bricks.arbiter(i)) {
-          continue;
-        }
+      for (int i : tries.keySet()) {
         try {
-          bricks.call(i, BrickOp.LOCK, path, h -> h.put(BrickFields.OWNER, owner)
-              .put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, LOCK_WAIT_MS));
+          bricks.call(i, BrickOp.LOCK, path, lockFields(owner, LOCK_WAIT_MS));
           held.add(i);
         } catch (BrickException e) {
           if (e.errno() != Errno.ENOTCONN) {
@@ -217,13 +236,17 @@ final class FileHealer {
     }
   }
 
+  private static Consumer<JsonObject> lockFields(String owner, long waitMs) {
+    return h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, waitMs);
+  }
+
   private void unlock(String path, List<Integer> held, String owner) {
-    for (int i : held) {
-      try {
-        bricks.call(i, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner));
-      } catch (BrickException e) {
-        LOG.fine("unlock of " + path + " on " + bricks.name(i) + ": " + e.getMessage()); // its lease ends it
-      }
+    List<Map.Entry<Integer, Future<BrickFrame>>> calls = held.stream().map(i -> Map.entry(i,
+        bricks.send(i, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner), Buffer.buffer()))).toList();
+    try {
+      bricks.awaitAll(calls);
+    } catch (BrickException e) {
+      LOG.fine("unlock of " + path + ": " + e.getMessage()); // a lock not given back ends with its lease
     }
   }
 
@@ -288,12 +311,15 @@ final class FileHealer {
     for (int sink : sinks) {
       next.addAll(healSink(source, sink, path, attr, c.attrs().get(sink)));
     }
+    // The sinks are whole: every source's blame and every dirty mark goes, on all bricks at once (in either order
+    // a crash between them only means one more look by heal).
+    List<Map.Entry<Integer, Future<BrickFrame>>> settled = new ArrayList<>();
     for (int src : sources) {
       Map<Integer, Long> clear = new HashMap<>();
       sinks.forEach(s -> clear.put(s, -c.metas().get(src).pending().getOrDefault(s, 0L)));
-      bricks.blame(src, path, clear);
+      settled.add(Map.entry(src, bricks.sendBlame(src, path, clear)));
     }
-    clearDirty(path, c);
+    clearDirty(path, c, settled);
     return new Result(Outcome.HEALED, next);
   }
 
@@ -356,17 +382,22 @@ final class FileHealer {
         next.addAll(healSink(source, sink, path, attr, attrs.get(sink)));
       }
     }
-    clearDirty(path, c);
+    clearDirty(path, c, new ArrayList<>());
     return new Result(Outcome.HEALED, next);
   }
 
-  /** The copies are whole now: no dirty mark stays. */
-  private void clearDirty(String path, Copies c) {
+  /**
+   * The copies are whole now: no dirty mark stays. Sent to all bricks at once, and waited for together with
+   * {@code sent}, the other updates of this moment (counter deltas: a brick that gets two applies both, in any order).
+   */
+  private void clearDirty(String path, Copies c, List<Map.Entry<Integer, Future<BrickFrame>>> sent) {
     c.metas().forEach((i, m) -> {
       if (m.dirty() > 0) {
-        bricks.call(i, BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, -m.dirty()));
+        sent.add(Map.entry(i, bricks.send(i, BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, -m.dirty()),
+            Buffer.buffer())));
       }
     });
+    bricks.awaitAll(sent);
   }
 
   /**
