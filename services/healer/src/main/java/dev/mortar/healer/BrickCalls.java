@@ -10,6 +10,7 @@ import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.model.Volume;
+import dev.mortar.common.model.VolumeOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,6 +38,15 @@ final class BrickCalls {
     this.timeoutMs = timeoutMs;
   }
 
+  /**
+   * With the volume's {@code network.ping-timeout}, as its clients: a brick that does not answer within it is away
+   * for this heal (retried later), and a request lost in a merging cluster holds a heal up no longer than a write.
+   */
+  static BrickCalls of(Vertx vertx, Volume volume) {
+    return new BrickCalls(vertx, volume,
+        Long.parseLong(VolumeOptions.effective(volume, VolumeOptions.PING_TIMEOUT)) * 1000);
+  }
+
   int size() {
     return volume.bricks().size();
   }
@@ -58,9 +68,19 @@ final class BrickCalls {
     return BrickRequests.send(vertx, Addresses.brick(volume.id(), brick), op, path, fields, data, timeoutMs);
   }
 
+  /** A request the brick may hold up to {@code waitMs} by design (a LOCK that waits): given that much longer. */
+  BrickFrame callWaiting(int brick, BrickOp op, String path, Consumer<JsonObject> fields, long waitMs) {
+    return await(brick, BrickRequests.send(vertx, Addresses.brick(volume.id(), brick), op, path, fields,
+        Buffer.buffer(), timeoutMs + waitMs), waitMs);
+  }
+
   BrickFrame await(int brick, Future<BrickFrame> f) {
+    return await(brick, f, 0);
+  }
+
+  private BrickFrame await(int brick, Future<BrickFrame> f, long waitMs) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
+      return f.toCompletionStage().toCompletableFuture().get(timeoutMs + waitMs + 5_000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof BrickException b ? b : new BrickException(Errno.EIO, String.valueOf(e.getCause()));
     } catch (InterruptedException e) {

@@ -221,7 +221,7 @@ final class FileHealer {
     try {
       for (int i : tries.keySet()) {
         try {
-          bricks.call(i, BrickOp.LOCK, path, lockFields(owner, LOCK_WAIT_MS));
+          bricks.callWaiting(i, BrickOp.LOCK, path, lockFields(owner, LOCK_WAIT_MS), LOCK_WAIT_MS);
           held.add(i);
         } catch (BrickException e) {
           if (e.errno() != Errno.ENOTCONN) {

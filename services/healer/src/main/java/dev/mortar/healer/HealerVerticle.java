@@ -44,7 +44,6 @@ public final class HealerVerticle extends VerticleBase {
   static final long SWEEP_MS = 2_000;
   /** How long a file with nothing but dirty marks is left to whoever is filling it before it is healed here. */
   static final long TORN_GRACE_MS = 5_000;
-  private static final long TIMEOUT_MS = 5_000;
   /** Upper bound of cluster.shd-max-threads. */
   private static final int MAX_PARALLEL = 64;
 
@@ -118,7 +117,7 @@ public final class HealerVerticle extends VerticleBase {
     m.reply(new JsonObject());
     sweeper.executeBlocking(() -> {
       long t0 = System.nanoTime();
-      BrickCalls bricks = new BrickCalls(vertx, v.get(), TIMEOUT_MS);
+      BrickCalls bricks = BrickCalls.of(vertx, v.get());
       FileHealer healer = fileHealer(bricks);
       int found = new FullCrawl(bricks, paths -> healAll(v.get(), healer, now(paths))).run();
       LOG.info("full heal of " + v.get().name() + " done in " + (System.nanoTime() - t0) / 1_000_000 + " ms: "
@@ -130,7 +129,7 @@ public final class HealerVerticle extends VerticleBase {
 
   /** {@link HealerOp#RESOLVE}: one file, or every file in split-brain; the answer in GlusterFS's words. */
   private String resolve(Volume v, JsonObject body) {
-    BrickCalls bricks = new BrickCalls(vertx, v, TIMEOUT_MS);
+    BrickCalls bricks = BrickCalls.of(vertx, v);
     FileHealer healer = fileHealer(bricks);
     String word = body.getString("policy", "");
     boolean command = List.of("bigger-file", "latest-mtime", "source-brick").contains(word);
@@ -213,7 +212,7 @@ public final class HealerVerticle extends VerticleBase {
       if (v.status() != VolumeStatus.Started || !HealSettings.of(v).enabled()) {
         continue;
       }
-      BrickCalls bricks = new BrickCalls(vertx, v, TIMEOUT_MS);
+      BrickCalls bricks = BrickCalls.of(vertx, v);
       FileHealer healer = fileHealer(bricks);
       for (int i = 0; i < v.bricks().size(); i++) {
         if (v.bricks().get(i).nodeUuid().equals(nodeUuid)) {
