@@ -8,7 +8,6 @@ import dev.mortar.common.brick.FileMeta;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -64,6 +63,11 @@ public final class LocalDiskStorage implements BrickStorage {
   /** What one lstat gives; not "unix:*", which also looks up the owner's and group's names on every call. */
   private static final String STAT_ATTRIBUTES =
       "unix:mode,ino,nlink,uid,gid,size,lastAccessTime,lastModifiedTime,ctime";
+  /**
+   * Stale heal-index hints a walk of the brick could not settle (some file was unreadable) are walked for again
+   * only after this long: the healers list the index on every sweep.
+   */
+  private static final long RELOCATE_AGAIN_NANOS = 60_000_000_000L;
 
   private final Path root;
   private final Path tmp;
@@ -74,11 +78,6 @@ public final class LocalDiskStorage implements BrickStorage {
   /** Read-modify-write of replication counters. */
   private final ReentrantLock metaLock = new ReentrantLock();
   private final POSIX posix = POSIXFactory.getNativePOSIX();
-  /**
-   * Stale heal-index hints a walk of the brick could not settle (some file was unreadable) are walked for again
-   * only after this long: the healers list the index on every sweep.
-   */
-  private static final long RELOCATE_AGAIN_NANOS = 60_000_000_000L;
   private volatile long lastRelocation;
   private volatile Set<String> unresolved = Set.of();
 
