@@ -74,6 +74,10 @@ public final class ClusterBootstrap {
     // ... and a healed partition becomes one cluster again within seconds (default: first try after 300 s).
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     hz.setProperty("hazelcast.merge.next.run.delay.seconds", "1");
+    // A cut shorter than those 5 s removes nobody, so nothing fails an operation whose answer it lost: give up on
+    // it after 10 s (default 60 s). CI saw the event bus's address lookups hang 60 s after a 4 s cut, and every
+    // request to a brick of the cut node with them.
+    hz.setProperty("hazelcast.operation.call.timeout.millis", "10000");
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(port).setPortAutoIncrement(false).setPublicAddress(ip + ":" + port);
     JoinConfig join = net.getJoin();
