@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SplitBrainTest {
   @RegisterExtension
   static final NodeLogs LOGS = new NodeLogs();
+  private static final Duration MIN_CUT = Duration.ofSeconds(8);
   private static final List<String> VOLUMES = List.of("seed", "manual", "r3", "arb");
 
   private NetNs net;
@@ -45,7 +47,8 @@ class SplitBrainTest {
   private Path work;
   private Path logs;
   private final Map<String, List<Path>> bricks = new java.util.TreeMap<>();
-  private final Set<Integer> cut = new HashSet<>();
+  /** Hosts cut off now, with the time of the cut. */
+  private final Map<Integer, Long> cut = new HashMap<>();
 
   @BeforeAll
   void start() throws Exception {
@@ -122,18 +125,26 @@ class SplitBrainTest {
 
   /** Cuts host i off as the seed does; {@link #restoreAll} undoes it even when a test fails midway. */
   private void cut(int i) {
-    cut.add(i);
+    cut.put(i, System.nanoTime());
     net.cut(i);
   }
 
-  private void restore(int i) {
+  /**
+   * Ends host i's cut, held for at least {@link #MIN_CUT}: these scenarios are about a real partition, and a cut that
+   * ends just as Hazelcast's 5 s failure detector fires splits the cluster only after the network is back (one side's
+   * late heartbeats are ignored as expired), so the pool would split and merge again a few seconds later.
+   */
+  private void restore(int i) throws InterruptedException {
+    long heldMs = (System.nanoTime() - cut.get(i)) / 1_000_000;
+    Thread.sleep(Math.max(0, MIN_CUT.toMillis() - heldMs));
     net.restore(i);
     cut.remove(i);
   }
 
   @org.junit.jupiter.api.AfterEach
   void restoreAll() {
-    List.copyOf(cut).forEach(this::restore);
+    List.copyOf(cut.keySet()).forEach(net::restore);
+    cut.clear();
   }
 
   private Cli cli(int i) {
