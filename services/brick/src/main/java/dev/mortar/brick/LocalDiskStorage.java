@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import jnr.posix.POSIX;
@@ -68,6 +70,8 @@ public final class LocalDiskStorage implements BrickStorage {
    * only after this long: the healers list the index on every sweep.
    */
   private static final long RELOCATE_AGAIN_NANOS = 60_000_000_000L;
+  /** Checked parent directories remembered at most; past that the memory starts over. */
+  private static final int CHECKED_DIRS_MAX = 100_000;
 
   private final Path root;
   private final Path tmp;
@@ -79,6 +83,13 @@ public final class LocalDiskStorage implements BrickStorage {
   private final ReentrantLock metaLock = new ReentrantLock();
   private final POSIX posix = POSIXFactory.getNativePOSIX();
   private volatile long lastRelocation;
+  /**
+   * Parent directories found free of symbolic links, with the {@link #dirGeneration} they were checked at. A
+   * directory can only turn into a link (or move under one) by a rmdir or rename, which bump the generation first,
+   * so a remembered check stays true until then and saves realpath's readlink of every component on every request.
+   */
+  private final Map<Path, Long> checkedDirs = new ConcurrentHashMap<>();
+  private final AtomicLong dirGeneration = new AtomicLong();
   private volatile Set<String> unresolved = Set.of();
 
   private LocalDiskStorage(Path root) {
@@ -120,18 +131,30 @@ public final class LocalDiskStorage implements BrickStorage {
     Path full = root.resolve(String.join("/", parts));
     Path parent = full.getParent();
     if (!parent.equals(root)) {
-      Path real;
-      try {
-        real = parent.toRealPath();
-      } catch (IOException e) {
-        throw IoErrors.map(e, path);
-      }
-      if (!real.equals(parent)) {
-        throw new BrickException(Errno.ELOOP, "'" + path + "' goes through a symbolic link; bricks never follow"
-            + " them");
+      long generation = dirGeneration.get();
+      if (!Long.valueOf(generation).equals(checkedDirs.get(parent))) {
+        Path real;
+        try {
+          real = parent.toRealPath();
+        } catch (IOException e) {
+          throw IoErrors.map(e, path);
+        }
+        if (!real.equals(parent)) {
+          throw new BrickException(Errno.ELOOP, "'" + path + "' goes through a symbolic link; bricks never follow"
+              + " them");
+        }
+        if (checkedDirs.size() >= CHECKED_DIRS_MAX) {
+          checkedDirs.clear();
+        }
+        checkedDirs.put(parent, generation);
       }
     }
     return full;
+  }
+
+  /** Forgets every directory check: called before a rmdir or rename changes what a path names. */
+  private void directoriesChanging() {
+    dirGeneration.incrementAndGet();
   }
 
   // ---- attributes ----
@@ -357,6 +380,7 @@ public final class LocalDiskStorage implements BrickStorage {
       if (!a.isDirectory()) {
         throw new BrickException(Errno.ENOTDIR, path + ": not a directory");
       }
+      directoriesChanging();
       try {
         Files.delete(p);
       } catch (IOException e) {
@@ -394,6 +418,9 @@ public final class LocalDiskStorage implements BrickStorage {
         if (replaced.ino() == a.ino()) {
           return null; // two names of one file: rename(2) does nothing
         }
+      }
+      if (a.isDirectory()) {
+        directoriesChanging();
       }
       try {
         Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE); // rename(2): replaces the target atomically

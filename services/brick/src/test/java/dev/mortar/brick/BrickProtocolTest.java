@@ -252,6 +252,19 @@ class BrickProtocolTest {
     errno(Errno.ELOOP, () -> call(BrickOp.CREATE, "/out/escaped", h -> { }));
     errno(Errno.ELOOP, () -> write("/out", 0, "x"));
     assertFalse(Files.exists(dir.resolve("other/escaped")), "nothing was written outside the brick");
+    // a directory already used (and so checked) that is removed or renamed and replaced by a link is not followed
+    call(BrickOp.MKDIR, "/was-dir", h -> { });
+    call(BrickOp.MKDIR, "/moved-dir", h -> { });
+    call(BrickOp.CREATE, "/was-dir/f", h -> { });
+    call(BrickOp.CREATE, "/moved-dir/f", h -> { });
+    call(BrickOp.UNLINK, "/was-dir/f");
+    call(BrickOp.RMDIR, "/was-dir");
+    call(BrickOp.RENAME, "/moved-dir", h -> h.put(BrickFields.TO, "/moved-dir-2"));
+    for (String d : List.of("/was-dir", "/moved-dir")) {
+      call(BrickOp.SYMLINK, d, h -> h.put(BrickFields.TARGET, dir.resolve("other").toString()));
+      errno(Errno.ELOOP, () -> call(BrickOp.CREATE, d + "/escaped", h -> { }));
+    }
+    assertFalse(Files.exists(dir.resolve("other/escaped")), "nothing was written outside the brick");
     call(BrickOp.UNLINK, "/sym");
     errno(Errno.ENOENT, () -> call(BrickOp.READLINK, "/sym"));
   }
