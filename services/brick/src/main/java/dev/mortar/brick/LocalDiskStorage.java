@@ -77,6 +77,8 @@ public final class LocalDiskStorage implements BrickStorage {
   private final Path tmp;
   private final Path index;
   private final Path inodeMeta;
+  /** Heal-index entry files to reuse. */
+  private final SpareFiles spares;
   /** Namespace changes (create, mkdir, rename, unlink ...) one at a time, so check-then-act cannot race. */
   private final ReentrantLock namespace = new ReentrantLock();
   /** Read-modify-write of replication counters. */
@@ -92,12 +94,13 @@ public final class LocalDiskStorage implements BrickStorage {
   private final AtomicLong dirGeneration = new AtomicLong();
   private volatile Set<String> unresolved = Set.of();
 
-  private LocalDiskStorage(Path root) {
+  private LocalDiskStorage(Path root) throws IOException {
     this.root = root;
     Path meta = root.resolve(BrickDirectory.META_DIR);
     this.tmp = meta.resolve("tmp");
     this.index = meta.resolve("index");
     this.inodeMeta = meta.resolve("ino");
+    this.spares = new SpareFiles(meta.resolve("spare"));
   }
 
   /** Opens a prepared brick directory ({@link BrickDirectory#prepare}); clears what a crash left half-made. */
@@ -750,7 +753,7 @@ public final class LocalDiskStorage implements BrickStorage {
         syncMeta(p);
       }
       if (next.clean() && !cur.clean()) {
-        deleteQuietly(index.resolve(next.gfid()));
+        spares.retire(index.resolve(next.gfid()));
       }
       return next;
     } finally {
@@ -853,7 +856,7 @@ public final class LocalDiskStorage implements BrickStorage {
         left.add(gfid);
         out.add(new IndexEntry(gfid, readHint(gfid)));
       } else {
-        deleteQuietly(index.resolve(gfid));
+        spares.retire(index.resolve(gfid));
       }
     }
     unresolved = left;
@@ -903,7 +906,7 @@ public final class LocalDiskStorage implements BrickStorage {
       if (Files.exists(entry)) {
         return;
       }
-      Files.writeString(entry, path, StandardCharsets.UTF_8);
+      spares.place(entry, path.getBytes(StandardCharsets.UTF_8));
       if (durable) {
         forceDirectory(index);
       }
@@ -1001,7 +1004,7 @@ public final class LocalDiskStorage implements BrickStorage {
   /** The last name of a file is gone: drop its heal-index entry and side metadata. */
   private void forget(Attr a) {
     if (a.gfid() != null) {
-      deleteQuietly(index.resolve(a.gfid()));
+      spares.retire(index.resolve(a.gfid()));
     }
     if (a.isSymlink()) {
       deleteQuietly(inodeMeta.resolve(String.valueOf(a.ino())));
