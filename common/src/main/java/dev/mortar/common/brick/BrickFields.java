@@ -20,6 +20,8 @@ public final class BrickFields {
   public static final String DATA_ONLY = "dataOnly";
   public static final String ATTR = "attr";
   public static final String ENTRIES = "entries";
+  /** READDIR: only the names (in {@link #NAMES}), no attributes: what a client needs to answer lookups of absent names. */
+  public static final String NAMES_ONLY = "namesOnly";
   public static final String META = "meta";
   public static final String DIRTY = "dirty";
   public static final String DATA_VERSION = "dataVersion";

@@ -247,10 +247,14 @@ public final class BrickVerticle extends VerticleBase {
     switch (op) {
       case LOOKUP -> out.put(BrickFields.ATTR, storage.lookup(p).toJson());
       case READDIR -> {
-        JsonArray entries = new JsonArray();
-        storage.readdir(p).forEach(e -> entries.add(new JsonObject().put("name", e.name())
-            .put(BrickFields.ATTR, e.attr().toJson())));
-        out.put(BrickFields.ENTRIES, entries);
+        if (h.getBoolean(BrickFields.NAMES_ONLY, false)) {
+          out.put(BrickFields.NAMES, new JsonArray(storage.names(p)));
+        } else {
+          JsonArray entries = new JsonArray();
+          storage.readdir(p).forEach(e -> entries.add(new JsonObject().put("name", e.name())
+              .put(BrickFields.ATTR, e.attr().toJson())));
+          out.put(BrickFields.ENTRIES, entries);
+        }
       }
       case MKDIR -> {
         out.put(BrickFields.ATTR, storage.mkdir(p, h.getInteger(BrickFields.MODE, 0755),

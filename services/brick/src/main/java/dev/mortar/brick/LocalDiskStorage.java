@@ -200,20 +200,33 @@ public final class LocalDiskStorage implements BrickStorage {
   @Override
   public List<DirEntry> readdir(String path) {
     Path dir = resolve(path);
-    requireDirectory(dir, path);
     List<DirEntry> out = new ArrayList<>();
+    for (String name : names(dir, path)) {
+      try {
+        out.add(new DirEntry(name, attr(dir.resolve(name), path + "/" + name)));
+      } catch (BrickException e) {
+        if (e.errno() != Errno.ENOENT) { // removed while listing: not an error
+          throw e;
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> names(String path) {
+    return names(resolve(path), path);
+  }
+
+  /** One getdents pass: no file is opened or stat'ed. */
+  private List<String> names(Path dir, String path) {
+    requireDirectory(dir, path);
+    List<String> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path child : ds) {
         String name = child.getFileName().toString();
-        if (dir.equals(root) && name.equals(BrickDirectory.META_DIR)) {
-          continue;
-        }
-        try {
-          out.add(new DirEntry(name, attr(child, path + "/" + name)));
-        } catch (BrickException e) {
-          if (e.errno() != Errno.ENOENT) { // removed while listing: not an error
-            throw e;
-          }
+        if (!(dir.equals(root) && name.equals(BrickDirectory.META_DIR))) {
+          out.add(name);
         }
       }
     } catch (IOException e) {

@@ -173,6 +173,13 @@ class BrickProtocolTest {
       assertEquals(Integer.parseInt(e.getString("name").substring(1)) + 1, a.size(), "sizes come with the names");
     }
     assertFalse(names("/").contains(BrickDirectory.META_DIR));
+    JsonArray bare = call(BrickOp.READDIR, "/list", h -> h.put(BrickFields.NAMES_ONLY, true)).header()
+        .getJsonArray(BrickFields.NAMES);
+    assertEquals(List.of("f0", "f1", "f2"), bare.stream().map(String.class::cast).sorted().toList(),
+        "a names-only listing has the same names");
+    assertFalse(call(BrickOp.READDIR, "/", h -> h.put(BrickFields.NAMES_ONLY, true)).header()
+        .getJsonArray(BrickFields.NAMES).contains(BrickDirectory.META_DIR));
+    errno(Errno.ENOTDIR, () -> call(BrickOp.READDIR, "/list/f0", h -> h.put(BrickFields.NAMES_ONLY, true)));
     errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/.mortar"));
     errno(Errno.EACCES, () -> call(BrickOp.MKDIR, "/.mortar"));
     errno(Errno.EACCES, () -> call(BrickOp.READDIR, "/.mortar/index"));
