@@ -34,6 +34,10 @@ public final class BrickFields {
   public static final String SUM = "sum";
   public static final String BLAMES = "blames";
   public static final String WAIT = "wait";
+  /** END_SESSIONS: the sessions to end, and whether an entry's dirty mark is cleared. */
+  public static final String SESSIONS = "sessions";
+  public static final String CLEAR = "clear";
+  public static final String FAILED = "failed";
   /** Reply of a CREATE that asked for the lock ({@code owner, lease}): whether this brick granted it. */
   public static final String LOCKED = "locked";
 

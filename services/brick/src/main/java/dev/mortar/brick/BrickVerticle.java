@@ -183,6 +183,10 @@ public final class BrickVerticle extends VerticleBase {
       locks.unlock(m);
       return;
     }
+    if (op == BrickOp.END_SESSIONS) {
+      endSessions(m);
+      return;
+    }
     if (op == BrickOp.STATUS) {
       if (!storage.online()) { // clients then treat the brick as down, and write on without it
         m.fail(Errno.ENOTCONN.code, "brick " + brickName + " is offline: its object store does not answer");
@@ -230,6 +234,42 @@ public final class BrickVerticle extends VerticleBase {
       } else {
         answer.run();
       }
+      return null;
+    }, false);
+  }
+
+  /** See {@link BrickOp#END_SESSIONS}: the marks on a worker, then the locks on the event loop, where they live. */
+  private void endSessions(Message<BrickFrame> m) {
+    long t0 = System.nanoTime();
+    JsonArray sessions = m.body().header().getJsonArray(BrickFields.SESSIONS, new JsonArray());
+    workers.executeBlocking(() -> {
+      JsonArray failed = new JsonArray();
+      for (int i = 0; i < sessions.size(); i++) {
+        JsonObject s = sessions.getJsonObject(i);
+        if (s.getBoolean(BrickFields.CLEAR, false)) {
+          String path = s.getString(BrickFields.PATH);
+          try {
+            blames.update(storage.updateMeta(path, -1, 0, 0, Map.of()));
+          } catch (BrickException e) {
+            failed.add(path + ": " + e.getMessage());
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "brick " + brickName + ": dirty mark of " + path + " not cleared", e);
+            failed.add(path + ": " + e);
+          }
+        }
+      }
+      timer(BrickOp.END_SESSIONS, failed.isEmpty() ? "ok" : Errno.EIO.name())
+          .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      context.runOnContext(v -> {
+        for (int i = 0; i < sessions.size(); i++) {
+          JsonObject s = sessions.getJsonObject(i);
+          String owner = s.getString(BrickFields.OWNER);
+          if (owner != null) {
+            locks.release(s.getString(BrickFields.PATH), owner);
+          }
+        }
+        m.reply(BrickFrame.of(new JsonObject().put(BrickFields.FAILED, failed)));
+      });
       return null;
     }, false);
   }

@@ -526,4 +526,33 @@ class BrickProtocolTest {
     assertEquals(0, ended.dirty());
     call(BrickOp.LOCK, "/new", h -> h.put(BrickFields.OWNER, "d").put(BrickFields.WAIT, 0)); // a and c hold nothing
   }
+
+  @Test
+  void manyWriteSessionsEndInOneRequestMarksFirstThenLocks() {
+    for (String f : List.of("/s1", "/s2")) {
+      call(BrickOp.CREATE, f, h -> h.put(BrickFields.OWNER, "w" + f).put(BrickFields.LEASE, 10_000)
+          .put(BrickFields.DIRTY, 1));
+    }
+    call(BrickOp.CREATE, "/s3", h -> { });
+    call(BrickOp.LOCK, "/s3", h -> h.put(BrickFields.OWNER, "w/s3").put(BrickFields.LEASE, 10_000));
+    JsonArray sessions = new JsonArray()
+        .add(new JsonObject().put(BrickFields.PATH, "/s1").put(BrickFields.CLEAR, true).put(BrickFields.OWNER, "w/s1"))
+        .add(new JsonObject().put(BrickFields.PATH, "/s2").put(BrickFields.CLEAR, true)) // its lock is kept
+        .add(new JsonObject().put(BrickFields.PATH, "/s3").put(BrickFields.OWNER, "w/s3")) // lock only
+        .add(new JsonObject().put(BrickFields.PATH, "/gone").put(BrickFields.CLEAR, true).put(BrickFields.OWNER, "x"));
+    JsonArray failed = call(BrickOp.END_SESSIONS, "/", h -> h.put(BrickFields.SESSIONS, sessions)).header()
+        .getJsonArray(BrickFields.FAILED);
+    assertEquals(1, failed.size(), "only the missing file's mark failed: " + failed);
+    assertTrue(failed.getString(0).startsWith("/gone"), failed.encode());
+    for (String f : List.of("/s1", "/s2", "/s3")) {
+      assertEquals(0, FileMeta.fromJson(call(BrickOp.META_GET, f).header().getJsonObject(BrickFields.META)).dirty(),
+          f + " is clean");
+    }
+    JsonArray index = call(BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES);
+    assertTrue(index.stream().map(e -> ((JsonObject) e).getString("path")).noneMatch(p -> p.startsWith("/s")),
+        "no heal-index entry is left for them: " + index.encode());
+    call(BrickOp.LOCK, "/s1", h -> h.put(BrickFields.OWNER, "n").put(BrickFields.WAIT, 0));
+    call(BrickOp.LOCK, "/s3", h -> h.put(BrickFields.OWNER, "n").put(BrickFields.WAIT, 0));
+    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/s2", h -> h.put(BrickFields.OWNER, "n").put(BrickFields.WAIT, 0)));
+  }
 }

@@ -430,6 +430,7 @@ final class MortarFs extends FuseStubFS {
       try {
         String owner = of.nextOwner();
         rs.awaitAnyLive();
+        rs.sessionEnds.flushIfQueued(path); // a file written again at once: its last session's lock goes first
         ReplicaSet.Written w;
         try {
           w = rs.await(rs.writeAsync(BrickOp.CREATE, path, newEntry().andThen(h -> h
@@ -659,6 +660,7 @@ final class MortarFs extends FuseStubFS {
     }
     unlockAll(of);
     rs.awaitAnyLive();
+    rs.sessionEnds.flushIfQueued(of.path);
     List<BrickClient> live = rs.liveDataBricks();
     String owner = of.nextOwner();
     List<io.vertx.core.Future<BrickFrame>> tries = live.stream().map(b -> lockCall(b, of.path, owner, 0)).toList();
@@ -803,18 +805,16 @@ final class MortarFs extends FuseStubFS {
   }
 
   /**
-   * Ends a write session. Called with the mutex held, with no write in flight; nothing waits. One request per brick:
-   * the dirty mark goes and then, on the brick in that order, the lock, so that a healer, which takes the same
-   * lock, finds a dirty mark only where a writer died. A brick that is away keeps its mark (heal checks the file
-   * once more) and loses the lock with its lease.
+   * Ends a write session. Called with the mutex held, with no write in flight; nothing waits. The dirty mark goes
+   * and then, on each brick in that order, the lock, so that a healer, which takes the same lock, finds a dirty
+   * mark only where a writer died; batched with other sessions' ends ({@link SessionEnds}).
    */
   private void dropLock(OpenFile of) {
     List<BrickClient> marked = of.dirtyOn == null ? List.of() : of.dirtyOn;
     of.dirtyOn = null;
     Hold held = of.hold;
     of.hold = Hold.NONE;
-    rs.clearDirty(of.path, marked, held.owner(), held.bricks());
-    held.bricks().stream().filter(b -> !marked.contains(b)).forEach(b -> unlockCall(b, of.path, held.owner()));
+    rs.sessionEnds.add(of.path, marked, held.owner(), held.bricks());
   }
 
   /**

@@ -83,6 +83,11 @@ public final class MortarMount {
       LOG.info("mounting " + spec.host() + ":/" + volume.name() + " on " + dir + " (" + bricks.size() + " bricks, "
           + bricks.stream().filter(BrickClient::isUp).count() + " up)");
       fs.mount(dir, true, false, args.toArray(String[]::new));
+      try {
+        rs.await(rs.sessionEnds.flush()); // the last sessions' dirty marks and locks, before the event bus goes
+      } catch (RuntimeException e) {
+        LOG.warning("the last write sessions did not end on every brick (heal checks those files): " + e);
+      }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

@@ -42,12 +42,15 @@ final class ReplicaSet {
   private final Vertx vertx;
   private volatile Quorum quorum;
   private volatile Volume volume;
+  /** Write sessions' ends, batched (see {@link SessionEnds}). */
+  final SessionEnds sessionEnds;
 
   /** @param waitMs longest wait for an answer of all bricks (their own timeout plus margin) */
   ReplicaSet(Vertx vertx, List<BrickClient> bricks, long waitMs, Volume volume) {
     this.bricks = List.copyOf(bricks);
     this.waitMs = waitMs;
     this.vertx = vertx;
+    this.sessionEnds = new SessionEnds(vertx);
     follow(volume);
   }
 
@@ -314,25 +317,11 @@ final class ReplicaSet {
 
   /** AFR post-op: the bricks that took every write of a session are no longer dirty. Completes when all answered. */
   Future<Void> clearDirty(String path, List<BrickClient> on) {
-    return clearDirty(path, on, null, List.of());
-  }
-
-  /**
-   * {@link #clearDirty(String, List)}, and each brick of {@code unlockOn} gives {@code owner}'s lock up in the
-   * same request, after its mark: a writer's session ends with one request per brick.
-   */
-  Future<Void> clearDirty(String path, List<BrickClient> on, String owner, List<BrickClient> unlockOn) {
     List<Future<BrickFrame>> calls = new ArrayList<>();
     for (BrickClient b : on) {
       if (b.isUp()) {
-        boolean unlock = owner != null && unlockOn.contains(b);
-        calls.add(b.call(BrickOp.META_UPDATE, path, h -> {
-          h.put(BrickFields.DIRTY, -1);
-          if (unlock) {
-            h.put(BrickFields.OWNER, owner);
-          }
-        }, Buffer.buffer()).onFailure(e -> LOG.fine("dirty mark of " + path + " stays on " + b.brick.name() + ": "
-            + e)));
+        calls.add(b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, -1), Buffer.buffer())
+            .onFailure(e -> LOG.fine("dirty mark of " + path + " stays on " + b.brick.name() + ": " + e)));
       }
     }
     return Future.join(calls).mapEmpty();

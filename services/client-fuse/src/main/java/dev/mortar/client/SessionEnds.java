@@ -1,0 +1,99 @@
+package dev.mortar.client;
+
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickOp;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * AFR post-ops, batched: the end of a write session (its dirty mark cleared, then its lock given up) waits here a
+ * few milliseconds and goes with the other sessions that ended meanwhile, in one {@link BrickOp#END_SESSIONS}
+ * request per brick. A program that writes many small files then costs two requests per file and brick instead of
+ * three. Nothing waits for these requests; a session that starts again on a file whose end is still queued sends
+ * the queue first, so that its lock is not held up.
+ */
+final class SessionEnds {
+  private static final Logger LOG = Logger.getLogger(SessionEnds.class.getName());
+  /** How long an ended session may wait for others. A lock is given up at most this much later. */
+  static final long DELAY_MS = 5;
+  /** Sessions per request at most. */
+  static final int MAX_BATCH = 256;
+
+  private final Vertx vertx;
+  private final Map<BrickClient, JsonArray> queued = new LinkedHashMap<>();
+  private final Set<String> paths = new HashSet<>();
+  private int size;
+  private long timer = -1;
+
+  SessionEnds(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /**
+   * Queues the end of {@code path}'s session: on each brick of {@code clearOn} its dirty mark goes, then on each of
+   * {@code unlockOn} the lock of {@code owner} (null: none). Bricks that are down are left out: they keep the mark
+   * (heal checks the file) and lose the lock with its lease.
+   */
+  synchronized void add(String path, List<BrickClient> clearOn, String owner, List<BrickClient> unlockOn) {
+    Set<BrickClient> on = new HashSet<>(clearOn);
+    if (owner != null) {
+      on.addAll(unlockOn);
+    }
+    for (BrickClient b : on) {
+      if (b.isUp()) {
+        JsonObject s = new JsonObject().put(BrickFields.PATH, path).put(BrickFields.CLEAR, clearOn.contains(b));
+        if (owner != null && unlockOn.contains(b)) {
+          s.put(BrickFields.OWNER, owner);
+        }
+        queued.computeIfAbsent(b, k -> new JsonArray()).add(s);
+        size++;
+      }
+    }
+    paths.add(path);
+    if (size >= MAX_BATCH) {
+      flush();
+    } else if (timer < 0) {
+      timer = vertx.setTimer(DELAY_MS, t -> flush());
+    }
+  }
+
+  /** A session starts on {@code path}: the end of its last one goes now if it is still queued. */
+  synchronized void flushIfQueued(String path) {
+    if (paths.contains(path)) {
+      flush();
+    }
+  }
+
+  /** Sends everything queued; completes when every brick answered (or failed). */
+  synchronized Future<Void> flush() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    List<Future<?>> sent = new ArrayList<>();
+    queued.forEach((b, sessions) -> sent.add(b.call(BrickOp.END_SESSIONS, "/",
+        h -> h.put(BrickFields.SESSIONS, sessions), Buffer.buffer()).onComplete(r -> {
+          if (r.failed()) {
+            LOG.fine(sessions.size() + " session ends not taken by " + b.brick.name() + " (their dirty marks stay: "
+                + "heal checks those files): " + r.cause());
+          } else if (!r.result().header().getJsonArray(BrickFields.FAILED, new JsonArray()).isEmpty()) {
+            LOG.fine("dirty marks kept on " + b.brick.name() + ": " + r.result().header()
+                .getJsonArray(BrickFields.FAILED));
+          }
+        })));
+    queued.clear();
+    paths.clear();
+    size = 0;
+    return Future.join(sent).mapEmpty();
+  }
+}
