@@ -84,6 +84,7 @@ public final class LocalDiskStorage implements BrickStorage {
   /** Read-modify-write of replication counters. */
   private final ReentrantLock metaLock = new ReentrantLock();
   private final POSIX posix = POSIXFactory.getNativePOSIX();
+  private final NewFiles newFiles = new NewFiles(posix);
   private volatile long lastRelocation;
   /**
    * Parent directories found free of symbolic links, with the {@link #dirGeneration} they were checked at. A
@@ -289,15 +290,24 @@ public final class LocalDiskStorage implements BrickStorage {
         existed[0] = true;
         return there;
       }
+      FileMeta m = new FileMeta(BrickNames.fileId(gfid), Math.max(dirty, 0), 0, 0, Map.of());
+      Runnable index = () -> {
+        if (dirty > 0) {
+          addToIndex(m.gfid(), path, false);
+        }
+      };
+      if (newFiles.available()) {
+        Attr fresh = newFiles.make(p, path, mode, uid, gid, "user." + META_XATTR, MetaXattr.encode(m), m.gfid(),
+            index);
+        if (fresh != null) {
+          return fresh;
+        }
+      }
       Path t = tmp.resolve(UUID.randomUUID().toString());
       try {
         Files.createFile(t);
         setOwnerAndMode(t, mode, uid, gid, false);
-        FileMeta m = newMeta(gfid);
-        if (dirty > 0) {
-          m = new FileMeta(m.gfid(), dirty, 0, 0, Map.of());
-          addToIndex(m.gfid(), path, false);
-        }
+        index.run();
         writeMeta(t, m);
         Files.createLink(p, t); // atomic, and fails rather than replace
       } catch (IOException e) {
@@ -916,7 +926,7 @@ public final class LocalDiskStorage implements BrickStorage {
   private void addToIndex(String gfid, String path, boolean durable) {
     Path entry = index.resolve(gfid);
     try {
-      if (Files.exists(entry)) {
+      if (exists(entry)) {
         return;
       }
       spares.place(entry, path.getBytes(StandardCharsets.UTF_8));
@@ -1035,11 +1045,12 @@ public final class LocalDiskStorage implements BrickStorage {
     }
   }
 
-  private static boolean exists(Path p) {
-    return Files.exists(p, NOFOLLOW);
+  /** One lstat, without the exception Files.exists makes of a missing file. */
+  private boolean exists(Path p) {
+    return posix.lstat(p.toString(), posix.allocateStat()) == 0;
   }
 
-  private static void failIfExists(Path p, String path) {
+  private void failIfExists(Path p, String path) {
     if (exists(p)) {
       throw new BrickException(Errno.EEXIST, path + ": file exists");
     }

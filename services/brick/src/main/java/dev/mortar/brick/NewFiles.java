@@ -1,0 +1,115 @@
+package dev.mortar.brick;
+
+import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.Errno;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+import jnr.ffi.LibraryLoader;
+import jnr.posix.FileStat;
+import jnr.posix.NanosecondFileStat;
+import jnr.posix.POSIX;
+
+/**
+ * A new regular file made whole before its name appears, through a file descriptor: {@code open(O_TMPFILE)} in its
+ * own directory, owner, mode and metadata set on the descriptor, then {@code linkat} gives it its name (failing,
+ * never replacing, if the name exists). Seven system calls where paths and a temporary name took about twenty; no
+ * temporary file is left by a crash; and the inode is allocated next to its directory, as a local directory's
+ * files are, not next to the brick's temporary directory.
+ *
+ * <p>Where the filesystem has no {@code O_TMPFILE} (older overlayfs, some network filesystems) or the platform's
+ * flag value is not known here, {@link #available} is false and the brick makes files the portable way.
+ */
+final class NewFiles {
+  private static final Logger LOG = Logger.getLogger(NewFiles.class.getName());
+  private static final int O_RDWR = 02;
+  /** {@code __O_TMPFILE | O_DIRECTORY} on x86-64 (the value differs by architecture). */
+  private static final int O_TMPFILE_X86_64 = 020200000;
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_FOLLOW = 0x400;
+
+  /** The libc calls jnr-posix does not offer. */
+  public interface LibC {
+    int linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+
+    int fsetxattr(int fd, String name, byte[] value, long size, int flags);
+  }
+
+  private final POSIX posix;
+  private final LibC libc;
+  private volatile boolean available;
+
+  NewFiles(POSIX posix) {
+    this.posix = posix;
+    String arch = System.getProperty("os.arch");
+    LibC lib = null;
+    if (posix.isNative() && ("amd64".equals(arch) || "x86_64".equals(arch))) {
+      try {
+        lib = LibraryLoader.create(LibC.class).load("c");
+      } catch (RuntimeException | LinkageError e) {
+        LOG.info("libc's linkat/fsetxattr not loaded (" + e + "): new files are made the portable way");
+      }
+    }
+    this.libc = lib;
+    this.available = lib != null;
+  }
+
+  boolean available() {
+    return available;
+  }
+
+  /**
+   * Makes {@code target} (whose name must not exist) with {@code xattr} set to {@code value}; its attributes as made.
+   * Returns null, and turns this way off for good, when the filesystem has no O_TMPFILE: the caller then makes the
+   * file the portable way. {@code beforeName} runs after the file is whole and before its name appears.
+   */
+  Attr make(Path target, String path, int mode, int uid, int gid, String xattr, byte[] value, String gfid,
+      Runnable beforeName) {
+    int fd = posix.open(target.getParent().toString(), O_TMPFILE_X86_64 | O_RDWR, mode & 07777);
+    if (fd < 0) {
+      int errno = posix.errno();
+      if (errno == Errno.EOPNOTSUPP.code || errno == Errno.EISDIR.code || errno == Errno.EINVAL.code) {
+        available = false;
+        LOG.info("the filesystem under " + target.getParent() + " has no O_TMPFILE (errno " + errno
+            + "): new files are made the portable way");
+        return null;
+      }
+      throw fail(errno, path + ": cannot create the file");
+    }
+    try {
+      if ((uid >= 0 || gid >= 0) && posix.fchown(fd, uid, gid) != 0) {
+        throw fail(posix.errno(), path + ": cannot set the owner");
+      }
+      // After chown, which clears set-id bits; and not subject to the umask, as open's mode is.
+      if (posix.fchmod(fd, mode & 07777) != 0) {
+        throw fail(posix.errno(), path + ": cannot set the mode");
+      }
+      if (libc.fsetxattr(fd, xattr, value, value.length, 0) != 0) {
+        throw fail(posix.errno(), path + ": cannot write its metadata");
+      }
+      beforeName.run();
+      if (libc.linkat(AT_FDCWD, "/proc/self/fd/" + fd, AT_FDCWD, target.toString(), AT_SYMLINK_FOLLOW) != 0) {
+        throw fail(posix.errno(), path + ": cannot give the file its name");
+      }
+      FileStat st = posix.allocateStat();
+      if (posix.fstat(fd, st) != 0) {
+        throw fail(posix.errno(), path + ": cannot read its attributes");
+      }
+      NanosecondFileStat ns = st instanceof NanosecondFileStat n ? n : null;
+      return new Attr(gfid, st.ino(), st.mode(), st.nlink(), st.uid(), st.gid(), st.st_size(),
+          (st.st_size() + 511) / 512, nanos(st.atime(), ns == null ? 0 : ns.aTimeNanoSecs()),
+          nanos(st.mtime(), ns == null ? 0 : ns.mTimeNanoSecs()), nanos(st.ctime(), ns == null ? 0 : ns.cTimeNanoSecs()));
+    } finally {
+      posix.close(fd);
+    }
+  }
+
+  private static long nanos(long seconds, long nanos) {
+    return seconds * 1_000_000_000L + nanos;
+  }
+
+  private static BrickException fail(int errno, String what) {
+    Errno e = Errno.of(errno);
+    return new BrickException(e, what + " (" + e.name() + ")");
+  }
+}
