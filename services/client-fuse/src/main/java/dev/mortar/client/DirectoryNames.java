@@ -12,14 +12,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * needs no round trip to learn so. This client's own changes keep the names current; a name another client made
  * shows within the cache time, as with the kernel's own negative_timeout. A listing that saved requests is
  * listed again when it expires (one request per directory per cache time, instead of one per lookup).
+ *
+ * <p>A listing made with attributes ({@code ls -l}, or a glob) answers lookups of the names in it from the attribute
+ * cache. When it expires and had answered many ({@code cat *} or {@code rm -rf} going through the files one by one),
+ * the directory is listed again with attributes: one request for the whole directory instead of one per file.
  */
 final class DirectoryNames {
   /** Bigger directories are not kept: listing them again every cache time would cost more than it saves. */
   static final int MAX_NAMES = 20_000;
 
-  enum Known { ABSENT, LIST_AGAIN, ASK }
+  enum Known { ABSENT, LIST_AGAIN, LIST_AGAIN_WITH_ATTRIBUTES, ASK }
 
-  private record Listing(Set<String> names, long until, AtomicInteger saved) {}
+  /** A listing with attributes is made again if it answered at least this share of its names' lookups... */
+  static final int RELIST_SHARE = 8;
+  /** ...and at least this many: a lookup costs about as much as listing eight names with their attributes. */
+  static final int RELIST_MIN = 16;
+
+  private record Listing(Set<String> names, long until, AtomicInteger saved, boolean withAttributes,
+      AtomicInteger served) {}
 
   private final Map<String, Listing> dirs = new ConcurrentHashMap<>();
   private final long ttlNanos;
@@ -37,6 +47,9 @@ final class DirectoryNames {
     }
     if (System.nanoTime() >= l.until()) {
       dirs.remove(dir, l);
+      if (l.withAttributes() && l.served().get() >= Math.max(RELIST_MIN, l.names().size() / RELIST_SHARE)) {
+        return Known.LIST_AGAIN_WITH_ATTRIBUTES;
+      }
       return l.saved().get() > 0 ? Known.LIST_AGAIN : Known.ASK;
     }
     if (l.names().contains(MortarPaths.name(path))) {
@@ -46,15 +59,29 @@ final class DirectoryNames {
     return Known.ABSENT;
   }
 
-  /** {@code dir} was just listed (or made: no names). */
+  /** {@code dir} was just listed by name (or made: no names). */
   void listed(String dir, Collection<String> names) {
+    listed(dir, names, false);
+  }
+
+  /** {@code dir} was just listed; with its names' attributes, which the attribute cache now holds. */
+  void listed(String dir, Collection<String> names, boolean withAttributes) {
     if (names.size() > MAX_NAMES) {
       dirs.remove(dir);
       return;
     }
     Set<String> set = ConcurrentHashMap.newKeySet(names.size());
     set.addAll(names);
-    dirs.put(dir, new Listing(set, System.nanoTime() + ttlNanos, new AtomicInteger()));
+    dirs.put(dir, new Listing(set, System.nanoTime() + ttlNanos, new AtomicInteger(), withAttributes,
+        new AtomicInteger()));
+  }
+
+  /** A lookup of {@code path} was answered from the attribute cache. */
+  void served(String path) {
+    Listing l = dirs.get(MortarPaths.parent(path));
+    if (l != null && l.withAttributes()) {
+      l.served().incrementAndGet();
+    }
   }
 
   /** This client made {@code path}. */

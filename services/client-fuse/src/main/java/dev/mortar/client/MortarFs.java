@@ -175,10 +175,18 @@ final class MortarFs extends FuseStubFS {
     drainWritesTo(path);
     Cached c = attrs.get(path);
     if (c != null && System.nanoTime() < c.until()) {
+      names.served(path);
       return c.attr();
     }
     DirectoryNames.Known known = names.lookup(path);
-    if (known == DirectoryNames.Known.LIST_AGAIN) {
+    if (known == DirectoryNames.Known.LIST_AGAIN_WITH_ATTRIBUTES) {
+      list(MortarPaths.parent(path));
+      c = attrs.get(path);
+      if (c != null) {
+        return c.attr();
+      }
+      known = names.lookup(path);
+    } else if (known == DirectoryNames.Known.LIST_AGAIN) {
       // Names only: a lookup needs no attributes, and a brick lists 5,000 names in one getdents pass instead of
       // opening every file for its metadata.
       String dir = MortarPaths.parent(path);
@@ -262,7 +270,7 @@ final class MortarFs extends FuseStubFS {
       cacheAttr(MortarPaths.child(dir, name), Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
       listed.add(name);
     }
-    names.listed(dir, listed);
+    names.listed(dir, listed, true);
     return listed;
   }
 

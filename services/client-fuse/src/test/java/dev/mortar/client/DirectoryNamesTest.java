@@ -3,6 +3,7 @@ package dev.mortar.client;
 import static dev.mortar.client.DirectoryNames.Known.ABSENT;
 import static dev.mortar.client.DirectoryNames.Known.ASK;
 import static dev.mortar.client.DirectoryNames.Known.LIST_AGAIN;
+import static dev.mortar.client.DirectoryNames.Known.LIST_AGAIN_WITH_ATTRIBUTES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -34,6 +35,25 @@ class DirectoryNamesTest {
     assertEquals(LIST_AGAIN, names.lookup("/used/f2"), "another client's new name shows after the cache time");
     assertEquals(ASK, names.lookup("/unused/f1"));
     assertEquals(ASK, names.lookup("/used/f2"), "until it is listed again, the brick is asked");
+  }
+
+  @Test
+  void aListingWhoseAttributesAnsweredManyLookupsIsListedAgainWithThem() throws Exception {
+    List<String> files = java.util.stream.IntStream.range(0, 400).mapToObj(i -> "f" + i).toList();
+    names.listed("/busy", files, true);
+    names.listed("/idle", files, true);
+    names.listed("/bare", files);
+    for (int i = 0; i < 50; i++) { // one in eight of the names
+      names.served("/busy/f" + i);
+      names.served("/bare/f" + i);
+    }
+    for (int i = 0; i < 49; i++) {
+      names.served("/idle/f" + i);
+    }
+    Thread.sleep(350);
+    assertEquals(LIST_AGAIN_WITH_ATTRIBUTES, names.lookup("/busy/f399"), "cat * going through the files");
+    assertEquals(ASK, names.lookup("/idle/f399"), "a few lookups: asked one by one");
+    assertEquals(ASK, names.lookup("/bare/f399"), "a listing of names only holds no attributes");
   }
 
   @Test
