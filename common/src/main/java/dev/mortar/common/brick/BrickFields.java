@@ -34,6 +34,8 @@ public final class BrickFields {
   public static final String SUM = "sum";
   public static final String BLAMES = "blames";
   public static final String WAIT = "wait";
+  /** STATUS: the brick root's device:inode where it is a local directory (see LocalDiskStorage). */
+  public static final String ROOT_ID = "rootId";
   /** END_SESSIONS: the sessions to end, and whether an entry's dirty mark is cleared. */
   public static final String SESSIONS = "sessions";
   public static final String CLEAR = "clear";

@@ -107,6 +107,14 @@ public interface BrickStorage {
     return true;
   }
 
+  /**
+   * Where the files are a plain directory tree: its root's {@code device:inode}, so that a client on the same host
+   * can check that the path it sees is this very directory before it reads files there itself. Null otherwise.
+   */
+  default String localRootId() {
+    return null;
+  }
+
   /** Stops background work; the brick is being undeployed. */
   default void close() {
   }

@@ -193,7 +193,8 @@ public final class BrickVerticle extends VerticleBase {
         return;
       }
       m.reply(BrickFrame.of(new JsonObject().put("online", true).put("pid", ProcessHandle.current().pid())
-          .put("port", port).put("path", location).put(BrickFields.BLAMES, new JsonArray(
+          .put("port", port).put("path", location).put(BrickFields.ROOT_ID, storage.localRootId())
+          .put(BrickFields.BLAMES, new JsonArray(
               List.copyOf(blames.blamed())))));
       return;
     }

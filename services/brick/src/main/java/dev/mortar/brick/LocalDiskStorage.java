@@ -84,6 +84,7 @@ public final class LocalDiskStorage implements BrickStorage {
   /** Read-modify-write of replication counters. */
   private final ReentrantLock metaLock = new ReentrantLock();
   private final POSIX posix = POSIXFactory.getNativePOSIX();
+  private final String rootId;
   private final NewFiles newFiles = new NewFiles(posix);
   private volatile long lastRelocation;
   /**
@@ -102,6 +103,14 @@ public final class LocalDiskStorage implements BrickStorage {
     this.index = meta.resolve("index");
     this.inodeMeta = meta.resolve("ino");
     this.spares = new SpareFiles(meta.resolve("spare"));
+    Map<String, Object> a = Files.readAttributes(root, "unix:dev,ino", NOFOLLOW);
+    this.rootId = a.get("dev") + ":" + a.get("ino");
+  }
+
+  /** Read once at open: STATUS answers it on the event loop. */
+  @Override
+  public String localRootId() {
+    return rootId;
   }
 
   /** Opens a prepared brick directory ({@link BrickDirectory#prepare}); clears what a crash left half-made. */

@@ -38,6 +38,10 @@ final class BrickClient {
   /** This brick was down at some time during this mount: it may have missed writes until healed. */
   private volatile boolean missedWrites;
   private volatile Set<Integer> blames = Set.of();
+  /** Where the brick reported its root's device:inode (a local directory). */
+  private volatile String rootId;
+  /** Set where the brick is a directory on this host: reads may go to its files directly. */
+  private volatile LocalBrickFiles localFiles;
 
   BrickClient(Vertx vertx, String volumeId, int index, Brick brick, boolean local, long timeoutMs) {
     this.vertx = vertx;
@@ -67,6 +71,16 @@ final class BrickClient {
   void healed() {
     missedWrites = false;
     LOG.info("brick " + brick.name() + " is healed; reading from it again");
+  }
+
+  void localFiles(LocalBrickFiles files) {
+    localFiles = files;
+  }
+
+  /** File data read on this host without a request, or null: ask the brick. */
+  Buffer readLocally(String path, long offset, int size) {
+    LocalBrickFiles files = localFiles;
+    return files == null ? null : files.read(rootId, path, offset, size);
   }
 
   /** The bricks this brick holds changes for that they missed, as of its last status. */
@@ -101,6 +115,7 @@ final class BrickClient {
       Set<Integer> now = new HashSet<>();
       f.header().getJsonArray(BrickFields.BLAMES, new JsonArray()).forEach(i -> now.add(((Number) i).intValue()));
       blames = Set.copyOf(now);
+      rootId = f.header().getString(BrickFields.ROOT_ID);
       if (!up) {
         up = true;
         LOG.info("brick " + brick.name() + " is up again");

@@ -510,7 +510,7 @@ final class MortarFs extends FuseStubFS {
   }
 
   private Buffer readRange(String path, long offset, int size) {
-    return rs.read(BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, offset).put(BrickFields.SIZE, size)).data();
+    return rs.readData(path, offset, size);
   }
 
   /**

@@ -62,7 +62,11 @@ public final class MortarMount {
       List<BrickClient> bricks = new ArrayList<>();
       for (int i = 0; i < volume.bricks().size(); i++) {
         Brick b = volume.bricks().get(i);
-        bricks.add(new BrickClient(vertx, volume.id(), i, b, isLocal(b.host()), timeoutMs));
+        BrickClient c = new BrickClient(vertx, volume.id(), i, b, isLocal(b.host()), timeoutMs);
+        if (c.local && !b.arbiter() && b.path().startsWith("/")) { // not an s3:// brick
+          c.localFiles(new LocalBrickFiles(b.path(), b.name(), registry));
+        }
+        bricks.add(c);
       }
       // Which bricks answer now; the others are written around until they come back.
       Future.join(bricks.stream().map(BrickClient::probe).toList()).toCompletionStage().toCompletableFuture()

@@ -195,12 +195,37 @@ final class ReplicaSet {
 
   /** A read-only request to one good copy; another copy if that brick does not answer. */
   BrickFrame read(BrickOp op, String path, Consumer<JsonObject> fields) {
+    return read(op, path, fields, goodOrder(path));
+  }
+
+  /**
+   * File data from one good copy: read on this host directly where that copy is a local brick directory
+   * ({@link LocalBrickFiles}), else asked of it.
+   */
+  Buffer readData(String path, long offset, int size) {
+    List<BrickClient> order = goodOrder(path);
+    if (!order.isEmpty() && order.get(0).isUp()) {
+      Buffer local = order.get(0).readLocally(path, offset, size);
+      if (local != null) {
+        return local;
+      }
+    }
+    return read(BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, offset).put(BrickFields.SIZE, size), order)
+        .data();
+  }
+
+  /** The data bricks to read {@code path} from, best first. */
+  private List<BrickClient> goodOrder(String path) {
     awaitAnyLive();
-    BrickException last = null;
     List<BrickClient> order = readOrder();
     if (!order.isEmpty() && order.get(0).isUp() && mayBeStale(order.get(0))) {
       order = verifiedOrder(path, order);
     }
+    return order;
+  }
+
+  private BrickFrame read(BrickOp op, String path, Consumer<JsonObject> fields, List<BrickClient> order) {
+    BrickException last = null;
     for (BrickClient b : order) { // down bricks come last: tried only when no live one answered
       try {
         return await(b.call(op, path, fields, Buffer.buffer()));
