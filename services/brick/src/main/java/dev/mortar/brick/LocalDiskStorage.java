@@ -61,6 +61,7 @@ public final class LocalDiskStorage implements BrickStorage {
   static final String META_XATTR = "mortar.meta"; // user.mortar.meta
   private static final int MAX_NAME_BYTES = BrickNames.MAX_NAME_BYTES;
   private static final int META_READ_GUESS = 1024;
+  private static final byte[] NO_META = new byte[0];
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
   /** What one lstat gives; not "unix:*", which also looks up the owner's and group's names on every call. */
   private static final String STAT_ATTRIBUTES =
@@ -964,6 +965,10 @@ public final class LocalDiskStorage implements BrickStorage {
           return null;
         }
         raw = Files.readAllBytes(f);
+      } else if ((raw = lgetxattr(p)) != null) {
+        if (raw == NO_META) {
+          return null;
+        }
       } else {
         UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, NOFOLLOW);
         // One getxattr on the hot path (every stat): the metadata is small; ask for its size only if it is not.
@@ -993,6 +998,32 @@ public final class LocalDiskStorage implements BrickStorage {
     } catch (IOException e) {
       throw IoErrors.map(e, root.relativize(p) + " (metadata)");
     }
+  }
+
+  /**
+   * The metadata attribute in one lgetxattr (Java's view opens and closes the file around its getxattr):
+   * {@link #NO_META} if the file has none; null to take the portable way (no native call here, or a value larger
+   * than the guess).
+   */
+  private byte[] lgetxattr(Path p) {
+    NativeLibC.Calls libc = NativeLibC.LIBC;
+    if (libc == null) {
+      return null;
+    }
+    byte[] buf = new byte[META_READ_GUESS];
+    long n = libc.lgetxattr(p.toString(), "user." + META_XATTR, buf, buf.length);
+    if (n >= 0) {
+      return Arrays.copyOf(buf, (int) n);
+    }
+    int errno = posix.errno();
+    if (errno == Errno.ENODATA.code) {
+      return NO_META;
+    }
+    if (errno == Errno.ERANGE.code) {
+      return null;
+    }
+    Errno e = Errno.of(errno);
+    throw new BrickException(e, root.relativize(p) + ": cannot read its metadata (" + e.name() + ")");
   }
 
   /** One setxattr call: the old or the new metadata, never half of it. */

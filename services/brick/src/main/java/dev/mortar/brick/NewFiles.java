@@ -5,7 +5,6 @@ import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
 import java.nio.file.Path;
 import java.util.logging.Logger;
-import jnr.ffi.LibraryLoader;
 import jnr.posix.FileStat;
 import jnr.posix.NanosecondFileStat;
 import jnr.posix.POSIX;
@@ -18,7 +17,8 @@ import jnr.posix.POSIX;
  * files are, not next to the brick's temporary directory.
  *
  * <p>Where the filesystem has no {@code O_TMPFILE} (older overlayfs, some network filesystems) or the platform's
- * flag value is not known here, {@link #available} is false and the brick makes files the portable way.
+ * flag value is not known here ({@link NativeLibC}), {@link #available} is false and the brick makes files the
+ * portable way.
  */
 final class NewFiles {
   private static final Logger LOG = Logger.getLogger(NewFiles.class.getName());
@@ -28,30 +28,13 @@ final class NewFiles {
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_FOLLOW = 0x400;
 
-  /** The libc calls jnr-posix does not offer. */
-  public interface LibC {
-    int linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
-
-    int fsetxattr(int fd, String name, byte[] value, long size, int flags);
-  }
-
   private final POSIX posix;
-  private final LibC libc;
+  private final NativeLibC.Calls libc = NativeLibC.LIBC;
   private volatile boolean available;
 
   NewFiles(POSIX posix) {
     this.posix = posix;
-    String arch = System.getProperty("os.arch");
-    LibC lib = null;
-    if (posix.isNative() && ("amd64".equals(arch) || "x86_64".equals(arch))) {
-      try {
-        lib = LibraryLoader.create(LibC.class).load("c");
-      } catch (RuntimeException | LinkageError e) {
-        LOG.info("libc's linkat/fsetxattr not loaded (" + e + "): new files are made the portable way");
-      }
-    }
-    this.libc = lib;
-    this.available = lib != null;
+    this.available = libc != null && posix.isNative();
   }
 
   boolean available() {
