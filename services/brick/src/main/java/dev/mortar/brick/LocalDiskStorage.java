@@ -1066,7 +1066,7 @@ public final class LocalDiskStorage implements BrickStorage {
 
   /** The last name of a file is gone: drop its heal-index entry and side metadata. */
   private void forget(Attr a) {
-    if (a.gfid() != null) {
+    if (a.gfid() != null && exists(index.resolve(a.gfid()))) { // most files have no entry: one lstat says so
       spares.retire(index.resolve(a.gfid()));
     }
     if (a.isSymlink()) {
