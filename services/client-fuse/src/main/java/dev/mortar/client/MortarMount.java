@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -36,6 +37,9 @@ import java.util.logging.Logger;
  */
 public final class MortarMount {
   private static final Logger LOG = Logger.getLogger(MortarMount.class.getName());
+
+  /** How long an unmount (or SIGTERM) may take to end the last write sessions and leave the cluster. */
+  private static final long SHUTDOWN_WAIT_SECONDS = 30;
 
   private MortarMount() {}
 
@@ -57,6 +61,17 @@ public final class MortarMount {
     Vertx vertx = ClusterBootstrap.start(local.getHostAddress(), freePort(local), freePort(local),
         info.getString("poolId"), members, true, registry).toCompletionStage().toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
+    // On SIGTERM jnr-fuse's own shutdown hook unmounts, and this thread goes on to end the last write sessions;
+    // the JVM waits for that (a while at most) instead of halting as soon as the unmount is done.
+    CountDownLatch cleanedUp = new CountDownLatch(1);
+    Thread waitForCleanUp = new Thread(() -> {
+      try {
+        cleanedUp.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "mortar-mount-shutdown");
+    Runtime.getRuntime().addShutdownHook(waitForCleanUp);
     try {
       long timeoutMs = Long.parseLong(VolumeOptions.effective(volume, VolumeOptions.PING_TIMEOUT)) * 1000;
       List<BrickClient> bricks = new ArrayList<>();
@@ -93,7 +108,11 @@ public final class MortarMount {
         LOG.warning("the last write sessions did not end on every brick (heal checks those files): " + e);
       }
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+      } finally {
+        cleanedUp.countDown();
+      }
     }
   }
 

@@ -58,6 +58,20 @@ final class FuseMount implements AutoCloseable {
         .anyMatch(l -> l.split(" ")[1].equals(dir.toString()));
   }
 
+  /** Stops the client with SIGTERM ({@code kill}'s default) and waits for it to exit. */
+  void terminate(Duration within) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("mortar mount on " + dir + " still running " + within + " after SIGTERM; log " + log);
+    }
+  }
+
+  /** Kills the client with SIGKILL: no chance to clean up. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() {
     try {

@@ -321,6 +321,46 @@ class FuseMountTest {
   }
 
   @Test
+  @Order(3)
+  void aMountStoppedWithSigtermUnmountsAndEndsItsWritesAndAKilledOneLeavesNoDeadMount() throws Exception {
+    Path mnt = nodes.work.resolve("mnt");
+    Path logs = E2e.logDir(getClass().getSimpleName());
+    FuseMount term = FuseMount.mount(nodes.host(2) + ":/r2", mnt.resolve("r2-term"), logs.resolve("mount-term.log"));
+    for (int i = 0; i < 50; i++) {
+      Files.writeString(term.dir.resolve("term-" + i), "written before SIGTERM " + i + "\n");
+    }
+    term.terminate(Duration.ofSeconds(40)); // right after the last close: its write sessions are still ending
+    assertFalse(term.mounted(), "SIGTERM unmounts");
+    long t0 = System.nanoTime();
+    Files.writeString(a("r2").resolve("term-49"), "rewritten at once\n"); // no lock of the stopped client left
+    long took = System.nanoTime() - t0;
+    E2e.measured("write to a file the SIGTERMed client wrote last", Duration.ofNanos(took));
+    assertTrue(took < Duration.ofMillis(1500).toNanos(), "its lock was given up at exit, not left to its lease");
+    for (BrickCopy brick : bricks.get("r2")) {
+      for (int i = 0; i < 49; i++) {
+        assertEquals("written before SIGTERM " + i + "\n", new String(brick.bytes("term-" + i),
+            StandardCharsets.UTF_8), "in brick " + brick);
+      }
+    }
+    Eventually.await("heal info shows 0 entries on both bricks after the stopped client", Duration.ofSeconds(20),
+        () -> nodes.cli(1).run("volume", "heal", "r2", "info").out(),
+        out -> out.split("Number of entries: 0\n", -1).length - 1 == 2);
+    assertBricksIdentical("r2", "a client stopped with SIGTERM");
+
+    FuseMount killed = FuseMount.mount(nodes.host(2) + ":/r2", mnt.resolve("r2-kill"), logs.resolve("mount-kill.log"));
+    Files.writeString(killed.dir.resolve("before-kill"), "acknowledged\n");
+    killed.kill();
+    Eventually.await("the killed client's mount point is unmounted (no 'Transport endpoint is not connected')",
+        Duration.ofSeconds(10), () -> !killed.mounted(), ok -> ok);
+    try (var listing = Files.list(killed.dir)) {
+      assertEquals(0, listing.count(), "the mount point is an empty directory again");
+    }
+    for (BrickCopy brick : bricks.get("r2")) {
+      assertEquals("acknowledged\n", new String(brick.bytes("before-kill"), StandardCharsets.UTF_8), "in " + brick);
+    }
+  }
+
+  @Test
   @Order(4)
   void appendsGoOnWithinAboutTwoSecondsWhenANodeIsKilled() throws Exception {
     Path f = b("r3").resolve("outage.txt"); // mounted through node3; node1 dies
