@@ -78,8 +78,7 @@ public enum BrickOp {
   /**
    * Adds to a file's replication counters atomically and durably: {@code path, dirty, dataVersion, metaVersion,
    * pending} (pending: {"brickIndex": delta}) -> {@code meta}. A file whose counters are not all zero is in the
-   * heal index until they are. With {@code owner}, the file's lock held by that owner is given up once the update
-   * is made (or failed): a writer's session ends with its dirty mark cleared before its lock goes, in one request.
+   * heal index until they are.
    */
   META_UPDATE,
   /**

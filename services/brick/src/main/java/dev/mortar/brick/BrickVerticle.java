@@ -199,9 +199,8 @@ public final class BrickVerticle extends VerticleBase {
       return;
     }
     long t0 = System.nanoTime();
-    // CREATE may take the file's lock first, META_UPDATE give it up after: see BrickOp.
-    String lockOwner = op == BrickOp.CREATE || op == BrickOp.META_UPDATE
-        ? req.header().getString(BrickFields.OWNER) : null;
+    // CREATE may take the file's lock first: see BrickOp.
+    String lockOwner = op == BrickOp.CREATE ? req.header().getString(BrickFields.OWNER) : null;
     String path = req.header().getString(BrickFields.PATH);
     boolean locked = op == BrickOp.CREATE && lockOwner != null && path != null
         && locks.tryLock(path, lockOwner, req.header().getLong(BrickFields.LEASE, 10_000L));
@@ -225,8 +224,7 @@ public final class BrickVerticle extends VerticleBase {
         answer = () -> m.fail(Errno.EIO.code, op + " failed on brick " + brickName + ": " + e);
       }
       timer(op, outcome).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-      if (locked && !outcome.equals("ok") // the file was not made: nobody writes it under this lock
-          || op == BrickOp.META_UPDATE && lockOwner != null && path != null) { // the session's end, mark first
+      if (locked && !outcome.equals("ok")) { // the file was not made: nobody writes it under this lock
         Runnable then = answer;
         context.runOnContext(v -> {
           locks.release(path, lockOwner);

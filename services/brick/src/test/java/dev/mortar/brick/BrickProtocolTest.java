@@ -521,9 +521,10 @@ class BrickProtocolTest {
     errno(Errno.EEXIST, () -> call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "c")
         .put(BrickFields.EXCLUSIVE, true).put(BrickFields.GFID, java.util.UUID.randomUUID().toString())));
     // The session's end: the dirty mark goes, then the lock, in one request.
-    FileMeta ended = FileMeta.fromJson(call(BrickOp.META_UPDATE, "/new", h -> h.put(BrickFields.DIRTY, -1)
-        .put(BrickFields.OWNER, "a")).header().getJsonObject(BrickFields.META));
-    assertEquals(0, ended.dirty());
+    call(BrickOp.END_SESSIONS, "/", h -> h.put(BrickFields.SESSIONS, new JsonArray().add(new JsonObject()
+        .put(BrickFields.PATH, "/new").put(BrickFields.CLEAR, true).put(BrickFields.OWNER, "a"))));
+    assertEquals(0, FileMeta.fromJson(call(BrickOp.META_GET, "/new").header().getJsonObject(BrickFields.META))
+        .dirty());
     call(BrickOp.LOCK, "/new", h -> h.put(BrickFields.OWNER, "d").put(BrickFields.WAIT, 0)); // a and c hold nothing
   }
 
