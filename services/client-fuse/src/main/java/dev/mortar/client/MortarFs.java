@@ -187,13 +187,7 @@ final class MortarFs extends FuseStubFS {
       }
       known = names.lookup(path);
     } else if (known == DirectoryNames.Known.LIST_AGAIN) {
-      // Names only: a lookup needs no attributes, and a brick lists 5,000 names in one getdents pass instead of
-      // opening every file for its metadata.
-      String dir = MortarPaths.parent(path);
-      List<String> listed = new ArrayList<>();
-      rs.read(BrickOp.READDIR, dir, h -> h.put(BrickFields.NAMES_ONLY, true)).header()
-          .getJsonArray(BrickFields.NAMES).forEach(n -> listed.add((String) n));
-      names.listed(dir, listed);
+      listNames(MortarPaths.parent(path));
       known = names.lookup(path);
     }
     if (known == DirectoryNames.Known.ABSENT) {
@@ -258,6 +252,17 @@ final class MortarFs extends FuseStubFS {
       listed.forEach(name -> filter.apply(buf, name, null, 0));
       return 0;
     });
+  }
+
+  /**
+   * Lists a directory's names only, for lookups of absent names: a brick lists 5,000 names in one getdents pass
+   * instead of opening every file for its metadata.
+   */
+  private void listNames(String dir) {
+    List<String> listed = new ArrayList<>();
+    rs.read(BrickOp.READDIR, dir, h -> h.put(BrickFields.NAMES_ONLY, true)).header()
+        .getJsonArray(BrickFields.NAMES).forEach(n -> listed.add((String) n));
+    names.listed(dir, listed);
   }
 
   /** Lists a directory; its names and their attributes are cached (`ls -l` then needs no lookup per file). */

@@ -58,6 +58,19 @@ final class FuseMount implements AutoCloseable {
         .anyMatch(l -> l.split(" ")[1].equals(dir.toString()));
   }
 
+  /** The sum of a counter on the client's own /metrics endpoint (its address is in the log), over its labels. */
+  double counter(String name) throws IOException, InterruptedException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("mount metrics on (http://\\S+)")
+        .matcher(Files.readString(log));
+    if (!m.find()) {
+      throw new AssertionError("the mount logged no metrics address; log " + log);
+    }
+    String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(m.group(1))).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   /** Stops the client with SIGTERM ({@code kill}'s default) and waits for it to exit. */
   void terminate(Duration within) throws InterruptedException {
     process.destroy();

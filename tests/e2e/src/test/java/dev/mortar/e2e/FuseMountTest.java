@@ -68,6 +68,11 @@ class FuseMountTest {
     return nodes.host(i);
   }
 
+  /** Bricks are directories on this host (the mount may read their files itself), not objects in a store. */
+  boolean bricksOnLocalDisk() {
+    return true;
+  }
+
   /** A way to read a brick behind the volume's back. */
   BrickCopy copyOf(String spec) {
     return new LocalBrickCopy(spec);
@@ -255,6 +260,22 @@ class FuseMountTest {
         () -> Files.exists(b("r2").resolve("test")), ok -> ok);
     for (BrickCopy brick : bricks.get("r2")) {
       assertTrue(brick.isRegularFile("test"), "in brick " + brick);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aMountReadsTheFilesOfABrickOnItsOwnHostWithoutAskingIt() throws Exception {
+    Path f = a("r2").resolve("read-locally.txt");
+    Files.writeString(f, "read here\n");
+    FuseMount reader = mounts.get("r2")[1];
+    double before = reader.counter("mortar_client_local_reads_total");
+    assertEquals("read here\n", Files.readString(reader.dir.resolve("read-locally.txt")));
+    double after = reader.counter("mortar_client_local_reads_total");
+    if (bricksOnLocalDisk()) {
+      assertTrue(after > before, "the brick directory on this host was read directly: " + before + " -> " + after);
+    } else {
+      assertEquals(0.0, after, "bricks in an object store are never read as local files");
     }
   }
 

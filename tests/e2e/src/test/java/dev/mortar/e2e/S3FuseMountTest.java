@@ -27,6 +27,11 @@ class S3FuseMountTest extends FuseMountTest {
   }
 
   @Override
+  boolean bricksOnLocalDisk() {
+    return false;
+  }
+
+  @Override
   BrickCopy copyOf(String spec) {
     return new S3BrickCopy(spec, server.config());
   }
