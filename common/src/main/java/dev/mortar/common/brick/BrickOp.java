@@ -27,7 +27,10 @@ public enum BrickOp {
    * Creates a regular file: {@code path, mode, gfid, exclusive} -> {@code attr}. Without exclusive an existing file
    * is kept. CREATE and MKDIR take {@code dirty} too: heal makes an entry that it fills afterwards, a client one it
    * writes next. With {@code owner, lease} CREATE also tries the file's write lock (as LOCK with no wait) before it
-   * creates, and answers {@code locked}: a new file's first write session costs no request of its own.
+   * creates, and answers {@code locked}: a new file's first write session costs no request of its own. Data sent
+   * with CREATE is the new file's first bytes, written before its name appears; they are written only where this
+   * request made the file (the answer's {@code attr} then has the {@code gfid} asked for), never into a file that was
+   * there already.
    */
   CREATE,
   /** Checks that {@code path} is a regular file that can be opened: -> {@code attr}. Bricks hold no open state. */

@@ -49,6 +49,17 @@ public interface BrickStorage {
     return a;
   }
 
+  /**
+   * {@link #create(String, int, int, int, boolean, String, long)} with {@code data} as the file's first bytes where
+   * this call made it (the answer's file ID is then {@code gfid}); a file that was there already is not written. A
+   * storage may write the bytes before the name appears.
+   */
+  default Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid, long dirty,
+      Buffer data) {
+    Attr a = create(path, mode, uid, gid, exclusive, gfid, dirty);
+    return data.length() == 0 || !a.gfid().equals(gfid) ? a : write(path, 0, data);
+  }
+
   Attr open(String path);
 
   Buffer read(String path, long offset, int size);

@@ -302,10 +302,16 @@ public final class BrickVerticle extends VerticleBase {
         markDirty(p, h);
       }
       case RMDIR -> storage.rmdir(p);
-      case CREATE -> out.put(BrickFields.ATTR, storage.create(p, h.getInteger(BrickFields.MODE, 0644),
-          h.getInteger(BrickFields.UID, -1), h.getInteger(BrickFields.GID, -1),
-          h.getBoolean(BrickFields.EXCLUSIVE, false), h.getString(BrickFields.GFID),
-          Math.max(0, h.getLong(BrickFields.DIRTY, 0L))).toJson());
+      case CREATE -> {
+        String gfid = h.getString(BrickFields.GFID);
+        Attr a = storage.create(p, h.getInteger(BrickFields.MODE, 0644), h.getInteger(BrickFields.UID, -1),
+            h.getInteger(BrickFields.GID, -1), h.getBoolean(BrickFields.EXCLUSIVE, false), gfid,
+            Math.max(0, h.getLong(BrickFields.DIRTY, 0L)), data);
+        if (a.gfid().equals(gfid)) {
+          bytesWritten.increment(data.length());
+        }
+        out.put(BrickFields.ATTR, a.toJson());
+      }
       case OPEN -> out.put(BrickFields.ATTR, storage.open(p).toJson());
       case READ -> {
         Buffer b = storage.read(p, h.getLong(BrickFields.OFFSET, 0L), h.getInteger(BrickFields.SIZE, 0));

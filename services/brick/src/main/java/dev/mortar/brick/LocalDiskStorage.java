@@ -286,6 +286,13 @@ public final class LocalDiskStorage implements BrickStorage {
   /** A new file is born dirty (its metadata and heal index entry written before its name appears): no update. */
   @Override
   public Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid, long dirty) {
+    return create(path, mode, uid, gid, exclusive, gfid, dirty, Buffer.buffer());
+  }
+
+  /** A new file's first bytes are written before its name appears, as its metadata is: it shows whole or not at all. */
+  @Override
+  public Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid, long dirty,
+      Buffer data) {
     Path p = resolve(path);
     boolean[] existed = {false};
     Attr a = underNamespaceLock(() -> {
@@ -308,7 +315,7 @@ public final class LocalDiskStorage implements BrickStorage {
       };
       if (newFiles.available()) {
         Attr fresh = newFiles.make(p, path, mode, uid, gid, "user." + META_XATTR, MetaXattr.encode(m), m.gfid(),
-            index);
+            data, index);
         if (fresh != null) {
           return fresh;
         }
@@ -316,6 +323,9 @@ public final class LocalDiskStorage implements BrickStorage {
       Path t = tmp.resolve(UUID.randomUUID().toString());
       try {
         Files.createFile(t);
+        if (data.length() > 0) {
+          Files.write(t, data.getBytes());
+        }
         setOwnerAndMode(t, mode, uid, gid, false);
         index.run();
         writeMeta(t, m);

@@ -3,6 +3,7 @@ package dev.mortar.brick;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
+import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 import jnr.posix.FileStat;
@@ -47,7 +48,7 @@ final class NewFiles {
    * file the portable way. {@code beforeName} runs after the file is whole and before its name appears.
    */
   Attr make(Path target, String path, int mode, int uid, int gid, String xattr, byte[] value, String gfid,
-      Runnable beforeName) {
+      Buffer data, Runnable beforeName) {
     int fd = posix.open(target.getParent().toString(), O_TMPFILE_X86_64 | O_RDWR, mode & 07777);
     if (fd < 0) {
       int errno = posix.errno();
@@ -70,6 +71,7 @@ final class NewFiles {
       if (libc.fsetxattr(fd, xattr, value, value.length, 0) != 0) {
         throw fail(posix.errno(), path + ": cannot write its metadata");
       }
+      writeAll(fd, data.getBytes(), path);
       beforeName.run();
       if (libc.linkat(AT_FDCWD, "/proc/self/fd/" + fd, AT_FDCWD, target.toString(), AT_SYMLINK_FOLLOW) != 0) {
         throw fail(posix.errno(), path + ": cannot give the file its name");
@@ -84,6 +86,17 @@ final class NewFiles {
           nanos(st.mtime(), ns == null ? 0 : ns.mTimeNanoSecs()), nanos(st.ctime(), ns == null ? 0 : ns.cTimeNanoSecs()));
     } finally {
       posix.close(fd);
+    }
+  }
+
+  private void writeAll(int fd, byte[] bytes, String path) {
+    byte[] rest = bytes;
+    for (int at = 0; at < bytes.length; rest = java.util.Arrays.copyOfRange(bytes, at, bytes.length)) {
+      long n = posix.pwrite(fd, rest, rest.length, at); // short only on a full disk or a signal
+      if (n <= 0) {
+        throw fail(n < 0 ? posix.errno() : Errno.ENOSPC.code, path + ": cannot write its first bytes");
+      }
+      at += (int) n;
     }
   }
 

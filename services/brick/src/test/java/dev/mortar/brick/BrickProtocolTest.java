@@ -158,6 +158,23 @@ class BrickProtocolTest {
   }
 
   @Test
+  void aCreateWithDataMakesTheFileWithItsFirstBytesAndNeverWritesAFileThatWasThere() throws Exception {
+    String id = "1f0e0d0c-0b0a-4908-8706-050403020100";
+    Attr made = attr(call(0, BrickOp.CREATE, "/born-full", h -> h.put(BrickFields.GFID, id).put(BrickFields.DIRTY, 1),
+        Buffer.buffer("first bytes\n")));
+    assertEquals(id, made.gfid(), "made by this request");
+    assertEquals(12, made.size(), "the answer has the size with the data");
+    assertEquals("first bytes\n", read("/born-full", 0, 100));
+    if (onLocalDisk()) {
+      assertEquals("first bytes\n", Files.readString(brickDir.resolve("born-full")));
+    }
+    Attr kept = attr(call(0, BrickOp.CREATE, "/born-full", h -> h.put(BrickFields.GFID, UUID.randomUUID().toString()),
+        Buffer.buffer("other")));
+    assertEquals(id, kept.gfid(), "the file that was there is answered: another file ID than the one asked for");
+    assertEquals("first bytes\n", read("/born-full", 0, 100), "and it is not written");
+  }
+
+  @Test
   void readdirReturnsAttributesAndHidesTheBrickMetadata() {
     call(BrickOp.MKDIR, "/list", h -> { });
     for (int i = 0; i < 3; i++) {

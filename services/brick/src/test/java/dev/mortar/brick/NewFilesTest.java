@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
+import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,20 +25,21 @@ class NewFilesTest {
   private final NewFiles files = new NewFiles(POSIXFactory.getNativePOSIX());
 
   @Test
-  void aNewFileIsWholeWhenItsNameAppears(@TempDir Path dir) throws Exception {
+  void aNewFileIsWholeWithItsFirstBytesWhenItsNameAppears(@TempDir Path dir) throws Exception {
     assertTrue(files.available(), "O_TMPFILE and linkat on this x86-64 Linux machine");
     Path f = dir.resolve("f");
     byte[] meta = {1, 2, 3};
     AtomicBoolean nameYet = new AtomicBoolean(true);
     Attr a = files.make(f, "/f", 04640, 123, 456, "user.test.meta", meta, "id-1",
-        () -> nameYet.set(Files.exists(f, LinkOption.NOFOLLOW_LINKS)));
+        Buffer.buffer("first bytes"), () -> nameYet.set(Files.exists(f, LinkOption.NOFOLLOW_LINKS)));
     assertEquals(false, nameYet.get(), "the hook runs before the name appears");
     Map<String, Object> st = Files.readAttributes(f, "unix:mode,uid,gid,ino,size,ctime", LinkOption.NOFOLLOW_LINKS);
     assertEquals(0100000 | 04640, (int) st.get("mode"), "mode as asked, set-id bit kept, no umask");
     assertEquals(123, (int) st.get("uid"));
     assertEquals(456, (int) st.get("gid"));
     assertEquals((long) st.get("ino"), a.ino());
-    assertEquals(0, a.size());
+    assertEquals(11, a.size(), "its first bytes are in it when its name appears");
+    assertEquals("first bytes", Files.readString(f, StandardCharsets.UTF_8));
     assertEquals("id-1", a.gfid());
     assertEquals(0100000 | 04640, a.mode());
     UserDefinedFileAttributeView v = Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
@@ -51,7 +53,7 @@ class NewFilesTest {
     Path f = dir.resolve("taken");
     Files.writeString(f, "kept");
     BrickException e = assertThrows(BrickException.class, () -> files.make(f, "/taken", 0644, -1, -1,
-        "user.test.meta", new byte[] {1}, "id-2", () -> { }));
+        "user.test.meta", new byte[] {1}, "id-2", Buffer.buffer("lost"), () -> { }));
     assertEquals(Errno.EEXIST, e.errno(), e.getMessage());
     assertEquals("kept", Files.readString(f, StandardCharsets.UTF_8));
     try (var left = Files.list(dir)) {

@@ -40,6 +40,7 @@ final class MortarFs extends FuseStubFS {
   private static final Logger LOG = Logger.getLogger(MortarFs.class.getName());
   private static final int O_APPEND = 02000;
   private static final int O_EXCL = 0200;
+  private static final int O_TRUNC = 01000;
   private static final long UTIME_NOW = (1L << 30) - 1;
   private static final long UTIME_OMIT = (1L << 30) - 2;
   /** A writer keeps its file's lock while it writes; released this long after its last write. */
@@ -57,6 +58,8 @@ final class MortarFs extends FuseStubFS {
   private static final long WRITE_BEHIND_BYTES = 16L << 20;
   /** Sequential writes (128 KiB each from the kernel) are gathered into brick requests of up to this size. */
   private static final int GATHER_BYTES = 1 << 20;
+  /** A new file not yet made on the bricks (see {@link #create}) is made at the latest this long after. */
+  private static final long UNSENT_CREATE_MS = 100;
 
   private final ReplicaSet rs;
   private final Vertx vertx;
@@ -65,6 +68,8 @@ final class MortarFs extends FuseStubFS {
   private final Map<String, Cached> attrs = new ConcurrentHashMap<>();
   private final DirectoryNames names;
   private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
+  /** The handles whose new file is not made on the bricks yet, by path. */
+  private final Map<String, OpenFile> unsent = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final AtomicLong handles = new AtomicLong(1);
   private final String clientId = java.util.UUID.randomUUID().toString();
@@ -105,6 +110,8 @@ final class MortarFs extends FuseStubFS {
     String gatherPath;
     /** The first failure of a write already acknowledged to the program: returned at the next call. */
     BrickException deferred;
+    /** The handle's new file while its create is not sent yet, or null. */
+    volatile UnsentCreate unsent;
 
     OpenFile(String path, boolean append, String handleId, long fh, ReadAhead reads) {
       this.path = path;
@@ -121,6 +128,38 @@ final class MortarFs extends FuseStubFS {
   }
 
   private record InFlight(long start, long end, io.vertx.core.Future<ReplicaSet.Written> done) {}
+
+  /** Owner and file ID of a new file: chosen here so that every brick gives the file the same ones. */
+  private record NewEntry(int uid, int gid, String gfid) implements Consumer<JsonObject> {
+    @Override
+    public void accept(JsonObject h) {
+      h.put(BrickFields.UID, uid).put(BrickFields.GID, gid).put(BrickFields.GFID, gfid);
+    }
+  }
+
+  /** A create not sent yet: the new file, and the first bytes the program wrote to it, which go with it. */
+  private static final class UnsentCreate {
+    final NewEntry entry;
+    final int mode;
+    /** O_TRUNC: a file found there after all is emptied first. */
+    final boolean truncate;
+    final long born = System.currentTimeMillis() * 1_000_000L;
+    final Buffer data = Buffer.buffer();
+    long timer;
+
+    UnsentCreate(NewEntry entry, int mode, boolean truncate) {
+      this.entry = entry;
+      this.mode = mode;
+      this.truncate = truncate;
+    }
+
+    /** What the file will be when it is made: what stat(2) on it says meanwhile. */
+    Attr attr() {
+      long size = data.length();
+      return new Attr(entry.gfid(), 0, Attr.S_IFREG | mode, 1, entry.uid(), entry.gid(), size, (size + 511) / 512,
+          born, born, born);
+    }
+  }
 
   MortarFs(ReplicaSet rs, Vertx vertx, long cacheMillis, MeterRegistry registry) {
     this.rs = rs;
@@ -208,12 +247,9 @@ final class MortarFs extends FuseStubFS {
     return cacheAttr(path, ReplicaSet.attr(change(op, path, fields, blameOn)));
   }
 
-  /** Owner of a new file, and its file ID: chosen here so that every brick gives the file the same one. */
-  private Consumer<JsonObject> newEntry() {
-    int uid = (int) getContext().uid.get();
-    int gid = (int) getContext().gid.get();
-    String gfid = java.util.UUID.randomUUID().toString();
-    return h -> h.put(BrickFields.UID, uid).put(BrickFields.GID, gid).put(BrickFields.GFID, gfid);
+  private NewEntry newEntry() {
+    return new NewEntry((int) getContext().uid.get(), (int) getContext().gid.get(),
+        java.util.UUID.randomUUID().toString());
   }
 
   private static void fill(FileStat st, Attr a) {
@@ -238,7 +274,9 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int getattr(String path, FileStat stat) {
     return op("getattr", () -> {
-      fill(stat, lookup(path));
+      OpenFile of = unsent.get(path);
+      UnsentCreate u = of == null ? null : of.unsent;
+      fill(stat, u != null ? u.attr() : lookup(path));
       return 0;
     });
   }
@@ -246,6 +284,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
     return op("readdir", () -> {
+      settle(path);
       List<String> listed = list(path);
       filter.apply(buf, ".", null, 0);
       filter.apply(buf, "..", null, 0);
@@ -282,6 +321,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int mkdir(String path, long mode) {
     return op("mkdir", () -> {
+      settle(path);
       changeAttr(BrickOp.MKDIR, path, newEntry().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)),
           MortarPaths.parent(path));
       names.added(path);
@@ -293,6 +333,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int rmdir(String path) {
     return op("rmdir", () -> {
+      settle(path);
       change(BrickOp.RMDIR, path, h -> { }, MortarPaths.parent(path));
       names.removed(path);
       return 0;
@@ -302,6 +343,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int unlink(String path) {
     return op("unlink", () -> {
+      settle(path);
       change(BrickOp.UNLINK, path, h -> { }, MortarPaths.parent(path));
       names.removed(path);
       return 0;
@@ -311,6 +353,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int rename(String from, String to) {
     return op("rename", () -> {
+      settle(from, to);
       try {
         change(BrickOp.RENAME, from, h -> h.put(BrickFields.TO, to), MortarPaths.parent(from));
       } finally {
@@ -326,6 +369,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int link(String existing, String newPath) {
     return op("link", () -> {
+      settle(existing, newPath);
       changeAttr(BrickOp.LINK, existing, h -> h.put(BrickFields.TO, newPath), MortarPaths.parent(newPath));
       invalidate(existing);
       names.added(newPath);
@@ -336,6 +380,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int symlink(String target, String linkPath) {
     return op("symlink", () -> {
+      settle(linkPath);
       changeAttr(BrickOp.SYMLINK, linkPath, newEntry().andThen(h -> h.put(BrickFields.TARGET, target)),
           MortarPaths.parent(linkPath));
       names.added(linkPath);
@@ -346,6 +391,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int readlink(String path, Pointer buf, long size) {
     return op("readlink", () -> {
+      settle(path);
       byte[] t = rs.read(BrickOp.READLINK, path, h -> { }).header().getString(BrickFields.TARGET)
           .getBytes(StandardCharsets.UTF_8);
       int n = (int) Math.min(t.length, size - 1);
@@ -358,6 +404,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int chmod(String path, long mode) {
     return op("chmod", () -> {
+      settle(path);
       changeAttr(BrickOp.CHMOD, path, h -> h.put(BrickFields.MODE, (int) mode & 07777), path);
       return 0;
     });
@@ -366,6 +413,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int chown(String path, long uid, long gid) {
     return op("chown", () -> {
+      settle(path);
       changeAttr(BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, (int) uid).put(BrickFields.GID, (int) gid), path);
       return 0;
     });
@@ -374,6 +422,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int utimens(String path, Timespec[] ts) {
     return op("utimens", () -> {
+      settle(path);
       long atime = nanos(ts[0]);
       long mtime = nanos(ts[1]);
       changeAttr(BrickOp.UTIMENS, path, h -> h.put(BrickFields.ATIME, atime).put(BrickFields.MTIME, mtime), path);
@@ -395,6 +444,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int truncate(String path, long size) {
     return op("truncate", () -> {
+      settle(path);
       changeAttr(BrickOp.TRUNCATE, path, h -> h.put(BrickFields.SIZE, size), path);
       return 0;
     });
@@ -422,6 +472,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int access(String path, int mask) {
     return op("access", () -> {
+      settle(path);
       lookup(path);
       return 0;
     });
@@ -430,41 +481,32 @@ final class MortarFs extends FuseStubFS {
   // ---- data ----
 
   /**
-   * The file is made on every live brick, marked dirty and locked for this handle's first write session in the
-   * same request, so that writing a new file costs no lock or pre-op request of its own. Where another writer
-   * already holds the lock (the file existed), the session starts over the usual way at the first write.
+   * A new file is made on the bricks together with its first bytes, in one request per brick: when the program
+   * closes it (the usual {@code > file} or copy of a small file), writes more than a gather's worth, or touches it
+   * any other way, and at the latest {@link #UNSENT_CREATE_MS} after. Until then it is this client's alone, as
+   * write-behind data is; a failure to make it is returned by close(2), as a write-behind failure is. Exclusive
+   * creates (the program must learn at once whether the name was taken) and appends are made at once.
    */
   @Override
   public int create(String path, long mode, FuseFileInfo fi) {
     return op("create", () -> {
+      settle(path);
       boolean exclusive = (fi.flags.get() & O_EXCL) != 0;
       OpenFile of = newHandle(path, fi);
       of.mutex.lock();
       try {
-        String owner = of.nextOwner();
-        rs.awaitAnyLive();
-        rs.sessionEnds.flushIfQueued(path); // a file written again at once: its last session's lock goes first
-        ReplicaSet.Written w;
-        try {
-          w = rs.await(rs.writeAsync(BrickOp.CREATE, path, newEntry().andThen(h -> h
-              .put(BrickFields.MODE, (int) mode & 07777).put(BrickFields.EXCLUSIVE, exclusive)
-              .put(BrickFields.DIRTY, 1).put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)),
-              Buffer.buffer(), MortarPaths.parent(path)));
-        } finally {
-          invalidate(path);
-          names.added(path); // made, or it was there already (EEXIST)
-        }
-        cacheAttr(path, ReplicaSet.attr(w.answer()));
-        // Arbiters grant it too: they are in the hold, so that it is renewed and given back there as well.
-        List<BrickClient> locked = w.took().stream()
-            .filter(b -> w.answers().get(b).header().getBoolean(BrickFields.LOCKED, false)).toList();
-        of.dirtyOn = w.took();
-        of.hold = new Hold(owner, locked);
-        if (w.took().stream().allMatch(locked::contains)) {
-          keepLeases(of);
-          releaseWhenIdle(of);
+        if (exclusive || of.append || rs.liveDataBricks().isEmpty()) {
+          sendCreate(of, (int) mode & 07777, exclusive, newEntry(), Buffer.buffer());
         } else {
-          giveBack(of);
+          UnsentCreate u = new UnsentCreate(newEntry(), (int) mode & 07777, (fi.flags.get() & O_TRUNC) != 0);
+          of.unsent = u;
+          unsent.put(path, of);
+          invalidate(path);
+          names.added(path);
+          u.timer = vertx.setTimer(UNSENT_CREATE_MS, t -> vertx.executeBlocking(() -> {
+            sendUnsentQuietly(of);
+            return null;
+          }, false));
         }
       } catch (RuntimeException e) {
         files.remove(of.fh);
@@ -477,9 +519,108 @@ final class MortarFs extends FuseStubFS {
     });
   }
 
+  /**
+   * Makes the file on every live brick, with {@code data} as its first bytes, marked dirty and locked for this
+   * handle's first write session in the same request, so that writing a new file costs no lock or pre-op request of
+   * its own. Where another writer already holds the lock (the file existed), the session starts over the usual way
+   * at the first write. Whether every data brick made the file (and so wrote the data): a file that was there
+   * already keeps its file ID. Called with the mutex held.
+   */
+  private boolean sendCreate(OpenFile of, int mode, boolean exclusive, NewEntry entry, Buffer data) {
+    String path = of.path;
+    String owner = of.nextOwner();
+    rs.awaitAnyLive();
+    rs.sessionEnds.flushIfQueued(path); // a file written again at once: its last session's lock goes first
+    ReplicaSet.Written w;
+    try {
+      w = rs.await(rs.writeAsync(BrickOp.CREATE, path, entry.andThen(h -> h
+          .put(BrickFields.MODE, mode).put(BrickFields.EXCLUSIVE, exclusive)
+          .put(BrickFields.DIRTY, 1).put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)),
+          data, MortarPaths.parent(path)));
+    } finally {
+      invalidate(path);
+      names.added(path); // made, or it was there already (EEXIST)
+    }
+    cacheAttr(path, ReplicaSet.attr(w.answer()));
+    // Arbiters grant it too: they are in the hold, so that it is renewed and given back there as well.
+    List<BrickClient> locked = w.took().stream()
+        .filter(b -> w.answers().get(b).header().getBoolean(BrickFields.LOCKED, false)).toList();
+    of.dirtyOn = w.took();
+    of.hold = new Hold(owner, locked);
+    if (w.took().stream().allMatch(locked::contains)) {
+      keepLeases(of);
+      releaseWhenIdle(of);
+    } else {
+      giveBack(of);
+    }
+    return w.took().stream().filter(b -> !b.brick.arbiter())
+        .allMatch(b -> entry.gfid().equals(ReplicaSet.attr(w.answers().get(b)).gfid()));
+  }
+
+  /**
+   * Sends the handle's create if it is not sent yet. Where the file was there already on a brick (another client
+   * made it after this one found the name absent), it is emptied if the program asked so and its data is written
+   * the usual way. Called with the mutex held.
+   */
+  private void sendUnsent(OpenFile of) {
+    UnsentCreate u = of.unsent;
+    if (u == null) {
+      return;
+    }
+    of.unsent = null;
+    unsent.remove(of.path, of);
+    vertx.cancelTimer(u.timer);
+    if (!sendCreate(of, u.mode, false, u.entry, u.data)) {
+      if (u.truncate) {
+        change(BrickOp.TRUNCATE, of.path, h -> h.put(BrickFields.SIZE, 0L), of.path);
+      }
+      if (u.data.length() > 0) {
+        writeLocked(of, of.path, u.data.getBytes(), 0);
+      }
+    }
+  }
+
+  /** For a caller other than the handle's own: a failure is returned by the handle's next call (close at last). */
+  private void sendUnsentQuietly(OpenFile of) {
+    of.mutex.lock();
+    try {
+      sendUnsent(of);
+    } catch (BrickException e) {
+      if (of.deferred == null) {
+        of.deferred = e;
+      }
+    } finally {
+      of.mutex.unlock();
+    }
+  }
+
+  /**
+   * Another operation on {@code paths} sees the new files there and below as the bricks have them: the creates of
+   * those not sent yet are sent first.
+   */
+  private void settle(String... paths) {
+    if (unsent.isEmpty()) {
+      return;
+    }
+    for (OpenFile of : unsent.values()) {
+      for (String p : paths) {
+        if (of.path.equals(p) || of.path.startsWith(p.equals("/") ? p : p + "/")) {
+          sendUnsentQuietly(of);
+          break;
+        }
+      }
+    }
+  }
+
+  /** At unmount: every create not sent yet goes now (the kernel may not release what was open). */
+  void sendAllUnsent() {
+    settle("/");
+  }
+
   @Override
   public int open(String path, FuseFileInfo fi) {
     return op("open", () -> {
+      settle(path);
       Cached c = attrs.get(path);
       if (c == null || System.nanoTime() >= c.until() || !c.attr().isRegularFile()) {
         // Not known within the cache time (a listing or lookup just now): ask a brick.
@@ -505,6 +646,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
     return op("read", () -> {
+      settle(path);
       drainWritesTo(path); // a read sees every write acknowledged before it
       OpenFile of = files.get(fi.fh.get());
       Buffer data = of == null ? readRange(path, offset, (int) size) : of.reads.read(path, offset, (int) size);
@@ -536,45 +678,57 @@ final class MortarFs extends FuseStubFS {
       of.mutex.lock();
       try {
         throwDeferred(of);
-        holdLock(of);
-        long end = offset + size;
-        boolean overlaps = of.inFlight.stream().anyMatch(w -> w.start() < end && offset < w.end())
-            || of.gather != null && of.gatherStart < end && offset < of.gatherStart + of.gather.length();
-        if (of.append || overlaps || of.dirtyOn == null || of.inFlight.size() >= WRITE_BEHIND_MAX
-            || of.inFlightBytes + size > WRITE_BEHIND_BYTES) {
-          drain(of);
+        UnsentCreate u = of.unsent;
+        if (u != null && offset == u.data.length() && offset + size <= GATHER_BYTES) {
+          u.data.appendBytes(bytes); // goes with the create
+          return (int) size;
         }
-        invalidate(path);
-        if (of.append || of.dirtyOn == null) {
-          long at = of.append ? appendOffset(of) : offset;
-          boolean first = of.dirtyOn == null;
-          ReplicaSet.Written w = rs.await(rs.writeAsync(BrickOp.WRITE, path, h -> {
-            h.put(BrickFields.OFFSET, at);
-            if (first) {
-              h.put(BrickFields.DIRTY, 1); // AFR pre-op: a crash from here on leaves the copies marked torn
-            }
-          }, Buffer.buffer(bytes), path, of.hold.bricks()));
-          if (first) {
-            of.dirtyOn = w.took();
-          }
-        } else if (of.gather != null && offset == of.gatherStart + of.gather.length()
-            && of.gather.length() + size <= GATHER_BYTES && path.equals(of.gatherPath)) {
-          of.gather.appendBytes(bytes);
-        } else {
-          sendGathered(of);
-          of.gather = Buffer.buffer(bytes);
-          of.gatherStart = offset;
-          of.gatherPath = path;
-        }
-        if (of.gather != null && of.gather.length() >= GATHER_BYTES) {
-          sendGathered(of);
-        }
-        releaseWhenIdle(of);
+        sendUnsent(of);
+        writeLocked(of, path, bytes, offset);
       } finally {
         of.mutex.unlock();
       }
       return (int) size;
     });
+  }
+
+  /** {@link #write} of the bytes, with the mutex held. */
+  private void writeLocked(OpenFile of, String path, byte[] bytes, long offset) {
+    long size = bytes.length;
+    holdLock(of);
+    long end = offset + size;
+    boolean overlaps = of.inFlight.stream().anyMatch(w -> w.start() < end && offset < w.end())
+        || of.gather != null && of.gatherStart < end && offset < of.gatherStart + of.gather.length();
+    if (of.append || overlaps || of.dirtyOn == null || of.inFlight.size() >= WRITE_BEHIND_MAX
+        || of.inFlightBytes + size > WRITE_BEHIND_BYTES) {
+      drain(of);
+    }
+    invalidate(path);
+    if (of.append || of.dirtyOn == null) {
+      long at = of.append ? appendOffset(of) : offset;
+      boolean first = of.dirtyOn == null;
+      ReplicaSet.Written w = rs.await(rs.writeAsync(BrickOp.WRITE, path, h -> {
+        h.put(BrickFields.OFFSET, at);
+        if (first) {
+          h.put(BrickFields.DIRTY, 1); // AFR pre-op: a crash from here on leaves the copies marked torn
+        }
+      }, Buffer.buffer(bytes), path, of.hold.bricks()));
+      if (first) {
+        of.dirtyOn = w.took();
+      }
+    } else if (of.gather != null && offset == of.gatherStart + of.gather.length()
+        && of.gather.length() + size <= GATHER_BYTES && path.equals(of.gatherPath)) {
+      of.gather.appendBytes(bytes);
+    } else {
+      sendGathered(of);
+      of.gather = Buffer.buffer(bytes);
+      of.gatherStart = offset;
+      of.gatherPath = path;
+    }
+    if (of.gather != null && of.gather.length() >= GATHER_BYTES) {
+      sendGathered(of);
+    }
+    releaseWhenIdle(of);
   }
 
   /**
@@ -862,6 +1016,7 @@ final class MortarFs extends FuseStubFS {
       }
       of.mutex.lock();
       try {
+        sendUnsent(of);
         drain(of);
         throwDeferred(of);
         change(BrickOp.FSYNC, path, h -> h.put(BrickFields.DATA_ONLY, dataOnly != 0), path);
@@ -881,6 +1036,7 @@ final class MortarFs extends FuseStubFS {
       if (of != null) {
         of.mutex.lock();
         try {
+          sendUnsent(of);
           drain(of);
           throwDeferred(of);
         } finally {
@@ -898,7 +1054,8 @@ final class MortarFs extends FuseStubFS {
       if (of != null) {
         of.mutex.lock();
         try {
-          drain(of); // a failure here was returned by flush already: close(2) is over
+          sendUnsentQuietly(of); // sent by flush unless that failed (and said so): close(2) is over
+          drain(of); // a failure here was returned by flush already
           if (of.idleTimer >= 0) {
             vertx.cancelTimer(of.idleTimer);
             of.idleTimer = -1;
@@ -917,6 +1074,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int setxattr(String path, String name, Pointer value, long size, int flags) {
     return op("setxattr", () -> {
+      settle(path);
       byte[] v = new byte[(int) size];
       value.get(0, v, 0, v.length);
       rs.write(BrickOp.SETXATTR, path, h -> h.put(BrickFields.NAME, name).put(BrickFields.FLAGS, flags),
@@ -933,6 +1091,7 @@ final class MortarFs extends FuseStubFS {
         // then stops asking for the SELinux label and ACL of every file on this mount, two calls per file.
         throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.* extended attributes are supported");
       }
+      settle(path);
       byte[] v = rs.read(BrickOp.GETXATTR, path, h -> h.put(BrickFields.NAME, name)).data().getBytes();
       if (size == 0) {
         return v.length;
@@ -948,6 +1107,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int listxattr(String path, Pointer list, long size) {
     return op("listxattr", () -> {
+      settle(path);
       StringBuilder sb = new StringBuilder();
       rs.read(BrickOp.LISTXATTR, path, h -> { }).header().getJsonArray(BrickFields.NAMES)
           .forEach(n -> sb.append(n).append('\0'));
@@ -966,6 +1126,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int removexattr(String path, String name) {
     return op("removexattr", () -> {
+      settle(path);
       change(BrickOp.REMOVEXATTR, path, h -> h.put(BrickFields.NAME, name), path);
       return 0;
     });

@@ -321,9 +321,9 @@ final class ReplicaSet {
     });
   }
 
-  /** Arbiter bricks hold names and versions, never file data. */
+  /** Arbiter bricks hold names and versions, never file data (a new file's first bytes come with CREATE). */
   private static Buffer arbiterData(BrickClient b, BrickOp op, Buffer data) {
-    return b.brick.arbiter() && op == BrickOp.WRITE ? Buffer.buffer() : data;
+    return b.brick.arbiter() && (op == BrickOp.WRITE || op == BrickOp.CREATE) ? Buffer.buffer() : data;
   }
 
   /** Records, on each brick that has the change, that the missing bricks need it: durable before it completes. */

@@ -263,6 +263,68 @@ class FuseMountTest {
     }
   }
 
+  /** Requests of type {@code op} that the bricks of volume {@code vol} (on nodes 1 to 3) answered. */
+  private double brickRequests(String vol, String op) {
+    double sum = 0;
+    for (int i = 1; i <= 3; i++) {
+      sum += nodes.metric(i, "mortar_brick_op_seconds_count", "volume=\"" + vol + "\"", "op=\"" + op + "\"");
+    }
+    return sum;
+  }
+
+  @Test
+  @Order(2)
+  void aSmallNewFileIsMadeWithItsDataInOneRequestPerBrickAndIsOnTheOtherNodeWhenClosed() throws Exception {
+    Files.createDirectory(a("r2").resolve("small"));
+    double creates = brickRequests("r2", "create");
+    double writes = brickRequests("r2", "write");
+    for (int i = 0; i < 20; i++) {
+      String text = "small file " + i + "\n";
+      Files.writeString(a("r2").resolve("small/f" + i), text);
+      assertEquals(text, Files.readString(b("r2").resolve("small/f" + i)), "on node2's mount once closed on node1's");
+    }
+    assertEquals(40, brickRequests("r2", "create") - creates, "one CREATE per file and brick");
+    assertEquals(0, brickRequests("r2", "write") - writes, "the data went with the CREATE: no WRITE");
+    assertBricksIdentical("r2", "small new files");
+  }
+
+  @Test
+  @Order(2)
+  void aNewFileKeptOpenShowsOnTheOtherNodeWithinASecondAndTakesLaterWrites() throws Exception {
+    Path f = a("r2").resolve("new-kept-open.txt");
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap("first\n".getBytes(StandardCharsets.UTF_8)));
+      long t0 = System.nanoTime();
+      Eventually.await("every brick has the new file, with what was written, while node1 keeps it open", t0,
+          Duration.ofSeconds(1), () -> bricks.get("r2").stream().allMatch(c -> {
+            try {
+              return c.lines("new-kept-open.txt").equals(List.of("first"));
+            } catch (IOException absent) {
+              return false;
+            }
+          }), ok -> ok);
+      Thread.sleep(200);
+      ch.write(ByteBuffer.wrap("second\n".getBytes(StandardCharsets.UTF_8)));
+    }
+    for (BrickCopy brick : bricks.get("r2")) {
+      assertEquals(List.of("first", "second"), brick.lines("new-kept-open.txt"), "in brick " + brick);
+    }
+    assertBricksIdentical("r2", "a new file kept open");
+  }
+
+  @Test
+  @Order(2)
+  void aFileMadeOnNode2JustAfterNode1FoundItAbsentIsReplacedByNode1sWrite() throws Exception {
+    Path onA = a("r2").resolve("raced.txt");
+    assertFalse(Files.exists(onA), "node1 learns it is absent (and may keep that for the cache time)");
+    Files.writeString(b("r2").resolve("raced.txt"), "node2's longer text\n");
+    Files.writeString(onA, "node1\n"); // O_CREAT|O_TRUNC: whatever was there is replaced
+    for (BrickCopy brick : bricks.get("r2")) {
+      assertEquals(List.of("node1"), brick.lines("raced.txt"), "in brick " + brick);
+    }
+    assertBricksIdentical("r2", "a create racing another node's");
+  }
+
   @Test
   @Order(2)
   void aMountReadsTheFilesOfABrickOnItsOwnHostWithoutAskingIt() throws Exception {

@@ -103,6 +103,14 @@ final class LocalNodes implements AutoCloseable {
     }
   }
 
+  /** The sum of node {@code i}'s Prometheus series {@code name} whose labels include each of {@code labels}. */
+  double metric(int i, String name, String... labels) {
+    Answer a = send(i, HttpRequest.newBuilder(uri(i, "/metrics")).GET());
+    return a.text().lines().filter(l -> l.startsWith(name + "{"))
+        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   URI uri(int i, String path) {
     return URI.create("http://" + net.host(i) + ":" + net.adminPort() + path);
   }
