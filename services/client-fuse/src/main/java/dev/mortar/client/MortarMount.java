@@ -102,7 +102,7 @@ public final class MortarMount {
       LOG.info("mounting " + spec.host() + ":/" + volume.name() + " on " + dir + " (" + bricks.size() + " bricks, "
           + bricks.stream().filter(BrickClient::isUp).count() + " up)");
       fs.mount(dir, true, false, args.toArray(String[]::new));
-      fs.sendAllUnsent(); // new files whose handles the kernel dropped at unmount without a close
+      fs.settleAll(); // new files whose handles the kernel dropped at unmount without a close; unlinks on their way
       try {
         rs.await(rs.sessionEnds.flush()); // the last sessions' dirty marks and locks, before the event bus goes
       } catch (RuntimeException e) {

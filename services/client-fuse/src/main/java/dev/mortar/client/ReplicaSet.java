@@ -352,6 +352,11 @@ final class ReplicaSet {
     return Future.join(calls).mapEmpty();
   }
 
+  /** Every brick of the set is up: a change sent now fails only if a brick dies under it (and then is healed). */
+  boolean allUp() {
+    return bricks.stream().allMatch(BrickClient::isUp);
+  }
+
   /** Where writers take a file's lock: every live data brick, in brick order. */
   List<BrickClient> liveDataBricks() {
     return bricks.stream().filter(b -> !b.brick.arbiter() && b.isUp()).sorted(Comparator.comparingInt(b -> b.index))

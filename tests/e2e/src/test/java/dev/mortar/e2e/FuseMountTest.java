@@ -327,6 +327,43 @@ class FuseMountTest {
 
   @Test
   @Order(2)
+  void unlinkedFilesAreGoneForEveryMountAndANameMadeAgainAtOnceStays() throws Exception {
+    Path dir = a("r2").resolve("unlinked");
+    Files.createDirectory(dir);
+    for (int i = 0; i < 100; i++) {
+      Files.writeString(dir.resolve("f" + i), "file " + i);
+    }
+    try (var listing = Files.list(dir)) { // as rm -rf does: the names and their attributes, then one unlink each
+      assertEquals(100, listing.count());
+    }
+    for (int i = 0; i < 100; i++) {
+      if (i != 7) {
+        Files.delete(dir.resolve("f" + i));
+      }
+    }
+    Files.delete(dir.resolve("f7"));
+    Files.writeString(dir.resolve("f7"), "made again"); // right after its unlink, which may still be on its way
+    assertFalse(Files.exists(dir.resolve("f8")));
+    try (var listing = Files.list(dir)) {
+      assertEquals(List.of("f7"), listing.map(p -> p.getFileName().toString()).toList(), "node1's mount");
+    }
+    try (var listing = Files.list(b("r2").resolve("unlinked"))) {
+      assertEquals(List.of("f7"), listing.map(p -> p.getFileName().toString()).toList(), "node2's mount");
+    }
+    for (BrickCopy brick : bricks.get("r2")) {
+      assertEquals(List.of("made again"), brick.lines("unlinked/f7"), "in brick " + brick);
+    }
+    assertBricksIdentical("r2", "unlinks and a name made again");
+    Files.delete(dir.resolve("f7"));
+    Files.delete(dir); // right after the last unlink: not ENOTEMPTY
+    // node2's mount listed it a moment ago: it may keep that for the cache time (a second)
+    Eventually.await("the directory is gone on node2's mount", Duration.ofSeconds(3),
+        () -> Files.exists(b("r2").resolve("unlinked")), there -> !there);
+    assertBricksIdentical("r2", "rm -rf");
+  }
+
+  @Test
+  @Order(2)
   void aMountReadsTheFilesOfABrickOnItsOwnHostWithoutAskingIt() throws Exception {
     Path f = a("r2").resolve("read-locally.txt");
     Files.writeString(f, "read here\n");
