@@ -314,6 +314,37 @@ class FuseMountTest {
 
   @Test
   @Order(2)
+  void aNewFileWhoseDirectoryAnotherNodeRemovedBeforeCloseFailsAtCloseAndLosesNothingSilently() throws Exception {
+    Path dir = a("r2").resolve("removed-under");
+    Files.createDirectory(dir);
+    FileChannel ch = FileChannel.open(dir.resolve("f"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    ch.write(ByteBuffer.wrap("written before close\n".getBytes(StandardCharsets.UTF_8)));
+    boolean removed;
+    try {
+      Files.delete(b("r2").resolve("removed-under")); // empty on the bricks unless node1's create went out already
+      removed = true;
+    } catch (DirectoryNotEmptyException made) {
+      removed = false;
+    }
+    E2e.note(removed ? "the directory went before node1's create: close(2) must fail"
+        : "node1's create went out before the rmdir: the file must be whole");
+    if (removed) {
+      IOException e = assertThrows(IOException.class, ch::close, "close(2) says the file could not be made");
+      assertTrue(String.valueOf(e.getMessage()).contains("No such file"), e.toString());
+      for (BrickCopy brick : bricks.get("r2")) {
+        assertFalse(brick.isRegularFile("removed-under/f"), "nothing half made in " + brick);
+      }
+    } else { // the create was sent first (100 ms at most after it): then the file is whole everywhere
+      ch.close();
+      for (BrickCopy brick : bricks.get("r2")) {
+        assertEquals(List.of("written before close"), brick.lines("removed-under/f"), "in brick " + brick);
+      }
+    }
+    assertBricksIdentical("r2", "a create whose directory went away");
+  }
+
+  @Test
+  @Order(2)
   void aFileMadeOnNode2JustAfterNode1FoundItAbsentIsReplacedByNode1sWrite() throws Exception {
     Path onA = a("r2").resolve("raced.txt");
     assertFalse(Files.exists(onA), "node1 learns it is absent (and may keep that for the cache time)");
