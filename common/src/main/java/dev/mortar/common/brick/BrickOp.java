@@ -30,7 +30,7 @@ public enum BrickOp {
    * creates, and answers {@code locked}: a new file's first write session costs no request of its own. Data sent
    * with CREATE is the new file's first bytes, written before its name appears; they are written only where this
    * request made the file (the answer's {@code attr} then has the {@code gfid} asked for), never into a file that was
-   * there already.
+   * there already; so data without a {@code gfid} is refused (EINVAL).
    */
   CREATE,
   /** Checks that {@code path} is a regular file that can be opened: -> {@code attr}. Bricks hold no open state. */

@@ -57,7 +57,7 @@ public interface BrickStorage {
   default Attr create(String path, int mode, int uid, int gid, boolean exclusive, String gfid, long dirty,
       Buffer data) {
     Attr a = create(path, mode, uid, gid, exclusive, gfid, dirty);
-    return data.length() == 0 || !a.gfid().equals(gfid) ? a : write(path, 0, data);
+    return data.length() == 0 || gfid == null || !gfid.equals(a.gfid()) ? a : write(path, 0, data);
   }
 
   Attr open(String path);

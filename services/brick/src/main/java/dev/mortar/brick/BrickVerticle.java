@@ -304,10 +304,13 @@ public final class BrickVerticle extends VerticleBase {
       case RMDIR -> storage.rmdir(p);
       case CREATE -> {
         String gfid = h.getString(BrickFields.GFID);
+        if (gfid == null && data.length() > 0) { // without it, a file made here and one found there look the same
+          throw new BrickException(Errno.EINVAL, p + ": a create with data needs the file ID (gfid) it makes");
+        }
         Attr a = storage.create(p, h.getInteger(BrickFields.MODE, 0644), h.getInteger(BrickFields.UID, -1),
             h.getInteger(BrickFields.GID, -1), h.getBoolean(BrickFields.EXCLUSIVE, false), gfid,
             Math.max(0, h.getLong(BrickFields.DIRTY, 0L)), data);
-        if (a.gfid().equals(gfid)) {
+        if (gfid != null && gfid.equals(a.gfid())) { // made here: its data went in
           bytesWritten.increment(data.length());
         }
         out.put(BrickFields.ATTR, a.toJson());

@@ -172,6 +172,8 @@ class BrickProtocolTest {
         Buffer.buffer("other")));
     assertEquals(id, kept.gfid(), "the file that was there is answered: another file ID than the one asked for");
     assertEquals("first bytes\n", read("/born-full", 0, 100), "and it is not written");
+    errno(Errno.EINVAL, () -> call(0, BrickOp.CREATE, "/no-id", h -> { }, Buffer.buffer("data")));
+    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/no-id"));
   }
 
   @Test
