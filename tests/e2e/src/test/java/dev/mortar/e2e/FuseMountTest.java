@@ -133,6 +133,13 @@ class FuseMountTest {
     }
   }
 
+  /** Every brick of {@code vol} holds {@code path} with exactly these lines. */
+  private void assertOnEveryBrick(String vol, String path, List<String> lines) throws IOException {
+    for (BrickCopy brick : bricks.get(vol)) {
+      assertEquals(lines, brick.lines(path), path + " in brick " + brick);
+    }
+  }
+
   private Path a(String vol) {
     return mounts.get(vol)[0].dir;
   }
@@ -306,9 +313,7 @@ class FuseMountTest {
       Thread.sleep(200);
       ch.write(ByteBuffer.wrap("second\n".getBytes(StandardCharsets.UTF_8)));
     }
-    for (BrickCopy brick : bricks.get("r2")) {
-      assertEquals(List.of("first", "second"), brick.lines("new-kept-open.txt"), "in brick " + brick);
-    }
+    assertOnEveryBrick("r2", "new-kept-open.txt", List.of("first", "second"));
     assertBricksIdentical("r2", "a new file kept open");
   }
 
@@ -336,9 +341,7 @@ class FuseMountTest {
       }
     } else { // the create was sent first (100 ms at most after it): then the file is whole everywhere
       ch.close();
-      for (BrickCopy brick : bricks.get("r2")) {
-        assertEquals(List.of("written before close"), brick.lines("removed-under/f"), "in brick " + brick);
-      }
+      assertOnEveryBrick("r2", "removed-under/f", List.of("written before close"));
     }
     assertBricksIdentical("r2", "a create whose directory went away");
   }
@@ -350,9 +353,7 @@ class FuseMountTest {
     assertFalse(Files.exists(onA), "node1 learns it is absent (and may keep that for the cache time)");
     Files.writeString(b("r2").resolve("raced.txt"), "node2's longer text\n");
     Files.writeString(onA, "node1\n"); // O_CREAT|O_TRUNC: whatever was there is replaced
-    for (BrickCopy brick : bricks.get("r2")) {
-      assertEquals(List.of("node1"), brick.lines("raced.txt"), "in brick " + brick);
-    }
+    assertOnEveryBrick("r2", "raced.txt", List.of("node1"));
     assertBricksIdentical("r2", "a create racing another node's");
   }
 
@@ -381,9 +382,7 @@ class FuseMountTest {
     try (var listing = Files.list(b("r2").resolve("unlinked"))) {
       assertEquals(List.of("f7"), listing.map(p -> p.getFileName().toString()).toList(), "node2's mount");
     }
-    for (BrickCopy brick : bricks.get("r2")) {
-      assertEquals(List.of("made again"), brick.lines("unlinked/f7"), "in brick " + brick);
-    }
+    assertOnEveryBrick("r2", "unlinked/f7", List.of("made again"));
     assertBricksIdentical("r2", "unlinks and a name made again");
     Files.delete(dir.resolve("f7"));
     Files.delete(dir); // right after the last unlink: not ENOTEMPTY
