@@ -602,14 +602,51 @@ final class MortarFs extends FuseStubFS {
         .filter(b -> w.answers().get(b).header().getBoolean(BrickFields.LOCKED, false)).toList();
     of.dirtyOn = w.took();
     of.hold = new Hold(owner, locked);
-    if (w.took().stream().allMatch(locked::contains)) {
+    List<String> ids = w.took().stream().filter(b -> !b.brick.arbiter())
+        .map(b -> ReplicaSet.attr(w.answers().get(b)).gfid()).distinct().toList();
+    if (ids.size() > 1) {
+      reconcileFileIds(of);
+    } else if (w.took().stream().allMatch(locked::contains)) {
       keepLeases(of);
       releaseWhenIdle(of);
     } else {
       giveBack(of);
     }
-    return w.took().stream().filter(b -> !b.brick.arbiter())
-        .allMatch(b -> entry.gfid().equals(ReplicaSet.attr(w.answers().get(b)).gfid()));
+    return ids.equals(List.of(entry.gfid()));
+  }
+
+  /**
+   * Two clients made the same name at once and the bricks took their creates in different orders, so the copies
+   * have different file IDs (GlusterFS's "gfid split-brain", which it prevents with entry locks at the price of a
+   * round trip per create). Under the file's lock on every brick, taken in brick order, the first data brick's copy
+   * replaces the others: both are as new as the race (each creator is still in create). The other creator finds the
+   * copies agree once it has the lock. Called with the mutex held; the hold is kept for the write session.
+   */
+  private void reconcileFileIds(OpenFile of) {
+    String path = of.path;
+    List<BrickClient> data = lockInOrder(of, rs.liveDataBricks());
+    keepLeases(of);
+    releaseWhenIdle(of);
+    if (data.size() < 2) {
+      return;
+    }
+    BrickClient first = data.get(0);
+    Attr won = ReplicaSet.attr(rs.await(first.call(BrickOp.LOOKUP, path, h -> { }, Buffer.buffer())));
+    for (BrickClient b : data.subList(1, data.size())) {
+      Attr there = ReplicaSet.attr(rs.await(b.call(BrickOp.LOOKUP, path, h -> { }, Buffer.buffer())));
+      if (!won.gfid().equals(there.gfid()) && won.isRegularFile() && there.isRegularFile()) {
+        LOG.warning(path + ": made at once by two clients, with file IDs " + won.gfid() + " on " + first.brick.name()
+            + " and " + there.gfid() + " on " + b.brick.name() + "; the copy on " + first.brick.name() + " is kept");
+        Buffer content = rs.await(first.call(BrickOp.READ, path,
+            h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.SIZE, (int) won.size()), Buffer.buffer())).data();
+        rs.await(b.call(BrickOp.UNLINK, path, h -> { }, Buffer.buffer()));
+        // Marked dirty as a client's new file is: the write session that follows clears it.
+        rs.await(b.call(BrickOp.CREATE, path, new NewEntry(won.uid(), won.gid(), won.gfid()).andThen(h -> h
+            .put(BrickFields.MODE, won.mode() & 07777).put(BrickFields.EXCLUSIVE, true).put(BrickFields.DIRTY, 1)),
+            content));
+      }
+    }
+    invalidate(path);
   }
 
   /**

@@ -446,6 +446,42 @@ class FuseMountTest {
 
   @Test
   @Order(3)
+  void theSameNameMadeAtOnceFromTwoNodesIsOneFileOnEveryBrick() throws Exception {
+    Files.createDirectory(a("r2").resolve("raced-names"));
+    int names = 30;
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> makers = new ArrayList<>();
+    for (FuseMount m : mounts.get("r2")) {
+      String who = m == mounts.get("r2")[0] ? "node1" : "node2";
+      makers.add(new Thread(() -> {
+        for (int i = 0; i < names; i++) {
+          try {
+            together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            Files.writeString(m.dir.resolve("raced-names/n" + i), who + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+          } catch (Exception e) {
+            failures.add(e);
+          }
+        }
+      }));
+    }
+    makers.forEach(Thread::start);
+    for (Thread t : makers) {
+      t.join();
+    }
+    assertTrue(failures.isEmpty(), failures.toString());
+    for (int i = 0; i < names; i++) {
+      for (BrickCopy brick : bricks.get("r2")) {
+        assertEquals(List.of("node1", "node2"), brick.lines("raced-names/n" + i).stream().sorted().toList(),
+            "both appends in raced-names/n" + i + " on brick " + brick);
+      }
+    }
+    assertBricksIdentical("r2", "the same names made at once from two nodes");
+  }
+
+  @Test
+  @Order(3)
   void aFileKeptOpenAfterWritingDoesNotHoldUpAWriterOnAnotherNode() throws Exception {
     Path held = a("r2").resolve("kept-open.bin");
     byte[] first = new byte[3 << 20];
