@@ -90,8 +90,8 @@ final class NewFiles {
   }
 
   private void writeAll(int fd, byte[] bytes, String path) {
-    byte[] rest = bytes;
-    for (int at = 0; at < bytes.length; rest = java.util.Arrays.copyOfRange(bytes, at, bytes.length)) {
+    for (int at = 0; at < bytes.length; ) {
+      byte[] rest = at == 0 ? bytes : java.util.Arrays.copyOfRange(bytes, at, bytes.length);
       long n = posix.pwrite(fd, rest, rest.length, at); // short only on a full disk or a signal
       if (n <= 0) {
         throw fail(n < 0 ? posix.errno() : Errno.ENOSPC.code, path + ": cannot write its first bytes");

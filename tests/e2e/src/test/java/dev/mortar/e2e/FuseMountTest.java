@@ -140,6 +140,35 @@ class FuseMountTest {
     }
   }
 
+  /** Work for one mount: its directory, and {@code node1} for the first mount, {@code node2} for the second. */
+  @FunctionalInterface
+  private interface MountWork {
+    void run(Path dir, String who) throws Exception;
+  }
+
+  /** Runs {@code work} on both mounts of {@code vol} at once, a thread each; fails if either threw. */
+  private void onBothMountsAtOnce(String vol, MountWork work) throws InterruptedException {
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    FuseMount[] ms = mounts.get(vol);
+    for (int k = 0; k < ms.length; k++) {
+      Path dir = ms[k].dir;
+      String who = k == 0 ? "node1" : "node2";
+      threads.add(new Thread(() -> {
+        try {
+          work.run(dir, who);
+        } catch (Exception e) {
+          failures.add(e);
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertTrue(failures.isEmpty(), failures.toString());
+  }
+
   private Path a(String vol) {
     return mounts.get(vol)[0].dir;
   }
@@ -411,27 +440,12 @@ class FuseMountTest {
   @Test
   @Order(3)
   void concurrentAppendsFromTwoMountsKeepEveryLineAndIdenticalBricks() throws Exception {
-    Path fa = a("r2").resolve("dates.txt");
-    Path fb = b("r2").resolve("dates.txt");
-    List<Thread> writers = new ArrayList<>();
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    for (Path target : List.of(fa, fb)) {
-      String who = target == fa ? "node1" : "node2";
-      writers.add(new Thread(() -> {
-        for (int i = 0; i < 60; i++) {
-          try {
-            Files.writeString(target, who + " line " + i + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-          } catch (IOException e) {
-            failures.add(e);
-          }
-        }
-      }));
-    }
-    writers.forEach(Thread::start);
-    for (Thread t : writers) {
-      t.join();
-    }
-    assertTrue(failures.isEmpty(), failures.toString());
+    onBothMountsAtOnce("r2", (dir, who) -> {
+      for (int i = 0; i < 60; i++) {
+        Files.writeString(dir.resolve("dates.txt"), who + " line " + i + "\n", StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      }
+    });
     for (BrickCopy brick : bricks.get("r2")) {
       List<String> lines = brick.lines("dates.txt");
       assertEquals(120, lines.size(), "every append is in brick " + brick);
@@ -450,27 +464,13 @@ class FuseMountTest {
     Files.createDirectory(a("r2").resolve("raced-names"));
     int names = 30;
     java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    List<Thread> makers = new ArrayList<>();
-    for (FuseMount m : mounts.get("r2")) {
-      String who = m == mounts.get("r2")[0] ? "node1" : "node2";
-      makers.add(new Thread(() -> {
-        for (int i = 0; i < names; i++) {
-          try {
-            together.await(10, java.util.concurrent.TimeUnit.SECONDS);
-            Files.writeString(m.dir.resolve("raced-names/n" + i), who + "\n", StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-          } catch (Exception e) {
-            failures.add(e);
-          }
-        }
-      }));
-    }
-    makers.forEach(Thread::start);
-    for (Thread t : makers) {
-      t.join();
-    }
-    assertTrue(failures.isEmpty(), failures.toString());
+    onBothMountsAtOnce("r2", (dir, who) -> {
+      for (int i = 0; i < names; i++) {
+        together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        Files.writeString(dir.resolve("raced-names/n" + i), who + "\n", StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      }
+    });
     for (int i = 0; i < names; i++) {
       for (BrickCopy brick : bricks.get("r2")) {
         assertEquals(List.of("node1", "node2"), brick.lines("raced-names/n" + i).stream().sorted().toList(),
