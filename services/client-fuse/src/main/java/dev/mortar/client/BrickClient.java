@@ -83,6 +83,16 @@ final class BrickClient {
     return files == null ? null : files.read(rootId, path, offset, size);
   }
 
+  /** The brick's directory where it is on this host, or null. */
+  LocalBrickFiles localFiles() {
+    return localFiles;
+  }
+
+  /** The device:inode the brick reported for its root. */
+  String rootId() {
+    return rootId;
+  }
+
   /** The bricks this brick holds changes for that they missed, as of its last status. */
   Set<Integer> blames() {
     return blames;

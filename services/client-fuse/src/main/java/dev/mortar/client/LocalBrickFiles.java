@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.logging.Logger;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
 import jnr.posix.FileStat;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -27,6 +29,16 @@ final class LocalBrickFiles {
   private static final int O_RDONLY = 0;
   private static final int O_NOFOLLOW = 0400000;
   private static final int O_CLOEXEC = 02000000;
+
+  /** A file of the brick opened here: its descriptor, and the volume path it was opened at. */
+  record Opened(int fd, String path) {}
+
+  /** pread(2) into native memory, which jnr-posix does not offer; null where libc cannot be loaded. */
+  public interface LibC {
+    long pread(int fd, Pointer buf, long count, long offset);
+  }
+
+  private static final LibC LIBC = loadLibC();
 
   private final POSIX posix = POSIXFactory.getNativePOSIX();
   private final Path root;
@@ -47,8 +59,11 @@ final class LocalBrickFiles {
         .register(registry);
   }
 
-  /** The data at {@code offset} (shorter at the end of the file), or null: then ask the brick. */
-  Buffer read(String rootIdOfBrick, String path, long offset, int size) {
+  /**
+   * The file at {@code path} of the brick directory, opened for reading and proven to be the one at exactly that
+   * path under the brick (no link on the way led elsewhere); null if it is not (then ask the brick). Close it.
+   */
+  Opened open(String rootIdOfBrick, String path) {
     if (!isTheBrick(rootIdOfBrick) || path.equals("/") || path.equals("/.mortar") || path.startsWith("/.mortar/")) {
       return null;
     }
@@ -56,29 +71,72 @@ final class LocalBrickFiles {
     if (fd < 0) {
       return null;
     }
+    byte[] real = new byte[realRoot.length + path.getBytes(StandardCharsets.UTF_8).length + 1];
+    int n = posix.readlink("/proc/self/fd/" + fd, real, real.length);
+    byte[] want = (new String(realRoot, StandardCharsets.UTF_8) + path).getBytes(StandardCharsets.UTF_8);
+    if (n != want.length || !Arrays.equals(real, 0, n, want, 0, n)) {
+      posix.close(fd);
+      return null;
+    }
+    return new Opened(fd, path);
+  }
+
+  /**
+   * Reads into the kernel's own buffer of the FUSE request, without a copy through the Java heap: the bytes read
+   * (short only at the end of the file), or -1: ask the brick (a directory, an I/O error: the brick says which).
+   */
+  long read(Opened f, Pointer buf, long size, long offset) {
+    long got = LIBC == null ? -1 : LIBC.pread(f.fd(), buf, size, offset);
+    if (got >= 0) {
+      reads.increment();
+      bytes.increment(got);
+    }
+    return got;
+  }
+
+  /** The data at {@code offset} (shorter at the end of the file), or null: then ask the brick. */
+  Buffer read(String rootIdOfBrick, String path, long offset, int size) {
+    Opened f = open(rootIdOfBrick, path);
+    if (f == null) {
+      return null;
+    }
     try {
-      // The file opened is the one at exactly that path under the brick: no link on the way led elsewhere.
-      byte[] real = new byte[realRoot.length + path.getBytes(StandardCharsets.UTF_8).length + 1];
-      int n = posix.readlink("/proc/self/fd/" + fd, real, real.length);
-      byte[] want = (new String(realRoot, StandardCharsets.UTF_8) + path).getBytes(StandardCharsets.UTF_8);
-      if (n != want.length || !Arrays.equals(real, 0, n, want, 0, n)) {
-        return null;
-      }
       FileStat st = posix.allocateStat();
-      if (posix.fstat(fd, st) != 0) {
+      if (posix.fstat(f.fd(), st) != 0) {
         return null;
       }
       // Read-ahead asks for 2 MiB at once: a small file gets an array of its size, not one of 2 MiB to zero.
       byte[] data = new byte[(int) Math.max(0, Math.min(size, st.st_size() - offset))];
-      long got = data.length == 0 ? 0 : posix.pread(fd, data, data.length, offset); // short only at the end
+      long got = data.length == 0 ? 0 : posix.pread(f.fd(), data, data.length, offset); // short only at the end
       if (got < 0) {
-        return null; // a directory (EISDIR), an I/O error: the brick says which
+        return null;
       }
       reads.increment();
       bytes.increment(got);
       return Buffer.buffer(got == data.length ? data : Arrays.copyOf(data, (int) got));
     } finally {
-      posix.close(fd);
+      close(f);
+    }
+  }
+
+  /** Is {@code f} still the file at its path (heal may have replaced the copy since)? */
+  boolean stillAt(Opened f) {
+    FileStat there = posix.allocateStat();
+    FileStat open = posix.allocateStat();
+    return posix.lstat(root + f.path(), there) == 0 && posix.fstat(f.fd(), open) == 0
+        && there.ino() == open.ino() && there.dev() == open.dev();
+  }
+
+  void close(Opened f) {
+    posix.close(f.fd());
+  }
+
+  private static LibC loadLibC() {
+    try {
+      return LibraryLoader.create(LibC.class).load("c");
+    } catch (RuntimeException | LinkageError e) {
+      LOG.info("libc not loaded for pread (" + e + "): local brick files are read through the Java heap");
+      return null;
     }
   }
 

@@ -98,6 +98,7 @@ final class MortarFs extends FuseStubFS {
     final String handleId;
     final long fh;
     final ReadAhead reads;
+    final LocalReader local = new LocalReader();
     /** Guards the fields below; never waited for on an event loop (the idle timer only tries it). */
     final ReentrantLock mutex = new ReentrantLock();
     List<BrickClient> dirtyOn;
@@ -152,6 +153,8 @@ final class MortarFs extends FuseStubFS {
     final long born = System.currentTimeMillis() * 1_000_000L;
     final Buffer data = Buffer.buffer();
     long timer;
+    /** A descriptor of it was closed before anything was written (a shell's redirect). */
+    boolean closedOnce;
 
     UnsentCreate(NewEntry entry, int mode, boolean truncate) {
       this.entry = entry;
@@ -749,6 +752,13 @@ final class MortarFs extends FuseStubFS {
       settle(path);
       drainWritesTo(path); // a read sees every write acknowledged before it
       OpenFile of = files.get(fi.fh.get());
+      if (of != null) {
+        BrickClient near = rs.localGoodCopy(path);
+        long n = near == null ? -1 : of.local.read(near, path, buf, size, offset);
+        if (n >= 0) {
+          return (int) n;
+        }
+      }
       Buffer data = of == null ? readRange(path, offset, (int) size) : of.reads.read(path, offset, (int) size);
       byte[] bytes = data.getBytes();
       buf.put(0, bytes, 0, bytes.length);
@@ -1128,7 +1138,11 @@ final class MortarFs extends FuseStubFS {
     });
   }
 
-  /** close(2): the program learns here about a write-behind failure. */
+  /**
+   * close(2): the program learns here about a write-behind failure. A shell's {@code > file} opens the file,
+   * duplicates the descriptor and closes the first one before it writes: the first close of a new file with nothing
+   * written yet keeps its create for the bytes that follow (sent at the next close, at release, or by its timer).
+   */
   @Override
   public int flush(String path, FuseFileInfo fi) {
     return op("flush", () -> {
@@ -1136,6 +1150,11 @@ final class MortarFs extends FuseStubFS {
       if (of != null) {
         of.mutex.lock();
         try {
+          UnsentCreate u = of.unsent;
+          if (u != null && u.data.length() == 0 && !u.closedOnce) {
+            u.closedOnce = true;
+            return 0;
+          }
           sendUnsent(of);
           drain(of);
           throwDeferred(of);
@@ -1154,7 +1173,11 @@ final class MortarFs extends FuseStubFS {
       if (of != null) {
         of.mutex.lock();
         try {
-          sendUnsentQuietly(of); // sent by flush unless that failed (and said so): close(2) is over
+          try {
+            sendUnsent(of); // sent by flush unless that failed (and said so), or nothing was written
+          } catch (BrickException e) { // close(2) is over: the log is the only place left to say it
+            LOG.warning(path + ": the new file, closed with nothing written, could not be made: " + e.getMessage());
+          }
           drain(of); // a failure here was returned by flush already
           if (of.idleTimer >= 0) {
             vertx.cancelTimer(of.idleTimer);
@@ -1164,6 +1187,7 @@ final class MortarFs extends FuseStubFS {
         } finally {
           of.mutex.unlock();
         }
+        of.local.close();
       }
       return 0;
     });

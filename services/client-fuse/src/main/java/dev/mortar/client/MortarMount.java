@@ -101,6 +101,7 @@ public final class MortarMount {
           + ",entry_timeout=" + cacheSeconds + ",negative_timeout=" + cacheSeconds);
       LOG.info("mounting " + spec.host() + ":/" + volume.name() + " on " + dir + " (" + bricks.size() + " bricks, "
           + bricks.stream().filter(BrickClient::isUp).count() + " up)");
+      KernelReadAhead.setWhenMounted(dir, options.readAheadKb());
       fs.mount(dir, true, false, args.toArray(String[]::new));
       fs.settleAll(); // new files whose handles the kernel dropped at unmount without a close; unlinks on their way
       try {

@@ -9,10 +9,14 @@ import java.util.Set;
 /**
  * The {@code -o} options of a mount, as {@code mount(8)} passes them. Generic options ({@code auto}, {@code rw},
  * {@code _netdev} ...) are accepted and ignored where they only matter to mount(8) or fstab; options that FUSE
- * understands are passed to it; two are always added: {@code big_writes} (128 KiB writes instead of 4 KiB) and
+ * understands are passed to it; {@code readahead_kb} sets the kernel's read-ahead for the mount (512 by default);
+ * two are always added: {@code big_writes} (128 KiB writes instead of 4 KiB) and
  * {@code auto_unmount} (a killed client leaves no dead mount).
  */
-public record MountOptions(boolean readOnly, int metricsPort, Map<String, String> fuse) {
+public record MountOptions(boolean readOnly, int metricsPort, int readAheadKb, Map<String, String> fuse) {
+  /** The kernel's read-ahead for the mount ({@link KernelReadAhead}), unless {@code readahead_kb} says otherwise. */
+  static final int DEFAULT_READAHEAD_KB = 512;
+
   /** Only meaningful to mount(8) or /etc/fstab. */
   private static final Set<String> MOUNT8_ONLY = Set.of("auto", "noauto", "rw", "_netdev", "nofail", "defaults",
       "user", "nouser", "exec", "noexec", "suid", "nosuid", "dev", "nodev", "async", "sync", "atime", "noatime",
@@ -24,6 +28,7 @@ public record MountOptions(boolean readOnly, int metricsPort, Map<String, String
   public static MountOptions parse(String csv) {
     boolean ro = false;
     int metricsPort = 0;
+    int readAheadKb = DEFAULT_READAHEAD_KB;
     Map<String, String> fuse = new LinkedHashMap<>();
     if (csv != null && !csv.isBlank()) {
       for (String opt : csv.split(",")) {
@@ -39,6 +44,9 @@ public record MountOptions(boolean readOnly, int metricsPort, Map<String, String
         } else if (key.equals("metrics_port")) {
           requireNumber(key, value);
           metricsPort = Integer.parseInt(value);
+        } else if (key.equals("readahead_kb")) {
+          requireNumber(key, value);
+          readAheadKb = Integer.parseInt(value);
         } else if (MOUNT8_ONLY.contains(key)) {
           continue;
         } else if (FUSE_OPTIONS.contains(key)) {
@@ -47,12 +55,12 @@ public record MountOptions(boolean readOnly, int metricsPort, Map<String, String
           }
           fuse.put(key, value);
         } else {
-          throw new IllegalArgumentException("unknown mount option '" + o + "'; known: ro, metrics_port, "
+          throw new IllegalArgumentException("unknown mount option '" + o + "'; known: ro, metrics_port, readahead_kb, "
               + String.join(", ", FUSE_OPTIONS.stream().sorted().toList()));
         }
       }
     }
-    return new MountOptions(ro, metricsPort, fuse);
+    return new MountOptions(ro, metricsPort, readAheadKb, fuse);
   }
 
   private static void requireNumber(String key, String value) {

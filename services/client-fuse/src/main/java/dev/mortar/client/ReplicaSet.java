@@ -214,6 +214,12 @@ final class ReplicaSet {
         .data();
   }
 
+  /** The good copy of {@code path} where it is a brick directory on this host, or null. */
+  BrickClient localGoodCopy(String path) {
+    List<BrickClient> order = goodOrder(path);
+    return !order.isEmpty() && order.get(0).isUp() && order.get(0).localFiles() != null ? order.get(0) : null;
+  }
+
   /** The data bricks to read {@code path} from, best first. */
   private List<BrickClient> goodOrder(String path) {
     awaitAnyLive();

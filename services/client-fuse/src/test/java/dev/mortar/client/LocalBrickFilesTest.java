@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,27 @@ class LocalBrickFilesTest {
     assertEquals("", read(rootId, "/d/file", 50, 10), "past the end");
     assertEquals(4.0, registry.get("mortar_client_local_reads_total").counter().count());
     assertEquals(15.0, registry.get("mortar_client_local_read_bytes_total").counter().count());
+  }
+
+  @Test
+  void anOpenedFileIsReadIntoNativeMemoryAndIsCheckedAgainstItsPath() throws Exception {
+    LocalBrickFiles.Opened f = files.open(rootId, "/d/file");
+    jnr.ffi.Pointer buf = jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 64);
+    try {
+      assertEquals(7, files.read(f, buf, 64, 3), "short at the end of the file");
+      byte[] got = new byte[7];
+      buf.get(0, got, 0, 7);
+      assertEquals("3456789", new String(got, StandardCharsets.UTF_8));
+      assertEquals(0, files.read(f, buf, 64, 50), "past the end");
+      assertEquals(true, files.stillAt(f));
+      Files.writeString(brick.resolve("d/file.new"), "healed copy");
+      Files.move(brick.resolve("d/file.new"), brick.resolve("d/file"), StandardCopyOption.REPLACE_EXISTING);
+      assertEquals(false, files.stillAt(f), "the copy at the path was replaced");
+    } finally {
+      files.close(f);
+    }
+    assertNull(files.open(rootId, "/link-missing"));
+    assertNull(files.open("1:2", "/d/file"), "not proven to be the brick");
   }
 
   @Test

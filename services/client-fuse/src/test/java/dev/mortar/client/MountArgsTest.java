@@ -29,6 +29,25 @@ class MountArgsTest {
   }
 
   @Test
+  void kernelReadAheadIsAMortarOptionAndFindsTheMountsDevice() {
+    assertEquals(512, MountOptions.parse(null).readAheadKb());
+    MountOptions m = MountOptions.parse("readahead_kb=1024");
+    assertEquals(1024, m.readAheadKb());
+    assertEquals(List.of("-o", "big_writes,auto_unmount"), m.fuseArgs(), "not given to FUSE");
+    assertThrows(IllegalArgumentException.class, () -> MountOptions.parse("readahead_kb=big"));
+    List<String> mountinfo = List.of(
+        "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw",
+        "36 22 0:39 / /mnt/a\\040b rw,nosuid shared:2 - fuse /dev/fuse rw",
+        "37 22 0:41 / /mnt/a\\040b/x rw - tmpfs tmpfs rw",
+        "38 22 0:44 / /var/tmp/m\\040n rw,nosuid,nodev,relatime shared:3 - fuse.mortar 127.0.0.1:/q rw,user_id=0");
+    String want = KernelReadAhead.escaped("/var/tmp/m n");
+    assertEquals("/var/tmp/m\\040n", want);
+    assertEquals(java.util.Optional.of("0:44"), KernelReadAhead.device(mountinfo, want));
+    assertEquals(java.util.Optional.empty(), KernelReadAhead.device(mountinfo, "/mnt/a\\040b/x"), "not FUSE");
+    assertEquals(java.util.Optional.empty(), KernelReadAhead.device(mountinfo, "/var/tmp"), "not mounted");
+  }
+
+  @Test
   void mistakesAreExplained() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> MountSpec.parse("node1/my-volume"))
         .getMessage().contains("HOST:/VOLUME"));

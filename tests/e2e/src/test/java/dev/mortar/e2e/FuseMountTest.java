@@ -321,6 +321,17 @@ class FuseMountTest {
     }
     assertEquals(40, brickRequests("r2", "create") - creates, "one CREATE per file and brick");
     assertEquals(0, brickRequests("r2", "write") - writes, "the data went with the CREATE: no WRITE");
+    // A shell's redirect opens the file, duplicates the descriptor and closes the first one before it writes.
+    Cmd.Result shell = Cmd.run(Duration.ofSeconds(30), "bash", "-c",
+        "for i in 0 1 2 3 4 5 6 7 8 9; do printf 'shell file %s\\n' $i > \"$1\"/s$i; done; : > \"$1\"/empty", "_",
+        a("r2").resolve("small").toString());
+    assertTrue(shell.ok(), shell::describe);
+    for (int i = 0; i < 10; i++) {
+      assertEquals("shell file " + i + "\n", Files.readString(b("r2").resolve("small/s" + i)));
+    }
+    assertEquals(0, Files.size(b("r2").resolve("small/empty")), "a new file closed empty is made too");
+    assertEquals(62, brickRequests("r2", "create") - creates, "one CREATE per file and brick from a shell too");
+    assertEquals(0, brickRequests("r2", "write") - writes, "no WRITE for a shell's `> file` either");
     assertBricksIdentical("r2", "small new files");
   }
 
