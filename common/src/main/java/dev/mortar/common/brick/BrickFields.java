@@ -40,6 +40,9 @@ public final class BrickFields {
   public static final String SESSIONS = "sessions";
   public static final String CLEAR = "clear";
   public static final String FAILED = "failed";
+  /** UNLINK_MANY: a failed name's errno (its name, as {@code ENOENT}) and why. */
+  public static final String ERRNO = "errno";
+  public static final String MESSAGE = "message";
   /** Reply of a CREATE that asked for the lock ({@code owner, lease}): whether this brick granted it. */
   public static final String LOCKED = "locked";
 

@@ -52,6 +52,13 @@ public enum BrickOp {
   RELEASE,
   /** {@code path}. */
   UNLINK,
+  /**
+   * Unlinks of many names of one directory in one request (a client's unlinks acknowledged before the bricks
+   * answered, sent together while the previous ones are on their way): {@code path} (the directory), {@code names}.
+   * Each is unlinked in order as UNLINK would; -> {@code failed}: [{name, errno, message}] for those that were not
+   * (ENOENT included).
+   */
+  UNLINK_MANY,
   /** {@code path, to}: replaces {@code to} if it exists (as rename(2)). */
   RENAME,
   /** Hard link: {@code path} (existing), {@code to} (new name) -> {@code attr}. */

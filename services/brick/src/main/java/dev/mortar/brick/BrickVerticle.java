@@ -237,6 +237,24 @@ public final class BrickVerticle extends VerticleBase {
     }, false);
   }
 
+  /** See {@link BrickOp#UNLINK_MANY}: the names of {@code dir} that were not unlinked, and why. */
+  private JsonArray unlinkMany(String dir, JsonArray names) {
+    JsonArray failed = new JsonArray();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.getString(i);
+      try {
+        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+          throw new BrickException(Errno.EINVAL, "'" + name + "' is not a name in a directory");
+        }
+        storage.unlink(dir.equals("/") ? "/" + name : dir + "/" + name);
+      } catch (BrickException e) {
+        failed.add(new JsonObject().put(BrickFields.NAME, name).put(BrickFields.ERRNO, e.errno().name())
+            .put(BrickFields.MESSAGE, e.getMessage()));
+      }
+    }
+    return failed;
+  }
+
   /** See {@link BrickOp#END_SESSIONS}: the marks on a worker, then the locks on the event loop, where they live. */
   private void endSessions(Message<BrickFrame> m) {
     long t0 = System.nanoTime();
@@ -334,6 +352,7 @@ public final class BrickVerticle extends VerticleBase {
         // bricks hold no open state: nothing to flush or close
       }
       case UNLINK -> storage.unlink(p);
+      case UNLINK_MANY -> out.put(BrickFields.FAILED, unlinkMany(p, h.getJsonArray(BrickFields.NAMES, new JsonArray())));
       case RENAME -> storage.rename(p, h.getString(BrickFields.TO));
       case LINK -> out.put(BrickFields.ATTR, storage.link(p, h.getString(BrickFields.TO)).toJson());
       case SYMLINK -> out.put(BrickFields.ATTR, storage.symlink(p, h.getString(BrickFields.TARGET),

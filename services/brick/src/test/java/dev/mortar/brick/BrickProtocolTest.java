@@ -177,6 +177,23 @@ class BrickProtocolTest {
   }
 
   @Test
+  void manyUnlinksOfOneDirectoryGoInOneRequestAndEachNameThatFailedIsSaid() {
+    call(BrickOp.MKDIR, "/gone", h -> { });
+    call(BrickOp.MKDIR, "/gone/sub", h -> { });
+    for (int i = 0; i < 4; i++) {
+      call(BrickOp.CREATE, "/gone/f" + i, h -> { });
+    }
+    JsonArray failed = call(BrickOp.UNLINK_MANY, "/gone", h -> h.put(BrickFields.NAMES,
+        new JsonArray(List.of("f0", "f1", "missing", "sub", "../f2", "f3")))).header().getJsonArray(BrickFields.FAILED);
+    Map<String, String> errnos = new java.util.TreeMap<>();
+    failed.forEach(f -> errnos.put(((JsonObject) f).getString(BrickFields.NAME), ((JsonObject) f)
+        .getString(BrickFields.ERRNO)));
+    assertEquals(Map.of("missing", "ENOENT", "sub", "EISDIR", "../f2", "EINVAL"), errnos,
+        "each name that was not unlinked, with its errno; a name that would leave the directory is refused");
+    assertEquals(List.of("f2", "sub"), names("/gone").stream().sorted().toList(), "the others are gone");
+  }
+
+  @Test
   void readdirReturnsAttributesAndHidesTheBrickMetadata() {
     call(BrickOp.MKDIR, "/list", h -> { });
     for (int i = 0; i < 3; i++) {

@@ -61,8 +61,6 @@ final class MortarFs extends FuseStubFS {
   private static final int GATHER_BYTES = 1 << 20;
   /** A new file not yet made on the bricks (see {@link #create}) is made at the latest this long after. */
   private static final long UNSENT_CREATE_MS = 100;
-  /** Unlinks acknowledged before the bricks answered (see {@link #unlink}), at most. */
-  private static final int UNLINK_BEHIND_MAX = 64;
 
   private final ReplicaSet rs;
   private final Vertx vertx;
@@ -73,9 +71,7 @@ final class MortarFs extends FuseStubFS {
   private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
   /** The handles whose new file is not made on the bricks yet, by path. */
   private final Map<String, OpenFile> unsent = new ConcurrentHashMap<>();
-  /** Unlinks acknowledged and not yet answered by every brick, by path. */
-  private final Map<String, io.vertx.core.Future<ReplicaSet.Written>> unlinking = new ConcurrentHashMap<>();
-  private final Counter unlinkBehindFailures;
+  private final UnlinksBehind unlinksBehind;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final AtomicLong handles = new AtomicLong(1);
   private final String clientId = java.util.UUID.randomUUID().toString();
@@ -176,9 +172,7 @@ final class MortarFs extends FuseStubFS {
     this.cacheNanos = TimeUnit.MILLISECONDS.toNanos(cacheMillis);
     this.names = new DirectoryNames(cacheNanos);
     this.registry = registry;
-    this.unlinkBehindFailures = Counter.builder("mortar_client_unlink_behind_failures_total").description(
-        "Unlinks acknowledged to the program that no brick then took (the file stays; the mount's log says why)")
-        .register(registry);
+    this.unlinksBehind = new UnlinksBehind(rs, registry);
   }
 
   // ---- plumbing ----
@@ -289,7 +283,7 @@ final class MortarFs extends FuseStubFS {
       OpenFile of = unsent.get(path);
       UnsentCreate u = of == null ? null : of.unsent;
       if (u == null) {
-        awaitUnlink(path);
+        unlinksBehind.await(path);
       }
       fill(stat, u != null ? u.attr() : lookup(path));
       return 0;
@@ -356,12 +350,13 @@ final class MortarFs extends FuseStubFS {
   }
 
   /**
-   * Unlink-behind, as CephFS's asynchronous directory operations: the unlink of a file known here (attributes
-   * cached) is acknowledged once sent to every brick of a whole replica set, so that {@code rm -rf} keeps every brick
-   * busy instead of waiting a round trip per file. Whatever touches that name or its directory afterwards on this
-   * mount (a lookup, a listing, rmdir, a create of the same name) waits for the bricks' answer first, and another
-   * client sees the file gone within milliseconds. It can then fail only if every brick dies under it; the file
-   * stays, and the mount logs why. Anything else (a brick down, a directory, a name not known here) waits as before.
+   * Unlink-behind ({@link UnlinksBehind}), as CephFS's asynchronous directory operations: the unlink of a file known
+   * here (attributes cached) is acknowledged once queued, with every brick of the replica set up, and the unlinks of
+   * one directory go to the bricks together, so that {@code rm -rf} costs neither a round trip nor a request per
+   * file. Whatever touches that name or its directory afterwards on this mount (a lookup, a listing, rmdir, a create
+   * of the same name) waits for the bricks' answer first, and another client sees the file gone within
+   * milliseconds. A name no brick unlinked stays, and the mount logs why. Anything else (a brick down, a directory, a
+   * name not known here) waits as before.
    */
   @Override
   public int unlink(String path) {
@@ -371,41 +366,12 @@ final class MortarFs extends FuseStubFS {
       if (c == null || System.nanoTime() >= c.until() || c.attr().isDirectory() || !rs.allUp()) {
         change(BrickOp.UNLINK, path, h -> { }, MortarPaths.parent(path));
       } else {
-        if (unlinking.size() >= UNLINK_BEHIND_MAX) { // the first to end makes room
-          try {
-            rs.await(io.vertx.core.Future.any(List.copyOf(unlinking.values())));
-          } catch (BrickException e) {
-            // every one failed: each said so itself
-          }
-        }
-        io.vertx.core.Future<ReplicaSet.Written> sent = rs.writeAsync(BrickOp.UNLINK, path, h -> { }, Buffer.buffer(),
-            MortarPaths.parent(path));
+        unlinksBehind.unlink(path);
         invalidate(path);
-        unlinking.put(path, sent);
-        sent.onComplete(done -> {
-          unlinking.remove(path, sent);
-          if (done.failed() && !(done.cause() instanceof BrickException e && e.errno() == Errno.ENOENT)) {
-            unlinkBehindFailures.increment();
-            LOG.warning("unlink " + path + " was acknowledged but no brick took it; the file is still there: "
-                + done.cause().getMessage());
-          }
-        });
       }
       names.removed(path);
       return 0;
     });
-  }
-
-  /** Waits for the bricks' answer to an unlink of {@code path} acknowledged before it, if one is on its way. */
-  private void awaitUnlink(String path) {
-    io.vertx.core.Future<ReplicaSet.Written> f = unlinking.get(path);
-    if (f != null) {
-      try {
-        rs.await(f);
-      } catch (BrickException e) {
-        // said by the unlink's own completion
-      }
-    }
   }
 
   @Override
@@ -699,9 +665,9 @@ final class MortarFs extends FuseStubFS {
         sendUnsentQuietly(of);
       }
     }
-    for (String p : unlinking.keySet()) {
+    for (String p : unlinksBehind.paths()) {
       if (atOrBelow(p, paths)) {
-        awaitUnlink(p);
+        unlinksBehind.await(p);
       }
     }
   }

@@ -333,7 +333,7 @@ final class ReplicaSet {
   }
 
   /** Records, on each brick that has the change, that the missing bricks need it: durable before it completes. */
-  private Future<Void> blame(List<BrickClient> have, List<BrickClient> missed, String path) {
+  Future<Void> blame(List<BrickClient> have, List<BrickClient> missed, String path) {
     JsonObject pending = new JsonObject();
     missed.forEach(b -> pending.put(String.valueOf(b.index), 1));
     List<Future<BrickFrame>> marks = new ArrayList<>();

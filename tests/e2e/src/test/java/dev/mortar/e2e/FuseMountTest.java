@@ -408,11 +408,18 @@ class FuseMountTest {
     try (var listing = Files.list(dir)) { // as rm -rf does: the names and their attributes, then one unlink each
       assertEquals(100, listing.count());
     }
+    double requests = brickRequests("r2", "unlink") + brickRequests("r2", "unlink_many");
     for (int i = 0; i < 100; i++) {
       if (i != 7) {
         Files.delete(dir.resolve("f" + i));
       }
     }
+    try (var listing = Files.list(dir)) { // waits for the unlinks on their way
+      assertEquals(List.of("f7"), listing.map(p -> p.getFileName().toString()).toList());
+    }
+    double sent = brickRequests("r2", "unlink") + brickRequests("r2", "unlink_many") - requests;
+    assertTrue(sent < 120, "99 unlinks went to the 2 bricks in " + sent
+        + " requests: those made while one was on its way go together, not one request each (198)");
     Files.delete(dir.resolve("f7"));
     Files.writeString(dir.resolve("f7"), "made again"); // right after its unlink, which may still be on its way
     assertFalse(Files.exists(dir.resolve("f8")));
