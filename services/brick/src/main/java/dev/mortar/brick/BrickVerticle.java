@@ -12,6 +12,7 @@ import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.VolumePaths;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -243,10 +244,10 @@ public final class BrickVerticle extends VerticleBase {
     for (int i = 0; i < names.size(); i++) {
       String name = names.getString(i);
       try {
-        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+        if (!VolumePaths.isName(name)) {
           throw new BrickException(Errno.EINVAL, "'" + name + "' is not a name in a directory");
         }
-        storage.unlink(dir.equals("/") ? "/" + name : dir + "/" + name);
+        storage.unlink(VolumePaths.child(dir, name));
       } catch (BrickException e) {
         failed.add(new JsonObject().put(BrickFields.NAME, name).put(BrickFields.ERRNO, e.errno().name())
             .put(BrickFields.MESSAGE, e.getMessage()));

@@ -88,10 +88,14 @@ final class LocalBrickFiles {
   long read(Opened f, Pointer buf, long size, long offset) {
     long got = LIBC == null ? -1 : LIBC.pread(f.fd(), buf, size, offset);
     if (got >= 0) {
-      reads.increment();
-      bytes.increment(got);
+      counted(got);
     }
     return got;
+  }
+
+  private void counted(long got) {
+    reads.increment();
+    bytes.increment(got);
   }
 
   /** The data at {@code offset} (shorter at the end of the file), or null: then ask the brick. */
@@ -111,8 +115,7 @@ final class LocalBrickFiles {
       if (got < 0) {
         return null;
       }
-      reads.increment();
-      bytes.increment(got);
+      counted(got);
       return Buffer.buffer(got == data.length ? data : Arrays.copyOf(data, (int) got));
     } finally {
       close(f);

@@ -20,12 +20,8 @@ final class LocalReader {
   private LocalBrickFiles.Opened opened;
   private volatile long checkedAt;
 
-  /** The bytes read from {@code copy}'s directory into {@code buf}, or -1: ask the brick. */
-  long read(BrickClient copy, String path, Pointer buf, long size, long offset) {
-    LocalBrickFiles from = copy.localFiles();
-    if (from == null) {
-      return -1;
-    }
+  /** The bytes read from the brick directory {@code from} (whose root is {@code rootId}) into {@code buf}, or -1. */
+  long read(LocalBrickFiles from, String rootId, String path, Pointer buf, long size, long offset) {
     lock.readLock().lock();
     try {
       if (opened != null && files == from && opened.path().equals(path)
@@ -43,7 +39,7 @@ final class LocalReader {
         close();
       }
       if (opened == null) {
-        opened = from.open(copy.rootId(), path);
+        opened = from.open(rootId, path);
         files = from;
         if (opened == null) {
           return -1;

@@ -6,7 +6,6 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
@@ -719,8 +718,8 @@ final class MortarFs extends FuseStubFS {
       drainWritesTo(path); // a read sees every write acknowledged before it
       OpenFile of = files.get(fi.fh.get());
       if (of != null) {
-        BrickClient near = rs.localGoodCopy(path);
-        long n = near == null ? -1 : of.local.read(near, path, buf, size, offset);
+        BrickClient near = rs.localCleanCopy();
+        long n = near == null ? -1 : of.local.read(near.localFiles(), near.rootId(), path, buf, size, offset);
         if (n >= 0) {
           return (int) n;
         }

@@ -1,5 +1,7 @@
 package dev.mortar.client;
 
+import dev.mortar.common.brick.VolumePaths;
+
 /** Paths as FUSE gives them: absolute within the volume, "/" the root, no trailing slash. */
 final class MortarPaths {
   private MortarPaths() {}
@@ -15,6 +17,6 @@ final class MortarPaths {
 
   /** {@code name} in directory {@code dir}. */
   static String child(String dir, String name) {
-    return dir.equals("/") ? "/" + name : dir + "/" + name;
+    return VolumePaths.child(dir, name);
   }
 }

@@ -204,8 +204,9 @@ final class ReplicaSet {
    */
   Buffer readData(String path, long offset, int size) {
     List<BrickClient> order = goodOrder(path);
-    if (!order.isEmpty() && order.get(0).isUp()) {
-      Buffer local = order.get(0).readLocally(path, offset, size);
+    BrickClient near = localFirst(order);
+    if (near != null) {
+      Buffer local = near.readLocally(path, offset, size);
       if (local != null) {
         return local;
       }
@@ -214,9 +215,17 @@ final class ReplicaSet {
         .data();
   }
 
-  /** The good copy of {@code path} where it is a brick directory on this host, or null. */
-  BrickClient localGoodCopy(String path) {
-    List<BrickClient> order = goodOrder(path);
+  /**
+   * The copy to read from where it is a brick directory on this host and no live brick blames it, or null. Asks no
+   * brick (it is called for every read): a copy that may be stale is left to {@link #readData}, which asks the bricks
+   * which copies are good.
+   */
+  BrickClient localCleanCopy() {
+    List<BrickClient> order = readOrder();
+    return order.isEmpty() || mayBeStale(order.get(0)) ? null : localFirst(order);
+  }
+
+  private static BrickClient localFirst(List<BrickClient> order) {
     return !order.isEmpty() && order.get(0).isUp() && order.get(0).localFiles() != null ? order.get(0) : null;
   }
 

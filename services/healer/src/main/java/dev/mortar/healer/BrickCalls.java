@@ -9,6 +9,7 @@ import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.VolumePaths;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeOptions;
 import io.vertx.core.Future;
@@ -169,6 +170,6 @@ final class BrickCalls {
   }
 
   static String child(String dir, String name) {
-    return dir.equals("/") ? "/" + name : dir + "/" + name;
+    return VolumePaths.child(dir, name);
   }
 }
