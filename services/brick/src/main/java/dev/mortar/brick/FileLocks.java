@@ -50,13 +50,14 @@ final class FileLocks {
     }
     State st = locks.get(path);
     if (wait == 0) { // a try: the caller learns at once that another writer holds it
-      m.fail(Errno.EAGAIN.code, path + " is locked by another writer");
+      m.fail(Errno.EAGAIN.code, path + " is locked by another writer (" + st.owner + ")");
       return;
     }
     long[] timer = new long[1];
     Waiter w = new Waiter(owner, lease, m, vertx.setTimer(wait, t -> {
       if (st.waiters.removeIf(x -> x.timer() == timer[0])) {
-        m.fail(Errno.EAGAIN.code, path + " is locked by another writer for longer than " + wait + " ms");
+        m.fail(Errno.EAGAIN.code, path + " is locked by another writer (" + st.owner + ") for longer than " + wait
+            + " ms");
       }
     }));
     timer[0] = w.timer();

@@ -53,6 +53,8 @@ final class MortarFs extends FuseStubFS {
    */
   private static final long LOCK_LEASE_MS = 3_000;
   private static final long LOCK_WAIT_MS = 30_000;
+  /** A wait for another writer's lock this long is logged, with who held it. */
+  private static final long SLOW_LOCK_MS = 500;
   /** Write-behind window: sequential writes are acknowledged at once and sent while the program goes on. */
   private static final int WRITE_BEHIND_MAX = 64;
   private static final long WRITE_BEHIND_BYTES = 16L << 20;
@@ -908,18 +910,21 @@ final class MortarFs extends FuseStubFS {
     List<io.vertx.core.Future<BrickFrame>> tries = live.stream().map(b -> lockCall(b, of.path, owner, 0)).toList();
     awaitQuietly(tries); // sorted out below, brick by brick
     List<BrickClient> took = new ArrayList<>();
-    boolean busy = false;
+    List<BrickClient> answered = new ArrayList<>();
     for (int i = 0; i < live.size(); i++) {
       io.vertx.core.Future<BrickFrame> t = tries.get(i);
       if (t.succeeded()) {
         took.add(live.get(i));
-      } else if (!(t.cause() instanceof BrickException e) || e.errno() != Errno.ENOTCONN) {
-        busy = true;
+      }
+      if (t.succeeded() || !(t.cause() instanceof BrickException e) || e.errno() != Errno.ENOTCONN) {
+        answered.add(live.get(i));
       }
     }
     of.hold = new Hold(owner, took);
-    if (busy) {
-      took = lockInOrder(of, live);
+    if (took.size() < answered.size()) {
+      // Busy somewhere. A brick that did not answer the try is not waited for again: that would stall the writer
+      // a second ping timeout (the try's timeout already marked it down).
+      took = lockInOrder(of, answered);
     }
     if (took.isEmpty()) {
       throw new BrickException(Errno.ENOTCONN, of.path + ": cannot take the write lock: no live brick");
@@ -1003,9 +1008,14 @@ final class MortarFs extends FuseStubFS {
       if (busy.errno() != Errno.EAGAIN) {
         throw busy;
       }
+      long t0 = System.nanoTime();
       try {
         lockCall(b, path, owner, LOCK_WAIT_MS).toCompletionStage().toCompletableFuture()
             .get(LOCK_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        if (waitedMs >= SLOW_LOCK_MS) {
+          LOG.warning("waited " + waitedMs + " ms for the write lock on " + b.brick.name() + ": " + busy.getMessage());
+        }
       } catch (java.util.concurrent.ExecutionException e) {
         throw e.getCause() instanceof BrickException be ? be : new BrickException(Errno.EIO, String.valueOf(e));
       } catch (Exception e) {

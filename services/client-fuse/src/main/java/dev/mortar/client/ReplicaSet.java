@@ -39,6 +39,7 @@ final class ReplicaSet {
   private final List<BrickClient> bricks;
   private final long waitMs;
   private static final long RESOLVE_TIMEOUT_MS = 30_000;
+  private static final long PROBE_AGAIN_MS = 100;
   private final Vertx vertx;
   private volatile Quorum quorum;
   private volatile Volume volume;
@@ -239,7 +240,52 @@ final class ReplicaSet {
     return order;
   }
 
+  /**
+   * Asks the bricks in {@code order}; if none answers, waits up to a ping timeout for a data brick to answer a probe
+   * and asks once more. Nobody answering for a moment is what a client sees while its cluster membership merges
+   * after a healed partition (replies to its old member id are discarded): the copies are reachable, so a read
+   * stalls there instead of failing.
+   */
   private BrickFrame read(BrickOp op, String path, Consumer<JsonObject> fields, List<BrickClient> order) {
+    try {
+      return readOnce(op, path, fields, order);
+    } catch (BrickException e) {
+      if (e.errno() != Errno.ENOTCONN) {
+        throw e;
+      }
+      if (!probeUntilADataBrickAnswers()) {
+        throw e;
+      }
+      LOG.info(op + " " + path + ": no brick answered; asked again once one did");
+      return readOnce(op, path, fields, readOrder());
+    }
+  }
+
+  /**
+   * Probes the data bricks until one answers, for up to {@link #waitMs}: during a merge a brick's address may be
+   * refused at once for a moment (its registrations are made again), so a quick refusal is asked again.
+   */
+  private boolean probeUntilADataBrickAnswers() {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+    while (true) {
+      try {
+        await(Future.any(bricks.stream().filter(b -> !b.brick.arbiter()).map(BrickClient::probe).toList()));
+        return true;
+      } catch (BrickException none) {
+        if (System.nanoTime() >= end) {
+          return false;
+        }
+        try {
+          Thread.sleep(PROBE_AGAIN_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+  }
+
+  private BrickFrame readOnce(BrickOp op, String path, Consumer<JsonObject> fields, List<BrickClient> order) {
     BrickException last = null;
     for (BrickClient b : order) { // down bricks come last: tried only when no live one answered
       try {

@@ -100,6 +100,22 @@ class ReplicaSetTest {
   }
 
   @Test
+  void aReadWhenNoBrickAnswersForAMomentWaitsForOneInsteadOfFailing() throws Exception {
+    rs.write(BrickOp.CREATE, "/m", h -> { }, Buffer.buffer(), "/");
+    rs.write(BrickOp.WRITE, "/m", h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("kept"), "/m");
+    // Both live bricks' addresses go away for a moment, as while the client's cluster membership merges.
+    for (int i = 0; i < 2; i++) {
+      vertx.undeploy(deployments.get(i)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    Path b0 = dir.resolve("b0");
+    vertx.setTimer(300, t -> vertx.deployVerticle(new BrickVerticle("v", "vol", 0, b0, "n0:" + b0, 24009,
+        new SimpleMeterRegistry())));
+    assertEquals("kept", rs.read(BrickOp.READ, "/m", h -> h.put(BrickFields.SIZE, 4)).data().toString(),
+        "the read waits for brick 0 to answer again");
+    assertTrue(clients.get(0).isUp());
+  }
+
+  @Test
   void everyCopyOfANewFileHasTheFileIdTheClientChose() throws Exception {
     String gfid = java.util.UUID.randomUUID().toString();
     rs.write(BrickOp.CREATE, "/same", h -> h.put(BrickFields.GFID, gfid), Buffer.buffer(), "/");

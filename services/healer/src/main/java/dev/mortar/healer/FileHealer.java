@@ -204,22 +204,27 @@ final class FileHealer {
       }
     }
     List<Integer> held = new ArrayList<>();
-    boolean busy = false;
+    List<Integer> answered = new ArrayList<>();
     for (Map.Entry<Integer, Future<BrickFrame>> t : tries.entrySet()) {
       try {
         bricks.await(t.getKey(), t.getValue());
         held.add(t.getKey());
+        answered.add(t.getKey());
       } catch (BrickException e) {
-        busy |= e.errno() != Errno.ENOTCONN;
+        if (e.errno() != Errno.ENOTCONN) {
+          answered.add(t.getKey());
+        }
       }
     }
-    if (!busy) {
+    if (held.size() == answered.size()) {
       return held;
     }
     unlock(path, held, owner);
     held.clear();
     try {
-      for (int i : tries.keySet()) {
+      // Only where the try was answered: waiting on a brick that is away, with the lower ones held, would hold
+      // their writers up for as long.
+      for (int i : answered) {
         try {
           bricks.callWaiting(i, BrickOp.LOCK, path, lockFields(owner, LOCK_WAIT_MS), LOCK_WAIT_MS);
           held.add(i);

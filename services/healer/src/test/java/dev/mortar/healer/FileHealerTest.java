@@ -276,6 +276,32 @@ class FileHealerTest {
   }
 
   @Test
+  void healThatFindsTheLockBusyAsABrickDiesDoesNotWaitForThatBrickWithTheOthersHeld() throws Exception {
+    both(BrickOp.CREATE, "/log", gfid(), Buffer.buffer());
+    missed(BrickOp.WRITE, "/log", at(0), Buffer.buffer("one\n"), "/log");
+    // Brick 2 is a node that just died: its requests are taken and never answered.
+    java.util.concurrent.atomic.AtomicInteger locksToDeadBrick = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.eventBus().<BrickFrame>consumer(Addresses.brick("vol", 2), m -> {
+      if (BrickOp.LOCK.name().equals(m.body().header().getString(BrickFields.OP))) {
+        locksToDeadBrick.incrementAndGet();
+      }
+    });
+    List<Brick> three = new ArrayList<>(volume.bricks());
+    three.add(new Brick("n2", dir.resolve("b2").toString(), "u2", false));
+    Volume replica3 = new Volume("v", "vol", VolumeStatus.Started, 3, 0, "tcp", three, Map.of());
+    // A writer holds the lock on brick 1 for a moment (its lease ends after 800 ms).
+    call(1, BrickOp.LOCK, "/log", h -> h.put(BrickFields.OWNER, "writer").put(BrickFields.LEASE, 800));
+    FileHealer healer = new FileHealer(new BrickCalls(vertx, replica3, 500), "test-healer", bytesCopied::addAndGet,
+        java.util.Optional.empty());
+    FileHealer.Result r = vertx.executeBlocking(() -> healer.heal("/log", FileHealer.Why.SOURCE))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(FileHealer.Outcome.HEALED, r.outcome());
+    assertEquals(1, locksToDeadBrick.get(), "the dead brick is asked for the lock once, not again while bricks 0 "
+        + "and 1 are held (their writers would wait for it)");
+    assertEquals("one\n", Files.readString(dir.resolve("b1/log")));
+  }
+
+  @Test
   void fullHealRefillsAWipedBrick() throws Exception {
     both(BrickOp.MKDIR, "/etc", gfid(), Buffer.buffer());
     for (int i = 0; i < 10; i++) {
