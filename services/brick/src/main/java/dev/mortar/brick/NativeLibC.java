@@ -19,7 +19,15 @@ final class NativeLibC {
     int fsetxattr(int fd, String name, byte[] value, long size, int flags);
 
     long lgetxattr(String path, String name, byte[] value, long size);
+
+    int sync_file_range(int fd, long offset, long nbytes, int flags);
   }
+
+  /** sync_file_range: start writing the range's dirty pages out, without waiting for them. */
+  static final int SYNC_FILE_RANGE_WRITE = 2;
+  static final int O_RDONLY = 0;
+  static final int O_NOFOLLOW_X86_64 = 0400000;
+  static final int O_CLOEXEC_X86_64 = 02000000;
 
   static final Calls LIBC = load();
 
@@ -33,7 +41,7 @@ final class NativeLibC {
     try {
       return LibraryLoader.create(Calls.class).load("c");
     } catch (RuntimeException | LinkageError e) {
-      LOG.info("libc not loaded for linkat/fsetxattr/lgetxattr (" + e + "): bricks use Java's file API only");
+      LOG.info("libc not loaded for linkat/fsetxattr/lgetxattr/sync_file_range (" + e + "): bricks use Java's file API only");
       return null;
     }
   }

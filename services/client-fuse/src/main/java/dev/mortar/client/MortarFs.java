@@ -107,11 +107,8 @@ final class MortarFs extends FuseStubFS {
     /** Write-behind: writes sent and not yet answered, with their ranges. */
     final List<InFlight> inFlight = new java.util.ArrayList<>();
     long inFlightBytes;
-    /** Sequential writes acknowledged and not yet sent, gathered into one request, and where they start. */
-    Buffer gather;
-    long gatherStart;
-    /** The name they go to (a file unlinked while open is renamed by the kernel, and written there). */
-    String gatherPath;
+    /** Sequential writes acknowledged and not yet sent, gathered into one request, or null. */
+    WriteGather gather;
     /** The first failure of a write already acknowledged to the program: returned at the next call. */
     BrickException deferred;
     /** The handle's new file while its create is not sent yet, or null. */
@@ -637,7 +634,7 @@ final class MortarFs extends FuseStubFS {
         change(BrickOp.TRUNCATE, of.path, h -> h.put(BrickFields.SIZE, 0L), of.path);
       }
       if (u.data.length() > 0) {
-        writeLocked(of, of.path, u.data.getBytes(), 0);
+        writeLocked(of, of.path, WriteGather.Bytes.of(u.data.getBytes()), 0);
       }
     }
   }
@@ -750,14 +747,13 @@ final class MortarFs extends FuseStubFS {
       if (of == null) {
         throw new BrickException(Errno.EINVAL, path + ": write on a handle that is not open");
       }
-      byte[] bytes = new byte[(int) size];
-      buf.get(0, bytes, 0, bytes.length);
+      WriteGather.Bytes bytes = WriteGather.Bytes.of(buf, (int) size);
       of.mutex.lock();
       try {
         throwDeferred(of);
         UnsentCreate u = of.unsent;
         if (u != null && offset == u.data.length() && offset + size <= GATHER_BYTES) {
-          u.data.appendBytes(bytes); // goes with the create
+          u.data.appendBuffer(bytes.buffer()); // goes with the create
           return (int) size;
         }
         sendUnsent(of);
@@ -770,15 +766,16 @@ final class MortarFs extends FuseStubFS {
   }
 
   /** {@link #write} of the bytes, with the mutex held. */
-  private void writeLocked(OpenFile of, String path, byte[] bytes, long offset) {
-    long size = bytes.length;
+  private void writeLocked(OpenFile of, String path, WriteGather.Bytes bytes, long offset) {
+    int size = bytes.size();
     holdLock(of);
     long end = offset + size;
     boolean overlaps = of.inFlight.stream().anyMatch(w -> w.start() < end && offset < w.end())
-        || of.gather != null && of.gatherStart < end && offset < of.gatherStart + of.gather.length();
-    if (of.append || overlaps || of.dirtyOn == null || of.inFlight.size() >= WRITE_BEHIND_MAX
-        || of.inFlightBytes + size > WRITE_BEHIND_BYTES) {
+        || of.gather != null && of.gather.overlaps(offset, end);
+    if (of.append || overlaps || of.dirtyOn == null) {
       drain(of);
+    } else {
+      makeRoom(of, size);
     }
     invalidate(path);
     if (of.append || of.dirtyOn == null) {
@@ -789,21 +786,19 @@ final class MortarFs extends FuseStubFS {
         if (first) {
           h.put(BrickFields.DIRTY, 1); // AFR pre-op: a crash from here on leaves the copies marked torn
         }
-      }, Buffer.buffer(bytes), path, of.hold.bricks()));
+      }, bytes.buffer(), path, of.hold.bricks()));
       if (first) {
         of.dirtyOn = w.took();
       }
-    } else if (of.gather != null && offset == of.gatherStart + of.gather.length()
-        && of.gather.length() + size <= GATHER_BYTES && path.equals(of.gatherPath)) {
-      of.gather.appendBytes(bytes);
     } else {
-      sendGathered(of);
-      of.gather = Buffer.buffer(bytes);
-      of.gatherStart = offset;
-      of.gatherPath = path;
-    }
-    if (of.gather != null && of.gather.length() >= GATHER_BYTES) {
-      sendGathered(of);
+      if (of.gather == null || !of.gather.continuedBy(path, offset, size)) {
+        sendGathered(of);
+        of.gather = new WriteGather(path, offset, size, GATHER_BYTES);
+      }
+      of.gather.add(bytes);
+      if (of.gather.full()) {
+        sendGathered(of);
+      }
     }
     releaseWhenIdle(of);
   }
@@ -833,32 +828,47 @@ final class MortarFs extends FuseStubFS {
 
   /** Sends the gathered writes as one request, in flight from now on. Called with the mutex held; never waits. */
   private void sendGathered(OpenFile of) {
-    Buffer data = of.gather;
-    if (data == null) {
+    WriteGather g = of.gather;
+    if (g == null) {
       return;
     }
-    long start = of.gatherStart;
-    String path = of.gatherPath;
     of.gather = null;
-    of.inFlight.add(new InFlight(start, start + data.length(), rs.writeAsync(BrickOp.WRITE, path,
-        h -> h.put(BrickFields.OFFSET, start), data, path, of.hold.bricks())));
+    Buffer data = g.data();
+    of.inFlight.add(new InFlight(g.start, g.end(), rs.writeAsync(BrickOp.WRITE, g.path,
+        h -> h.put(BrickFields.OFFSET, g.start), data, g.path, of.hold.bricks())));
     of.inFlightBytes += data.length();
   }
 
   /** Sends what is gathered and waits for every write in flight; the first failure becomes the deferred error. */
   private void drain(OpenFile of) {
     sendGathered(of);
-    for (InFlight w : of.inFlight) {
-      try {
-        rs.await(w.done());
-      } catch (BrickException e) {
-        if (of.deferred == null) {
-          of.deferred = e;
-        }
+    while (!of.inFlight.isEmpty()) {
+      awaitOldest(of);
+    }
+  }
+
+  /**
+   * Waits for the oldest writes in flight until {@code size} more bytes fit in the write-behind window. Only as
+   * many as needed: waiting for all of them would leave the bricks idle while the program refills the window.
+   */
+  private void makeRoom(OpenFile of, long size) {
+    while (!of.inFlight.isEmpty() && (of.inFlight.size() >= WRITE_BEHIND_MAX
+        || of.inFlightBytes + size > WRITE_BEHIND_BYTES)) {
+      awaitOldest(of);
+    }
+  }
+
+  /** The oldest write in flight, waited for and let go; its failure becomes the deferred error. */
+  private void awaitOldest(OpenFile of) {
+    InFlight w = of.inFlight.remove(0);
+    of.inFlightBytes -= w.end() - w.start();
+    try {
+      rs.await(w.done());
+    } catch (BrickException e) {
+      if (of.deferred == null) {
+        of.deferred = e;
       }
     }
-    of.inFlight.clear();
-    of.inFlightBytes = 0;
   }
 
   private static void throwDeferred(OpenFile of) {

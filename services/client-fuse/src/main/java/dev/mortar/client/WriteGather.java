@@ -1,0 +1,103 @@
+package dev.mortar.client;
+
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import jnr.ffi.Pointer;
+
+/**
+ * Sequential writes of one handle, acknowledged and gathered into one brick request. The kernel's 128 KiB writes are
+ * copied once, from its buffer straight into an array of the request's full size, and the request sends a view of
+ * that array: no array per write and no copies while the gather grows.
+ */
+final class WriteGather {
+  /** The bytes of one write: in the kernel's buffer, or in an array. */
+  interface Bytes {
+    int size();
+
+    void copyTo(byte[] dst, int at);
+
+    /** A copy of its own (the kernel's buffer is reused once the write is answered). */
+    default Buffer buffer() {
+      byte[] b = new byte[size()];
+      copyTo(b, 0);
+      return Buffer.buffer(b);
+    }
+
+    static Bytes of(Pointer buf, int size) {
+      return new Bytes() {
+        public int size() {
+          return size;
+        }
+
+        public void copyTo(byte[] dst, int at) {
+          buf.get(0, dst, at, size);
+        }
+      };
+    }
+
+    static Bytes of(byte[] bytes) {
+      return new Bytes() {
+        public int size() {
+          return bytes.length;
+        }
+
+        public void copyTo(byte[] dst, int at) {
+          System.arraycopy(bytes, 0, dst, at, bytes.length);
+        }
+
+        public Buffer buffer() {
+          return Buffer.buffer(bytes);
+        }
+      };
+    }
+  }
+
+  /** The name the writes go to (a file unlinked while open is renamed by the kernel, and written there). */
+  final String path;
+  final long start;
+  private final int max;
+  private byte[] bytes;
+  private int length;
+
+  /**
+   * Room for eight writes like the first from the start (the kernel's 128 KiB writes fill a 1 MiB gather without
+   * growing it); a gather of small writes grows as they come, so that a short session does not zero a large array.
+   */
+  WriteGather(String path, long start, int firstSize, int max) {
+    this.path = path;
+    this.start = start;
+    this.max = max;
+    this.bytes = new byte[(int) Math.min(max, Math.max(firstSize, 8L * firstSize))];
+  }
+
+  /** Does a write of {@code size} bytes at {@code offset} of {@code path} continue this gather, and fit? */
+  boolean continuedBy(String path, long offset, int size) {
+    return offset == end() && length + size <= max && path.equals(this.path);
+  }
+
+  void add(Bytes b) {
+    if (length + b.size() > bytes.length) {
+      bytes = java.util.Arrays.copyOf(bytes, Math.min(max, Math.max(2 * bytes.length, length + b.size())));
+    }
+    b.copyTo(bytes, length);
+    length += b.size();
+  }
+
+  boolean overlaps(long from, long to) {
+    return start < to && from < end();
+  }
+
+  boolean full() {
+    return length >= max;
+  }
+
+  long end() {
+    return start + length;
+  }
+
+  /** What was gathered, as the request's data: a view of the array, which is not written to again. */
+  Buffer data() {
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, length));
+  }
+}
