@@ -41,7 +41,8 @@ final class NativeLibC {
     try {
       return LibraryLoader.create(Calls.class).load("c");
     } catch (RuntimeException | LinkageError e) {
-      LOG.info("libc not loaded for linkat/fsetxattr/lgetxattr/sync_file_range (" + e + "): bricks use Java's file API only");
+      LOG.info("libc not loaded for linkat/fsetxattr/lgetxattr/sync_file_range (" + e
+          + "): bricks use Java's file API only");
       return null;
     }
   }

@@ -247,13 +247,12 @@ final class ReplicaSet {
    * stalls there instead of failing.
    */
   private BrickFrame read(BrickOp op, String path, Consumer<JsonObject> fields, List<BrickClient> order) {
+    boolean anyWasUp = order.stream().anyMatch(BrickClient::isUp);
     try {
       return readOnce(op, path, fields, order);
     } catch (BrickException e) {
-      if (e.errno() != Errno.ENOTCONN) {
-        throw e;
-      }
-      if (!probeUntilADataBrickAnswers()) {
+      // Bricks all known to be down (the volume's nodes are gone) fail at once, as before.
+      if (e.errno() != Errno.ENOTCONN || !anyWasUp || !probeUntilADataBrickAnswers()) {
         throw e;
       }
       LOG.info(op + " " + path + ": no brick answered; asked again once one did");

@@ -6,9 +6,9 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import jnr.ffi.Pointer;
 
 /**
- * Sequential writes of one handle, acknowledged and gathered into one brick request. The kernel's 128 KiB writes are
- * copied once, from its buffer straight into an array of the request's full size, and the request sends a view of
- * that array: no array per write and no copies while the gather grows.
+ * Sequential writes of one handle, acknowledged and gathered into one brick request. Each write is copied once, from
+ * the kernel's buffer straight into the gather's array, and the request sends a view of that array: no array per
+ * write, and the kernel's 128 KiB writes fill a 1 MiB gather without growing it.
  */
 final class WriteGather {
   /** The bytes of one write: in the kernel's buffer, or in an array. */
