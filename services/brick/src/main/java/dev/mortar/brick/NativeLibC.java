@@ -25,7 +25,11 @@ final class NativeLibC {
 
   /** sync_file_range: start writing the range's dirty pages out, without waiting for them. */
   static final int SYNC_FILE_RANGE_WRITE = 2;
+  /** open(2) flags, as x86-64 Linux numbers them. */
   static final int O_RDONLY = 0;
+  static final int O_RDWR = 02;
+  /** {@code __O_TMPFILE | O_DIRECTORY} (the value differs by architecture). */
+  static final int O_TMPFILE_X86_64 = 020200000;
   static final int O_NOFOLLOW_X86_64 = 0400000;
   static final int O_CLOEXEC_X86_64 = 02000000;
 

@@ -23,9 +23,6 @@ import jnr.posix.POSIX;
  */
 final class NewFiles {
   private static final Logger LOG = Logger.getLogger(NewFiles.class.getName());
-  private static final int O_RDWR = 02;
-  /** {@code __O_TMPFILE | O_DIRECTORY} on x86-64 (the value differs by architecture). */
-  private static final int O_TMPFILE_X86_64 = 020200000;
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_FOLLOW = 0x400;
 
@@ -49,7 +46,7 @@ final class NewFiles {
    */
   Attr make(Path target, String path, int mode, int uid, int gid, String xattr, byte[] value, String gfid,
       Buffer data, Runnable beforeName) {
-    int fd = posix.open(target.getParent().toString(), O_TMPFILE_X86_64 | O_RDWR, mode & 07777);
+    int fd = posix.open(target.getParent().toString(), NativeLibC.O_TMPFILE_X86_64 | NativeLibC.O_RDWR, mode & 07777);
     if (fd < 0) {
       int errno = posix.errno();
       if (errno == Errno.EOPNOTSUPP.code || errno == Errno.EISDIR.code || errno == Errno.EINVAL.code) {

@@ -6,6 +6,7 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.VolumePaths;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
@@ -318,7 +319,7 @@ final class MortarFs extends FuseStubFS {
     for (Object o : f.header().getJsonArray(BrickFields.ENTRIES)) {
       JsonObject e = (JsonObject) o;
       String name = e.getString("name");
-      cacheAttr(MortarPaths.child(dir, name), Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
+      cacheAttr(VolumePaths.child(dir, name), Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
       listed.add(name);
     }
     names.listed(dir, listed, true);

@@ -1,7 +1,5 @@
 package dev.mortar.client;
 
-import dev.mortar.common.brick.VolumePaths;
-
 /** Paths as FUSE gives them: absolute within the volume, "/" the root, no trailing slash. */
 final class MortarPaths {
   private MortarPaths() {}
@@ -13,10 +11,5 @@ final class MortarPaths {
 
   static String name(String path) {
     return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-  /** {@code name} in directory {@code dir}. */
-  static String child(String dir, String name) {
-    return VolumePaths.child(dir, name);
   }
 }

@@ -184,13 +184,18 @@ final class ReplicaSet {
    * Blocking: FUSE threads only.
    */
   void awaitAnyLive() {
-    if (bricks.stream().anyMatch(BrickClient::isUp)) {
-      return;
+    if (bricks.stream().noneMatch(BrickClient::isUp)) {
+      anyAnswersProbe(bricks); // if none does, the caller fails with ENOTCONN
     }
+  }
+
+  /** Probes {@code some} at once and waits for the first answer: true, or false if none answered. */
+  private boolean anyAnswersProbe(List<BrickClient> some) {
     try {
-      await(Future.any(bricks.stream().map(BrickClient::probe).toList()));
-    } catch (BrickException stillNone) {
-      // the caller fails with ENOTCONN
+      await(Future.any(some.stream().map(BrickClient::probe).toList()));
+      return true;
+    } catch (BrickException none) {
+      return false;
     }
   }
 
@@ -256,7 +261,7 @@ final class ReplicaSet {
         throw e;
       }
       LOG.info(op + " " + path + ": no brick answered; asked again once one did");
-      return readOnce(op, path, fields, readOrder());
+      return readOnce(op, path, fields, goodOrder(path));
     }
   }
 
@@ -266,22 +271,19 @@ final class ReplicaSet {
    */
   private boolean probeUntilADataBrickAnswers() {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-    while (true) {
+    List<BrickClient> data = bricks.stream().filter(b -> !b.brick.arbiter()).toList();
+    while (!anyAnswersProbe(data)) {
+      if (System.nanoTime() >= end) {
+        return false;
+      }
       try {
-        await(Future.any(bricks.stream().filter(b -> !b.brick.arbiter()).map(BrickClient::probe).toList()));
-        return true;
-      } catch (BrickException none) {
-        if (System.nanoTime() >= end) {
-          return false;
-        }
-        try {
-          Thread.sleep(PROBE_AGAIN_MS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
+        Thread.sleep(PROBE_AGAIN_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       }
     }
+    return true;
   }
 
   private BrickFrame readOnce(BrickOp op, String path, Consumer<JsonObject> fields, List<BrickClient> order) {

@@ -5,6 +5,7 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.VolumePaths;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -90,20 +91,20 @@ final class UnlinksBehind {
 
   private void send(String dir, List<String> names) {
     Future<ReplicaSet.Written> sent = names.size() == 1
-        ? rs.writeAsync(BrickOp.UNLINK, MortarPaths.child(dir, names.get(0)), h -> { }, Buffer.buffer(), dir)
+        ? rs.writeAsync(BrickOp.UNLINK, VolumePaths.child(dir, names.get(0)), h -> { }, Buffer.buffer(), dir)
         : rs.writeAsync(BrickOp.UNLINK_MANY, dir, h -> h.put(BrickFields.NAMES, new JsonArray(names)),
             Buffer.buffer(), dir);
     sent.onComplete(done -> {
       if (done.failed()) {
         if (!(done.cause() instanceof BrickException e && e.errno() == Errno.ENOENT)) {
-          names.forEach(n -> failed(MortarPaths.child(dir, n), done.cause().getMessage()));
+          names.forEach(n -> failed(VolumePaths.child(dir, n), done.cause().getMessage()));
         }
       } else if (names.size() > 1) {
         outcomes(dir, names, done.result());
       }
       List<String> next;
       synchronized (this) {
-        names.forEach(n -> pending.remove(MortarPaths.child(dir, n)).complete());
+        names.forEach(n -> pending.remove(VolumePaths.child(dir, n)).complete());
         next = queued.remove(dir);
         if (next.isEmpty()) {
           next = null;
@@ -135,10 +136,10 @@ final class UnlinksBehind {
     Set<BrickClient> lagging = new HashSet<>();
     failedOn.forEach((name, why) -> {
       if (why.size() == w.took().size()) {
-        failed(MortarPaths.child(dir, name), String.join("; ", why.values()));
+        failed(VolumePaths.child(dir, name), String.join("; ", why.values()));
       } else {
         lagging.addAll(why.keySet());
-        LOG.warning("unlink " + MortarPaths.child(dir, name) + " failed on " + why.keySet().stream()
+        LOG.warning("unlink " + VolumePaths.child(dir, name) + " failed on " + why.keySet().stream()
             .map(b -> b.brick.name()).toList() + " (" + String.join("; ", why.values())
             + ") but not on the others; heal removes it there");
       }

@@ -9,7 +9,6 @@ import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
-import dev.mortar.common.brick.VolumePaths;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeOptions;
 import io.vertx.core.Future;
@@ -167,9 +166,5 @@ final class BrickCalls {
     JsonObject h = call(brick, BrickOp.CHECKSUM, path, x -> x.put(BrickFields.OFFSET, offset)
         .put(BrickFields.SIZE, size)).header();
     return h.getInteger(BrickFields.SIZE, 0) == 0 ? null : h.getString(BrickFields.SUM);
-  }
-
-  static String child(String dir, String name) {
-    return VolumePaths.child(dir, name);
   }
 }

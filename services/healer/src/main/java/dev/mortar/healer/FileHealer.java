@@ -7,6 +7,7 @@ import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.VolumePaths;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -481,7 +482,7 @@ final class FileHealer {
     for (Map.Entry<String, Attr> e : have.entrySet()) {
       Attr wanted = want.get(e.getKey());
       if (wanted == null || !Objects.equals(wanted.gfid(), e.getValue().gfid())) {
-        removeTree(sink, BrickCalls.child(dir, e.getKey()), e.getValue());
+        removeTree(sink, VolumePaths.child(dir, e.getKey()), e.getValue());
       }
     }
     List<String> next = new ArrayList<>();
@@ -489,7 +490,7 @@ final class FileHealer {
     for (Map.Entry<String, Attr> e : want.entrySet()) {
       Attr had = have.get(e.getKey());
       if (had == null || !Objects.equals(had.gfid(), e.getValue().gfid())) {
-        String child = BrickCalls.child(dir, e.getKey());
+        String child = VolumePaths.child(dir, e.getKey());
         Attr attr = e.getValue();
         if (attr.isSymlink()) {
           makeSymlink(source, sink, child, attr);
@@ -517,7 +518,7 @@ final class FileHealer {
 
   private void removeTree(int brick, String path, Attr attr) {
     if (attr.isDirectory()) {
-      bricks.listing(brick, path).forEach((name, a) -> removeTree(brick, BrickCalls.child(path, name), a));
+      bricks.listing(brick, path).forEach((name, a) -> removeTree(brick, VolumePaths.child(path, name), a));
       bricks.call(brick, BrickOp.RMDIR, path);
     } else {
       bricks.call(brick, BrickOp.UNLINK, path);

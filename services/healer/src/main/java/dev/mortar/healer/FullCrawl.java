@@ -4,6 +4,7 @@ import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.VolumePaths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ final class FullCrawl {
     }
     List<String> differing = new ArrayList<>();
     for (String name : names) {
-      String child = BrickCalls.child(dir, name);
+      String child = VolumePaths.child(dir, name);
       Map<Integer, Attr> copies = new HashMap<>();
       lists.forEach((b, l) -> {
         if (l.containsKey(name)) {

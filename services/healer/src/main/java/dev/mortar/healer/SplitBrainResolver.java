@@ -5,6 +5,7 @@ import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.VolumePaths;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -221,7 +222,7 @@ final class SplitBrainResolver {
     List<String> made = new ArrayList<>();
     Map<String, Attr> have = bricks.listing(winner, dir);
     for (Map.Entry<String, Attr> e : bricks.listing(loser, dir).entrySet()) {
-      String child = BrickCalls.child(dir, e.getKey());
+      String child = VolumePaths.child(dir, e.getKey());
       Attr theirs = e.getValue();
       Attr ours = have.get(e.getKey());
       if (ours != null && Objects.equals(ours.gfid(), theirs.gfid())) {
