@@ -6,6 +6,7 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.EveryBrickLock;
 import dev.mortar.common.brick.VolumePaths;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -48,14 +49,6 @@ final class MortarFs extends FuseStubFS {
   private static final long LOCK_IDLE_MS = 100;
   /** An operation slower than this is logged: it waited for a brick that is away, or a lock. */
   private static final long SLOW_OP_MS = 1_500;
-  /**
-   * The lock's lease, renewed every third of it while held. Short: a writer cut off while holding a lock holds up the
-   * other side of the cut until the lease runs out.
-   */
-  private static final long LOCK_LEASE_MS = 3_000;
-  private static final long LOCK_WAIT_MS = 30_000;
-  /** A wait for another writer's lock this long is logged, with who held it. */
-  private static final long SLOW_LOCK_MS = 500;
   /** Write-behind window: sequential writes are acknowledged at once and sent while the program goes on. */
   private static final int WRITE_BEHIND_MAX = 64;
   private static final long WRITE_BEHIND_BYTES = 16L << 20;
@@ -65,6 +58,8 @@ final class MortarFs extends FuseStubFS {
   private static final long UNSENT_CREATE_MS = 100;
 
   private final ReplicaSet rs;
+  private final WriteLockCalls lockCalls;
+  private final EveryBrickLock<BrickClient> locks;
   private final Vertx vertx;
   private final long cacheNanos;
   private final MeterRegistry registry;
@@ -167,6 +162,8 @@ final class MortarFs extends FuseStubFS {
 
   MortarFs(ReplicaSet rs, Vertx vertx, long cacheMillis, MeterRegistry registry) {
     this.rs = rs;
+    this.lockCalls = new WriteLockCalls(rs);
+    this.locks = new EveryBrickLock<>(lockCalls);
     this.vertx = vertx;
     this.cacheNanos = TimeUnit.MILLISECONDS.toNanos(cacheMillis);
     this.names = new DirectoryNames(cacheNanos);
@@ -558,7 +555,7 @@ final class MortarFs extends FuseStubFS {
     try {
       w = rs.await(rs.writeAsync(BrickOp.CREATE, path, entry.andThen(h -> h
           .put(BrickFields.MODE, mode).put(BrickFields.EXCLUSIVE, exclusive)
-          .put(BrickFields.DIRTY, 1).put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)),
+          .put(BrickFields.DIRTY, 1).put(BrickFields.OWNER, owner).put(BrickFields.LEASE, WriteLockCalls.LEASE_MS)),
           data, MortarPaths.parent(path)));
     } finally {
       invalidate(path);
@@ -592,7 +589,8 @@ final class MortarFs extends FuseStubFS {
    */
   private void reconcileFileIds(OpenFile of) {
     String path = of.path;
-    List<BrickClient> data = lockInOrder(of, rs.liveDataBricks());
+    lockCalls.awaitQuietly(unlockAll(of));
+    List<BrickClient> data = takeLock(of, () -> locks.inOrder(of.path, rs.liveDataBricks(), of.nextOwner())).bricks();
     keepLeases(of);
     releaseWhenIdle(of);
     if (data.size() < 2) {
@@ -898,11 +896,9 @@ final class MortarFs extends FuseStubFS {
    * Writes to one file are serialised across all clients by its lock, taken on every live data brick, so every
    * brick applies them in the same order and the copies stay identical. On every live brick, not only the first:
    * around a network cut two clients disagree for a moment about which bricks are live, and they must still exclude
-   * each other on the bricks they both write to. A session writes only where it holds the lock. It is first tried
-   * on all bricks at once without waiting (one round trip); if another writer holds it anywhere, whatever was taken
-   * is given back and the lock is waited for brick by brick in brick order, which rules out deadlocks. A writer
-   * keeps the lock while it writes and gives it up {@link #LOCK_IDLE_MS} after its last write, or when it closes the
-   * file. Called with the mutex held.
+   * each other on the bricks they both write to ({@link EveryBrickLock}, as healers take it). A session writes only
+   * where it holds the lock. A writer keeps the lock while it writes and gives it up {@link #LOCK_IDLE_MS} after
+   * its last write, or when it closes the file. Called with the mutex held.
    */
   private void holdLock(OpenFile of) {
     Hold held = of.hold;
@@ -916,77 +912,22 @@ final class MortarFs extends FuseStubFS {
     unlockAll(of);
     rs.awaitAnyLive();
     rs.sessionEnds.flushIfQueued(of.path);
-    List<BrickClient> live = rs.liveDataBricks();
-    String owner = of.nextOwner();
-    List<io.vertx.core.Future<BrickFrame>> tries = live.stream().map(b -> lockCall(b, of.path, owner, 0)).toList();
-    awaitQuietly(tries); // sorted out below, brick by brick
-    List<BrickClient> took = new ArrayList<>();
-    List<BrickClient> answered = new ArrayList<>();
-    for (int i = 0; i < live.size(); i++) {
-      io.vertx.core.Future<BrickFrame> t = tries.get(i);
-      if (t.succeeded()) {
-        took.add(live.get(i));
-      }
-      if (t.succeeded() || !(t.cause() instanceof BrickException e) || e.errno() != Errno.ENOTCONN) {
-        answered.add(live.get(i));
-      }
-    }
-    of.hold = new Hold(owner, took);
-    if (took.size() < answered.size()) {
-      // Busy somewhere. A brick that did not answer the try is not waited for again: that would stall the writer
-      // a second ping timeout (the try's timeout already marked it down).
-      took = lockInOrder(of, answered);
-    }
-    if (took.isEmpty()) {
+    EveryBrickLock.Taken<BrickClient> took = takeLock(of, () -> locks.take(of.path, rs.liveDataBricks(), of::nextOwner));
+    if (took.bricks().isEmpty()) {
       throw new BrickException(Errno.ENOTCONN, of.path + ": cannot take the write lock: no live brick");
     }
     keepLeases(of);
   }
 
-  /** The contended path: gives back what was taken, then waits for the lock brick by brick in brick order. */
-  private List<BrickClient> lockInOrder(OpenFile of, List<BrickClient> live) {
-    awaitQuietly(unlockAll(of));
-    String owner = of.nextOwner();
-    List<BrickClient> took = new ArrayList<>();
+  /** Takes the lock as {@code how} does and makes it the handle's hold. Called with the mutex held. */
+  private EveryBrickLock.Taken<BrickClient> takeLock(OpenFile of, Supplier<EveryBrickLock.Taken<BrickClient>> how) {
     try {
-      for (BrickClient b : live) {
-        try {
-          lockOne(b, of.path, owner);
-          took.add(b);
-        } catch (BrickException e) {
-          if (e.errno() != Errno.ENOTCONN) {
-            throw e;
-          }
-        }
-      }
+      EveryBrickLock.Taken<BrickClient> took = how.get();
+      of.hold = new Hold(took.owner(), took.bricks());
+      return took;
     } catch (BrickException e) {
-      of.hold = new Hold(owner, took);
-      unlockAll(of);
       throw new BrickException(Errno.EIO, of.path + ": cannot take the write lock (" + e.getMessage() + ")");
     }
-    of.hold = new Hold(owner, took);
-    return took;
-  }
-
-  /** Waits until every call has answered or failed (or the bricks' timeout): the caller looks at each, or not. */
-  private void awaitQuietly(List<io.vertx.core.Future<BrickFrame>> calls) {
-    try {
-      rs.await(io.vertx.core.Future.join(calls));
-    } catch (BrickException someFailed) {
-      // an UNLOCK a brick did not answer ends with its lease; a LOCK that failed is not held
-    }
-  }
-
-  private static io.vertx.core.Future<BrickFrame> lockCall(BrickClient b, String path, String owner, long waitMs) {
-    Consumer<JsonObject> fields = h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS)
-        .put(BrickFields.WAIT, waitMs);
-    // A try is answered within the ping timeout; a wait may last as long as it asked for, by design.
-    return waitMs == 0 ? b.call(BrickOp.LOCK, path, fields, Buffer.buffer())
-        : b.call(BrickOp.LOCK, path, fields, Buffer.buffer(), waitMs + 2_000);
-  }
-
-  private static io.vertx.core.Future<BrickFrame> unlockCall(BrickClient b, String path, String owner) {
-    return b.call(BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner), Buffer.buffer());
   }
 
   /**
@@ -999,47 +940,23 @@ final class MortarFs extends FuseStubFS {
     if (of.leaseTimer >= 0) {
       return;
     }
-    of.leaseTimer = vertx.setPeriodic(LOCK_LEASE_MS / 3, t -> {
+    of.leaseTimer = vertx.setPeriodic(WriteLockCalls.LEASE_MS / 3, t -> {
       Hold held = of.hold;
       if (held.bricks().isEmpty()) {
         vertx.cancelTimer(t);
         of.leaseTimer = -1;
         return;
       }
-      held.bricks().forEach(b -> lockCall(b, of.path, held.owner(), 0)
+      held.bricks().forEach(b -> WriteLockCalls.lockCall(b, of.path, held.owner(), 0)
           .onFailure(e -> LOG.fine(of.path + ": lease on " + b.brick.name() + " not renewed: " + e.getMessage())));
     });
-  }
-
-  /** First without waiting, within the ping timeout (a brick that does not answer is away, not busy), then waits. */
-  private void lockOne(BrickClient b, String path, String owner) {
-    try {
-      rs.await(lockCall(b, path, owner, 0));
-    } catch (BrickException busy) {
-      if (busy.errno() != Errno.EAGAIN) {
-        throw busy;
-      }
-      long t0 = System.nanoTime();
-      try {
-        lockCall(b, path, owner, LOCK_WAIT_MS).toCompletionStage().toCompletableFuture()
-            .get(LOCK_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
-        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-        if (waitedMs >= SLOW_LOCK_MS) {
-          LOG.warning("waited " + waitedMs + " ms for the write lock on " + b.brick.name() + ": " + busy.getMessage());
-        }
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw e.getCause() instanceof BrickException be ? be : new BrickException(Errno.EIO, String.valueOf(e));
-      } catch (Exception e) {
-        throw new BrickException(Errno.EIO, path + ": no answer to the write lock: " + e);
-      }
-    }
   }
 
   /** Gives the lock up on every brick that holds it for this file; the answers, for a caller that waits. */
   private static List<io.vertx.core.Future<BrickFrame>> unlockAll(OpenFile of) {
     Hold held = of.hold;
     of.hold = Hold.NONE;
-    return held.bricks().stream().map(b -> unlockCall(b, of.path, held.owner())).toList();
+    return WriteLockCalls.unlockCalls(held.bricks(), of.path, held.owner());
   }
 
   /** Called with the mutex held. The timer never waits for the mutex: a running write re-arms it. */
@@ -1090,7 +1007,7 @@ final class MortarFs extends FuseStubFS {
     } catch (BrickException e) {
       LOG.fine(of.path + ": dirty mark of a new file not cleared: " + e.getMessage());
     }
-    awaitQuietly(unlockAll(of));
+    lockCalls.awaitQuietly(unlockAll(of));
   }
 
   private io.vertx.core.Future<Void> clearDirty(OpenFile of) {

@@ -5,6 +5,7 @@ import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.EveryBrickLock;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.VolumePaths;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -190,56 +190,19 @@ final class FileHealer {
   }
 
   /**
-   * Takes the file's lock on every data brick that answers: on the first live one, where the clients take it, so
-   * that healing and writing exclude each other, and on the others too, so that two healers whose views of which
-   * bricks are live differ (a partition that is merging) still exclude each other. As the clients do, it is tried
-   * on all at once without waiting (one round trip); if anyone holds it somewhere, what was taken is given back
-   * and it is waited for brick by brick in brick order, which rules out deadlocks. Returns the bricks locked, none
-   * if no data brick answers.
+   * Takes the file's lock on every data brick that answers ({@link EveryBrickLock}): on the first live one, where
+   * the clients take it, so that healing and writing exclude each other, and on the others too, so that two healers
+   * whose views of which bricks are live differ (a partition that is merging) still exclude each other. Returns the
+   * bricks locked, none if no data brick answers.
    */
   private List<Integer> lock(String path, String owner) {
-    Map<Integer, Future<BrickFrame>> tries = new TreeMap<>();
+    List<Integer> data = new ArrayList<>();
     for (int i = 0; i < bricks.size(); i++) {
       if (!bricks.arbiter(i)) {
-        tries.put(i, bricks.send(i, BrickOp.LOCK, path, lockFields(owner, 0), Buffer.buffer()));
+        data.add(i);
       }
     }
-    List<Integer> held = new ArrayList<>();
-    List<Integer> answered = new ArrayList<>();
-    for (Map.Entry<Integer, Future<BrickFrame>> t : tries.entrySet()) {
-      try {
-        bricks.await(t.getKey(), t.getValue());
-        held.add(t.getKey());
-        answered.add(t.getKey());
-      } catch (BrickException e) {
-        if (e.errno() != Errno.ENOTCONN) {
-          answered.add(t.getKey());
-        }
-      }
-    }
-    if (held.size() == answered.size()) {
-      return held;
-    }
-    unlock(path, held, owner);
-    held.clear();
-    try {
-      // Only where the try was answered: waiting on a brick that is away, with the lower ones held, would hold
-      // their writers up for as long.
-      for (int i : answered) {
-        try {
-          bricks.callWaiting(i, BrickOp.LOCK, path, lockFields(owner, LOCK_WAIT_MS), LOCK_WAIT_MS);
-          held.add(i);
-        } catch (BrickException e) {
-          if (e.errno() != Errno.ENOTCONN) {
-            throw e;
-          }
-        }
-      }
-      return held;
-    } catch (RuntimeException e) {
-      unlock(path, held, owner);
-      throw e;
-    }
+    return new EveryBrickLock<>(new LockCalls()).take(path, data, () -> owner).bricks();
   }
 
   private static Consumer<JsonObject> lockFields(String owner, long waitMs) {
@@ -253,6 +216,29 @@ final class FileHealer {
       bricks.awaitAll(calls);
     } catch (BrickException e) {
       LOG.fine("unlock of " + path + ": " + e.getMessage()); // a lock not given back ends with its lease
+    }
+  }
+
+  /** The healer's lock requests, by brick index. */
+  private final class LockCalls implements EveryBrickLock.Bricks<Integer> {
+    @Override
+    public Future<BrickFrame> tryLock(Integer brick, String path, String owner) {
+      return bricks.send(brick, BrickOp.LOCK, path, lockFields(owner, 0), Buffer.buffer());
+    }
+
+    @Override
+    public BrickFrame await(Integer brick, Future<BrickFrame> call) {
+      return bricks.await(brick, call);
+    }
+
+    @Override
+    public void lockWaiting(Integer brick, String path, String owner) {
+      bricks.callWaiting(brick, BrickOp.LOCK, path, lockFields(owner, LOCK_WAIT_MS), LOCK_WAIT_MS);
+    }
+
+    @Override
+    public void unlock(List<Integer> held, String path, String owner) {
+      FileHealer.this.unlock(path, held, owner);
     }
   }
 

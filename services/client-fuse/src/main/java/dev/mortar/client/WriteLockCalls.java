@@ -1,0 +1,99 @@
+package dev.mortar.client;
+
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.EveryBrickLock;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/** The mount's lock requests to its bricks: what {@link EveryBrickLock} takes a file's write lock with. */
+final class WriteLockCalls implements EveryBrickLock.Bricks<BrickClient> {
+  private static final Logger LOG = Logger.getLogger(WriteLockCalls.class.getName());
+  /**
+   * The lock's lease, renewed every third of it while held. Short: a writer cut off while holding a lock holds up the
+   * other side of the cut until the lease runs out.
+   */
+  static final long LEASE_MS = 3_000;
+  private static final long WAIT_MS = 30_000;
+  /** A wait for another writer's lock this long is logged, with who held it. */
+  private static final long SLOW_MS = 500;
+
+  private final ReplicaSet rs;
+
+  WriteLockCalls(ReplicaSet rs) {
+    this.rs = rs;
+  }
+
+  @Override
+  public Future<BrickFrame> tryLock(BrickClient b, String path, String owner) {
+    return lockCall(b, path, owner, 0);
+  }
+
+  @Override
+  public BrickFrame await(BrickClient b, Future<BrickFrame> call) {
+    return rs.await(call);
+  }
+
+  /** First without waiting, within the ping timeout (a brick that does not answer is away, not busy), then waits. */
+  @Override
+  public void lockWaiting(BrickClient b, String path, String owner) {
+    try {
+      rs.await(lockCall(b, path, owner, 0));
+    } catch (BrickException busy) {
+      if (busy.errno() != Errno.EAGAIN) {
+        throw busy;
+      }
+      long t0 = System.nanoTime();
+      try {
+        lockCall(b, path, owner, WAIT_MS).toCompletionStage().toCompletableFuture()
+            .get(WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        if (waitedMs >= SLOW_MS) {
+          LOG.warning("waited " + waitedMs + " ms for the write lock on " + b.brick.name() + ": " + busy.getMessage());
+        }
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof BrickException be ? be : new BrickException(Errno.EIO, String.valueOf(e));
+      } catch (Exception e) {
+        throw new BrickException(Errno.EIO, path + ": no answer to the write lock: " + e);
+      }
+    }
+  }
+
+  @Override
+  public void unlock(List<BrickClient> held, String path, String owner) {
+    awaitQuietly(unlockCalls(held, path, owner));
+  }
+
+  /** The unlocks, sent; their answers for a caller that waits. */
+  static List<Future<BrickFrame>> unlockCalls(List<BrickClient> held, String path, String owner) {
+    return held.stream().map(b -> b.call(BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner),
+        Buffer.buffer())).toList();
+  }
+
+  /** Waits until every call has answered or failed (or the bricks' timeout): the caller looks at each, or not. */
+  void awaitQuietly(List<Future<BrickFrame>> calls) {
+    try {
+      rs.await(Future.join(calls));
+    } catch (BrickException someFailed) {
+      // an UNLOCK a brick did not answer ends with its lease; a LOCK that failed is not held
+    }
+  }
+
+  /** A try or a renewal of a held lease ({@code waitMs} 0), or a wait for the lock. */
+  static Future<BrickFrame> lockCall(BrickClient b, String path, String owner, long waitMs) {
+    Consumer<JsonObject> fields = h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LEASE_MS)
+        .put(BrickFields.WAIT, waitMs);
+    // A try is answered within the ping timeout; a wait may last as long as it asked for, by design.
+    return waitMs == 0 ? b.call(BrickOp.LOCK, path, fields, Buffer.buffer())
+        : b.call(BrickOp.LOCK, path, fields, Buffer.buffer(), waitMs + 2_000);
+  }
+}
