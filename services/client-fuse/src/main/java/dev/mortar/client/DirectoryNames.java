@@ -1,10 +1,12 @@
 package dev.mortar.client;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Negative lookups without a brick request: the names of the directories this client listed or made within the
@@ -33,6 +35,8 @@ final class DirectoryNames {
 
   private final Map<String, Listing> dirs = new ConcurrentHashMap<>();
   private final long ttlNanos;
+  /** This client's namespace changes, counted before they touch a cache: see {@link #listed}. */
+  private final AtomicLong changes = new AtomicLong();
 
   DirectoryNames(long ttlNanos) {
     this.ttlNanos = ttlNanos;
@@ -59,21 +63,49 @@ final class DirectoryNames {
     return Known.ABSENT;
   }
 
-  /** {@code dir} was just listed by name (or made: no names). */
-  void listed(String dir, Collection<String> names) {
-    listed(dir, names, false);
+  /** {@code dir} was just made here: it has no names. */
+  void made(String dir) {
+    put(dir, List.of(), false);
   }
 
-  /** {@code dir} was just listed; with its names' attributes, which the attribute cache now holds. */
-  void listed(String dir, Collection<String> names, boolean withAttributes) {
+  /** The count of this client's namespace changes so far: taken before a listing is asked for. */
+  long changes() {
+    return changes.get();
+  }
+
+  /** A namespace change of this client is under way (a name goes away or is replaced): counted before it is made. */
+  void changing() {
+    changes.incrementAndGet();
+  }
+
+  /**
+   * {@code dir} was just listed (with its names' attributes, which the caller cached); {@code since} is
+   * {@link #changes} from before the listing was asked for. A listing that ran across a change of this client may
+   * hold a name it removed, or miss one it made: it is not kept, and false tells the caller to drop the attributes
+   * it cached from it. The count is read after the listing is put, so a change counted later finds it in place.
+   */
+  boolean listed(String dir, Collection<String> names, boolean withAttributes, long since) {
+    Listing l = put(dir, names, withAttributes);
+    if (changes.get() == since) {
+      return true;
+    }
+    if (l != null) {
+      dirs.remove(dir, l);
+    }
+    return false;
+  }
+
+  private Listing put(String dir, Collection<String> names, boolean withAttributes) {
     if (names.size() > MAX_NAMES) {
       dirs.remove(dir);
-      return;
+      return null;
     }
     Set<String> set = ConcurrentHashMap.newKeySet(names.size());
     set.addAll(names);
-    dirs.put(dir, new Listing(set, System.nanoTime() + ttlNanos, new AtomicInteger(), withAttributes,
-        new AtomicInteger()));
+    Listing l = new Listing(set, System.nanoTime() + ttlNanos, new AtomicInteger(), withAttributes,
+        new AtomicInteger());
+    dirs.put(dir, l);
+    return l;
   }
 
   /** A lookup of {@code path} was answered from the attribute cache. */
@@ -86,6 +118,7 @@ final class DirectoryNames {
 
   /** This client made {@code path}. */
   void added(String path) {
+    changing();
     Listing l = dirs.get(MortarPaths.parent(path));
     if (l != null) {
       l.names().add(MortarPaths.name(path));
@@ -94,6 +127,7 @@ final class DirectoryNames {
 
   /** This client removed {@code path}, or renamed it away: it and whatever was known below it are gone. */
   void removed(String path) {
+    changing();
     Listing l = dirs.get(MortarPaths.parent(path));
     if (l != null) {
       l.names().remove(MortarPaths.name(path));

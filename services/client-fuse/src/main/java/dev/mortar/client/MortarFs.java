@@ -54,6 +54,8 @@ final class MortarFs extends FuseStubFS {
   private static final long WRITE_BEHIND_BYTES = 16L << 20;
   /** Sequential writes (128 KiB each from the kernel) are gathered into brick requests of up to this size. */
   private static final int GATHER_BYTES = 1 << 20;
+  /** How often attributes past their cache time are dropped. */
+  private static final long PRUNE_MS = 10_000;
   /** A new file not yet made on the bricks (see {@link #create}) is made at the latest this long after. */
   private static final long UNSENT_CREATE_MS = 100;
 
@@ -169,6 +171,12 @@ final class MortarFs extends FuseStubFS {
     this.names = new DirectoryNames(cacheNanos);
     this.registry = registry;
     this.unlinksBehind = new UnlinksBehind(rs, registry);
+    // Expired attributes are never read again, but they would stay: a mount that sees many names would grow.
+    vertx.setPeriodic(PRUNE_MS, t -> vertx.executeBlocking(() -> {
+      long now = System.nanoTime();
+      attrs.values().removeIf(c -> now >= c.until());
+      return null;
+    }, false));
   }
 
   // ---- plumbing ----
@@ -205,6 +213,12 @@ final class MortarFs extends FuseStubFS {
   private void invalidate(String path) {
     attrs.remove(path);
     files.values().stream().filter(f -> f.path.equals(path)).forEach(f -> f.reads.invalidate());
+  }
+
+  /** A directory removed or renamed: what was cached below it is not what a directory made there later holds. */
+  private void forgetBelow(String dir) {
+    String below = dir + "/";
+    attrs.keySet().removeIf(p -> p.startsWith(below));
   }
 
   private Attr cacheAttr(String path, Attr a) {
@@ -303,14 +317,22 @@ final class MortarFs extends FuseStubFS {
    * instead of opening every file for its metadata.
    */
   private void listNames(String dir) {
+    unlinksBehind.awaitIn(dir);
+    long since = names.changes();
     List<String> listed = new ArrayList<>();
     rs.read(BrickOp.READDIR, dir, h -> h.put(BrickFields.NAMES_ONLY, true)).header()
         .getJsonArray(BrickFields.NAMES).forEach(n -> listed.add((String) n));
-    names.listed(dir, listed);
+    names.listed(dir, listed, false, since);
   }
 
-  /** Lists a directory; its names and their attributes are cached (`ls -l` then needs no lookup per file). */
+  /**
+   * Lists a directory; its names and their attributes are cached (`ls -l` then needs no lookup per file). Unlinks
+   * acknowledged here go to the bricks first, and a listing that ran across a change made here is not cached: it
+   * could show a name as there for a cache time after this client removed it.
+   */
   private List<String> list(String dir) {
+    unlinksBehind.awaitIn(dir);
+    long since = names.changes();
     BrickFrame f = rs.read(BrickOp.READDIR, dir, h -> { });
     List<String> listed = new ArrayList<>();
     for (Object o : f.header().getJsonArray(BrickFields.ENTRIES)) {
@@ -319,7 +341,9 @@ final class MortarFs extends FuseStubFS {
       cacheAttr(VolumePaths.child(dir, name), Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
       listed.add(name);
     }
-    names.listed(dir, listed, true);
+    if (!names.listed(dir, listed, true, since)) {
+      listed.forEach(name -> attrs.remove(VolumePaths.child(dir, name)));
+    }
     return listed;
   }
 
@@ -330,7 +354,7 @@ final class MortarFs extends FuseStubFS {
       changeAttr(BrickOp.MKDIR, path, newEntry().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)),
           MortarPaths.parent(path));
       names.added(path);
-      names.listed(path, List.of());
+      names.made(path);
       return 0;
     });
   }
@@ -339,7 +363,9 @@ final class MortarFs extends FuseStubFS {
   public int rmdir(String path) {
     return op("rmdir", () -> {
       settle(path);
+      names.changing();
       change(BrickOp.RMDIR, path, h -> { }, MortarPaths.parent(path));
+      forgetBelow(path);
       names.removed(path);
       return 0;
     });
@@ -358,6 +384,7 @@ final class MortarFs extends FuseStubFS {
   public int unlink(String path) {
     return op("unlink", () -> {
       settle(path);
+      names.changing(); // before the attributes are dropped: see list
       Cached c = attrs.get(path);
       if (c == null || System.nanoTime() >= c.until() || c.attr().isDirectory() || !rs.allUp()) {
         change(BrickOp.UNLINK, path, h -> { }, MortarPaths.parent(path));
@@ -374,10 +401,13 @@ final class MortarFs extends FuseStubFS {
   public int rename(String from, String to) {
     return op("rename", () -> {
       settle(from, to);
+      names.changing();
       try {
         change(BrickOp.RENAME, from, h -> h.put(BrickFields.TO, to), MortarPaths.parent(from));
       } finally {
         invalidate(to);
+        forgetBelow(from);
+        forgetBelow(to);
         names.removed(from);
         names.removed(to); // a directory renamed over: what was known below it is gone
         names.added(to);

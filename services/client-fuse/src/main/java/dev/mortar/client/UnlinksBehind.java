@@ -89,6 +89,11 @@ final class UnlinksBehind {
     }
   }
 
+  /** Waits for the bricks' answers to every unlink in {@code dir}: a listing of it then shows none of them. */
+  void awaitIn(String dir) {
+    pending.keySet().stream().filter(p -> MortarPaths.parent(p).equals(dir)).toList().forEach(this::await);
+  }
+
   private void send(String dir, List<String> names) {
     Future<ReplicaSet.Written> sent = names.size() == 1
         ? rs.writeAsync(BrickOp.UNLINK, VolumePaths.child(dir, names.get(0)), h -> { }, Buffer.buffer(), dir)

@@ -337,6 +337,47 @@ class FuseMountTest {
 
   @Test
   @Order(2)
+  void aDirectoryMovedAwayOrRemovedAndMadeAgainAtOnceShowsNoneOfItsOldNames() throws Exception {
+    // A directory moved away and made again under its name: the attributes this mount cached for the old one's
+    // files must not answer for the new one (they did, for a cache time: `ls -l d/f0` showed a file not there).
+    // rm -rf of thousands of files outlasts the cache time: the mount lists the directory again midway, while some
+    // unlinks it acknowledged are still on their way to the bricks. Those names must not come back as cached
+    // attributes, here or in the directory made again under the same path (a create would find a file that is gone).
+    Cmd.Result shell = Cmd.run(Duration.ofSeconds(240), "bash", "-c", """
+        set -e
+        cd "$1"
+        mkdir d
+        for ((i = 0; i < 10; i++)); do printf 'moved %s' $i > d/f$i; done
+        ls -l d > /dev/null
+        mv d moved
+        mkdir d
+        for ((i = 0; i < 10; i++)); do
+          if [ -e d/f$i ]; then echo "d/f$i shows in the directory made again after mv: $(ls -l d/f$i)"; exit 1; fi
+        done
+        [ -z "$(ls d)" ] || { echo "the directory made again lists $(ls d)"; exit 1; }
+        [ "$(cat moved/f3)" = "moved 3" ]
+        rm -rf moved
+        rmdir d
+        mkdir d
+        for ((i = 0; i < 3000; i++)); do printf 'old %s' $i > d/f$i; done
+        ls -l d > /dev/null
+        sync; echo 2 > /proc/sys/vm/drop_caches  # the kernel forgets the names: each unlink looks its name up
+        # Unlinks one by one, slower than rm: the listing expires midway (twice) while unlinks are on their way.
+        perl -e 'for (glob "d/*") { unlink $_ or die "$_: $!"; select(undef, undef, undef, 0.0005) }
+                 for (glob "d/*") { die "$_ is still listed after its unlink\\n" }
+                 for (0 .. 2999) { die "d/f$_ still shows after its unlink\\n" if -e "d/f$_" }'
+        rmdir d
+        mkdir d
+        for ((i = 0; i < 3000; i++)); do printf 'new %s' $i > d/f$i; done
+        rm -rf d
+        """, "_", a("r2").toString());
+    assertTrue(shell.ok(), shell::describe);
+    assertFalse(Files.exists(b("r2").resolve("d")));
+    assertBricksIdentical("r2", "directories removed and made again");
+  }
+
+  @Test
+  @Order(2)
   void aNewFileKeptOpenShowsOnTheOtherNodeWithinASecondAndTakesLaterWrites() throws Exception {
     Path f = a("r2").resolve("new-kept-open.txt");
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
