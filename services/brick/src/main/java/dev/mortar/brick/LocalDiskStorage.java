@@ -89,7 +89,7 @@ public final class LocalDiskStorage implements BrickStorage {
   static final int WRITEBACK_NOW_BYTES = 512 << 10;
   private volatile boolean writebackHints = true;
   private final String rootId;
-  private final NewFiles newFiles = new NewFiles(posix);
+  private final NewFiles newFiles;
   private volatile long lastRelocation;
   /**
    * Parent directories found free of symbolic links, with the {@link #dirGeneration} they were checked at. A
@@ -107,6 +107,7 @@ public final class LocalDiskStorage implements BrickStorage {
     this.index = meta.resolve("index");
     this.inodeMeta = meta.resolve("ino");
     this.spares = new SpareFiles(meta.resolve("spare"));
+    this.newFiles = new NewFiles(posix, new BirthDirs(meta.resolve("birth"), posix));
     Map<String, Object> a = Files.readAttributes(root, "unix:dev,ino", NOFOLLOW);
     this.rootId = a.get("dev") + ":" + a.get("ino");
   }

@@ -21,6 +21,8 @@ final class NativeLibC {
     long lgetxattr(String path, String name, byte[] value, long size);
 
     int sync_file_range(int fd, long offset, long nbytes, int flags);
+
+    int ioctl(int fd, long request, int[] arg);
   }
 
   /** sync_file_range: start writing the range's dirty pages out, without waiting for them. */
@@ -31,6 +33,7 @@ final class NativeLibC {
   /** {@code __O_TMPFILE | O_DIRECTORY} (the value differs by architecture). */
   static final int O_TMPFILE_X86_64 = 020200000;
   static final int O_NOFOLLOW_X86_64 = 0400000;
+  static final int O_DIRECTORY_X86_64 = 0200000;
   static final int O_CLOEXEC_X86_64 = 02000000;
 
   static final Calls LIBC = load();
@@ -45,7 +48,7 @@ final class NativeLibC {
     try {
       return LibraryLoader.create(Calls.class).load("c");
     } catch (RuntimeException | LinkageError e) {
-      LOG.info("libc not loaded for linkat/fsetxattr/lgetxattr/sync_file_range (" + e
+      LOG.info("libc not loaded for linkat/fsetxattr/lgetxattr/sync_file_range/ioctl (" + e
           + "): bricks use Java's file API only");
       return null;
     }

@@ -11,11 +11,11 @@ import jnr.posix.NanosecondFileStat;
 import jnr.posix.POSIX;
 
 /**
- * A new regular file made whole before its name appears, through a file descriptor: {@code open(O_TMPFILE)} in its
- * own directory, owner, mode and metadata set on the descriptor, then {@code linkat} gives it its name (failing,
- * never replacing, if the name exists). Seven system calls where paths and a temporary name took about twenty; no
- * temporary file is left by a crash; and the inode is allocated next to its directory, as a local directory's
- * files are, not next to the brick's temporary directory.
+ * A new regular file made whole before its name appears, through a file descriptor: {@code open(O_TMPFILE)}, owner,
+ * mode and metadata set on the descriptor, then {@code linkat} gives it its name (failing, never replacing, if the
+ * name exists). Seven system calls where paths and a temporary name took about twenty, and no temporary file is
+ * left by a crash. The file is opened in one of the brick's {@link BirthDirs} (see there why), or in its own
+ * directory where that is another filesystem than the brick's root.
  *
  * <p>Where the filesystem has no {@code O_TMPFILE} (older overlayfs, some network filesystems) or the platform's
  * flag value is not known here ({@link NativeLibC}), {@link #available} is false and the brick makes files the
@@ -27,11 +27,13 @@ final class NewFiles {
   private static final int AT_SYMLINK_FOLLOW = 0x400;
 
   private final POSIX posix;
+  private final BirthDirs births;
   private final NativeLibC.Calls libc = NativeLibC.LIBC;
   private volatile boolean available;
 
-  NewFiles(POSIX posix) {
+  NewFiles(POSIX posix, BirthDirs births) {
     this.posix = posix;
+    this.births = births;
     this.available = libc != null && posix.isNative();
   }
 
@@ -46,12 +48,29 @@ final class NewFiles {
    */
   Attr make(Path target, String path, int mode, int uid, int gid, String xattr, byte[] value, String gfid,
       Buffer data, Runnable beforeName) {
-    int fd = posix.open(target.getParent().toString(), NativeLibC.O_TMPFILE_X86_64 | NativeLibC.O_RDWR, mode & 07777);
+    try {
+      return makeIn(births.current(), true, target, path, mode, uid, gid, xattr, value, gfid, data, beforeName);
+    } catch (BrickException e) {
+      if (e.errno() != Errno.EXDEV) {
+        throw e;
+      }
+      // A filesystem mounted inside the brick: its files are born in it.
+      return makeIn(target.getParent(), false, target, path, mode, uid, gid, xattr, value, gfid, data, beforeName);
+    }
+  }
+
+  private Attr makeIn(Path dir, boolean birth, Path target, String path, int mode, int uid, int gid, String xattr,
+      byte[] value, String gfid, Buffer data, Runnable beforeName) {
+    long t0 = System.nanoTime();
+    int fd = posix.open(dir.toString(), NativeLibC.O_TMPFILE_X86_64 | NativeLibC.O_RDWR, mode & 07777);
+    if (birth) {
+      births.opened(System.nanoTime() - t0);
+    }
     if (fd < 0) {
       int errno = posix.errno();
       if (errno == Errno.EOPNOTSUPP.code || errno == Errno.EISDIR.code || errno == Errno.EINVAL.code) {
         available = false;
-        LOG.info("the filesystem under " + target.getParent() + " has no O_TMPFILE (errno " + errno
+        LOG.info("the filesystem under " + dir + " has no O_TMPFILE (errno " + errno
             + "): new files are made the portable way");
         return null;
       }

@@ -17,12 +17,21 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import jnr.posix.POSIXFactory;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NewFilesTest {
-  private final NewFiles files = new NewFiles(POSIXFactory.getNativePOSIX());
+  @TempDir
+  Path births;
+  private NewFiles files;
+
+  @BeforeEach
+  void births() throws Exception {
+    files = new NewFiles(POSIXFactory.getNativePOSIX(), new BirthDirs(births, POSIXFactory.getNativePOSIX()));
+  }
 
   @Test
   void aNewFileIsWholeWithItsFirstBytesWhenItsNameAppears(@TempDir Path dir) throws Exception {
@@ -59,5 +68,30 @@ class NewFilesTest {
     try (var left = Files.list(dir)) {
       assertEquals(1, left.count(), "nothing else is left in the directory");
     }
+  }
+
+  @Test
+  void aFileInAnotherFilesystemMountedInsideTheBrickIsMadeThere(@TempDir Path dir) throws Exception {
+    Path inner = Files.createDirectories(dir.resolve("inner"));
+    mount(inner);
+    try {
+      Path f = inner.resolve("f");
+      AtomicInteger hooks = new AtomicInteger();
+      Attr a = files.make(f, "/inner/f", 0600, -1, -1, "user.test.meta", new byte[] {7}, "id-3",
+          Buffer.buffer("elsewhere"), hooks::incrementAndGet);
+      assertEquals("elsewhere", Files.readString(f, StandardCharsets.UTF_8), "linkat's EXDEV: made in its own directory");
+      assertEquals((long) Files.getAttribute(f, "unix:ino", LinkOption.NOFOLLOW_LINKS), a.ino());
+      assertTrue(hooks.get() >= 1);
+    } finally {
+      new ProcessBuilder("umount", inner.toString()).inheritIO().start().waitFor();
+    }
+  }
+
+  private static void mount(Path at) throws Exception {
+    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", at.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes()).trim();
+    assertEquals(0, p.waitFor(), "mount failed: " + out
+        + " (this test needs root to mount a small tmpfs; run the tests as root, as .ci/run does)");
   }
 }

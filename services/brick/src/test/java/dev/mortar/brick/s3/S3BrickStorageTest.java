@@ -190,17 +190,23 @@ class S3BrickStorageTest {
         s.write("/log", i * 65536L, Buffer.buffer(Arrays.copyOfRange(all, i * 65536, (i + 1) * 65536)));
       }
       long deadline = System.currentTimeMillis() + 15_000;
-      // merged while the writes go on, so into blocks of 1 MiB or more: 2.5 MiB end in at most 3
+      // Merged while the writes go on, so into blocks of 1 MiB or more: 2.5 MiB end in 3 blocks, or (on a busy
+      // machine, where the last merge ran before the last writes) 2 big ones and the few small blocks written
+      // after it, too few to queue another merge.
       while (s.extentCount("/log") > 3 && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
       }
-      assertTrue(s.extentCount("/log") <= 3, "40 blocks of 64 KiB merged, not " + s.extentCount("/log"));
+      assertTrue(s.extentCount("/log") < 2 + S3BrickStorage.COMPACT_AFTER,
+          "40 blocks of 64 KiB merged, not " + s.extentCount("/log"));
       assertArrayEquals(all, s.read("/log", 0, all.length).getBytes(), "the same bytes after compaction");
 
+      // Compaction may still merge the last blocks: what the manifest names is read again until the bucket holds
+      // exactly that (a snapshot taken before a last merge would name a block rightly deleted since).
       Set<String> named = s.blockKeys("/log");
       deadline = System.currentTimeMillis() + 15_000;
-      while (blocksInBucket(store).size() > named.size() && System.currentTimeMillis() < deadline) {
+      while (!named.equals(blocksInBucket(store)) && System.currentTimeMillis() < deadline) {
         Thread.sleep(200);
+        named = s.blockKeys("/log");
       }
       assertEquals(named, blocksInBucket(store), "the merged-away blocks are deleted from the bucket");
 
