@@ -86,8 +86,7 @@ class PartitionTest {
   }
 
   private Timed<Result> awaitPeers(int i, Map<String, String> expected, long since, Duration limit) {
-    return Eventually.await("peer status on node" + i + " shows " + expected, since, limit,
-        () -> cli(i).ok("peer", "status"), r -> CliText.peersAre(r.out(), expected));
+    return cli(i).awaitPeers(expected, since, limit);
   }
 
   @Test
@@ -154,8 +153,7 @@ class PartitionTest {
         () -> awaitPeers(2, Map.of(ip(1), "Connected", ip(3), "Connected"), restoredAt, RECONNECTED_LIMIT));
     E2e.measured("restore -> node2 Connected in node1's peer status", seen.get(0).elapsed());
     E2e.measured("restore -> node1 and node3 Connected in node2's peer status", seen.get(1).elapsed());
-    Timed<Result> caughtUp = Eventually.await("node2's volume list shows during-cut", restoredAt, RECONNECTED_LIMIT,
-        () -> cli(2).ok("volume", "list"), r -> r.out().equals("during-cut\n"));
+    Timed<Result> caughtUp = cli(2).awaitVolumes(List.of("during-cut"), restoredAt, RECONNECTED_LIMIT);
     E2e.measured("restore -> node2 caught up with the change made during the cut", caughtUp.elapsed());
   }
 

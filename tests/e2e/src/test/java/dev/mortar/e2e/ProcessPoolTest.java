@@ -78,8 +78,7 @@ class ProcessPoolTest {
       int me = i;
       Map<String, String> others = List.of(1, 2, 3).stream().filter(j -> j != me)
           .collect(Collectors.toMap(this::h, j -> "Connected"));
-      Timed<Result> seen = Eventually.await("peer status on node" + i + " lists " + others.keySet() + " Connected",
-          Duration.ofSeconds(10), () -> cli(me).ok("peer", "status"), r -> CliText.peersAre(r.out(), others));
+      Timed<Result> seen = cli(me).awaitPeers(others, System.nanoTime(), Duration.ofSeconds(10));
       assertTrue(seen.value().out().startsWith("Number of Peers: 2\n"), seen.value()::describe);
     }
     // The same three UUIDs in every node's pool list, each node calling itself localhost.
@@ -129,9 +128,8 @@ class ProcessPoolTest {
     long killedAt = System.nanoTime();
     n3.kill();
     assertFalse(n3.isAlive());
-    Timed<Result> seen = Eventually.await("node1's peer status shows " + h(3) + " Disconnected", killedAt,
-        DISCONNECTED_LIMIT, () -> cli(1).ok("peer", "status"),
-        r -> CliText.peersAre(r.out(), Map.of(h(2), "Connected", h(3), "Disconnected")));
+    Timed<Result> seen = cli(1).awaitPeers(Map.of(h(2), "Connected", h(3), "Disconnected"), killedAt,
+        DISCONNECTED_LIMIT);
     E2e.measured("SIGKILLed node3 -> Disconnected in node1's peer status", seen.elapsed());
     assertEquals(node3Uuid, CliText.peerStatus(seen.value().out()).get(h(3)).uuid());
   }
@@ -165,9 +163,8 @@ class ProcessPoolTest {
     E2e.measured("node3 restart -> 'running' line", up);
     assertEquals(node3Uuid, n3.uuid(), "node3 came back with another UUID: its state dir was not reused");
 
-    Timed<Result> seen = Eventually.await("node1's peer status shows " + h(3) + " Connected again", startedAt,
-        RECONNECTED_LIMIT, () -> cli(1).ok("peer", "status"),
-        r -> CliText.peersAre(r.out(), Map.of(h(2), "Connected", h(3), "Connected")));
+    Timed<Result> seen = cli(1).awaitPeers(Map.of(h(2), "Connected", h(3), "Connected"), startedAt,
+        RECONNECTED_LIMIT);
     E2e.measured("node3 restart (process start) -> Connected in node1's peer status", seen.elapsed());
 
     // What node3 itself shows is timed from its 'running' line: before that it answers nothing, and its JVM's
@@ -178,9 +175,8 @@ class ProcessPoolTest {
         r -> r.out().contains("Volume Name: created-while-down\n") && r.out().contains("network.ping-timeout: 7\n"));
     E2e.measured("node3 'running' -> node3's volume info caught up", caughtUp.elapsed());
 
-    Timed<Result> own = Eventually.await("node3's own peer status shows both others Connected", runningAt,
-        RECONNECTED_LIMIT, () -> cli(3).ok("peer", "status"),
-        r -> CliText.peersAre(r.out(), Map.of(h(1), "Connected", h(2), "Connected")));
+    Timed<Result> own = cli(3).awaitPeers(Map.of(h(1), "Connected", h(2), "Connected"), runningAt,
+        RECONNECTED_LIMIT);
     E2e.measured("node3 'running' -> node3 sees both peers Connected", own.elapsed());
 
     Set<CliText.PoolMember> pool1 = poolWithoutLocalhost(1);

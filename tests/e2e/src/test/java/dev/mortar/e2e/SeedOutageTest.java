@@ -114,8 +114,7 @@ class SeedOutageTest {
 
     long cut = System.nanoTime();
     net.cut(2);
-    Eventually.await("node1's peer status shows node2 Disconnected", cut, Duration.ofSeconds(5),
-        () -> cli(1).ok("peer", "status").out(), out -> CliText.peersAre(out, Map.of(net.ip(2), "Disconnected")));
+    cli(1).awaitPeers(Map.of(net.ip(2), "Disconnected"), cut, Duration.ofSeconds(5));
     Thread.sleep(10_000); // appends go on during the outage
     net.restore(2);
     long restored = System.nanoTime();
