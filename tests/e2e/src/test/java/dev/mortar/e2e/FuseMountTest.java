@@ -351,7 +351,7 @@ class FuseMountTest {
     // rm -rf of thousands of files outlasts the cache time: the mount lists the directory again midway, while some
     // unlinks it acknowledged are still on their way to the bricks. Those names must not come back as cached
     // attributes, here or in the directory made again under the same path (a create would find a file that is gone).
-    Cmd.Result shell = Cmd.run(Duration.ofSeconds(240), "bash", "-c", """
+    Cmd.Result shell = Cmd.run(Duration.ofSeconds(600), "bash", "-c", """
         set -e
         cd "$1"
         mkdir d
