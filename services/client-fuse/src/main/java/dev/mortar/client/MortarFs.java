@@ -215,7 +215,16 @@ final class MortarFs extends FuseStubFS {
     files.values().stream().filter(f -> f.path.equals(path)).forEach(f -> f.reads.invalidate());
   }
 
-  /** A directory removed or renamed: what was cached below it is not what a directory made there later holds. */
+  /** False for a name cached as anything but a directory: nothing of this mount's is cached below it. */
+  private boolean mayHoldNames(String path) {
+    Cached c = attrs.get(path);
+    return c == null || c.attr().isDirectory();
+  }
+
+  /**
+   * A directory removed or renamed: what was cached below it is not what a directory made there later holds. Scans
+   * the whole cache (kept to the last seconds' names by the prune).
+   */
   private void forgetBelow(String dir) {
     String below = dir + "/";
     attrs.keySet().removeIf(p -> p.startsWith(below));
@@ -402,12 +411,19 @@ final class MortarFs extends FuseStubFS {
     return op("rename", () -> {
       settle(from, to);
       names.changing();
+      // Taken before the change drops them: a file's rename (rsync's, an editor's save) need not scan the cache.
+      boolean fromMayHoldNames = mayHoldNames(from);
+      boolean toMayHoldNames = mayHoldNames(to);
       try {
         change(BrickOp.RENAME, from, h -> h.put(BrickFields.TO, to), MortarPaths.parent(from));
       } finally {
         invalidate(to);
-        forgetBelow(from);
-        forgetBelow(to);
+        if (fromMayHoldNames) {
+          forgetBelow(from);
+        }
+        if (toMayHoldNames) {
+          forgetBelow(to);
+        }
         names.removed(from);
         names.removed(to); // a directory renamed over: what was known below it is gone
         names.added(to);
