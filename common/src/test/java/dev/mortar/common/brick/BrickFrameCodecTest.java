@@ -19,6 +19,7 @@ class BrickFrameCodecTest {
     BrickFrameCodec codec = new BrickFrameCodec();
     Buffer wire = Buffer.buffer().appendString("prefix"); // the event bus puts its own header first
     codec.encodeToWire(wire, f);
+    assertEquals(6 + 4 + f.header().toBuffer().length() + 4 + data.length, wire.length(), "nothing more, nothing less");
     BrickFrame back = codec.decodeFromWire(6, wire);
     assertEquals(f.header(), back.header());
     assertArrayEquals(data, back.data().getBytes());

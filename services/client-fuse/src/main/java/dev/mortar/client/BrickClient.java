@@ -14,18 +14,28 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Promise;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * One brick of the mounted volume, as the client sees it: requests with a timeout of {@code network.ping-timeout},
- * and whether the brick is up. A brick that does not answer in time is marked down, and the replica set goes on
- * without it; a background probe marks it up again.
+ * One brick of the mounted volume, as the client sees it: requests, and whether the brick is up. Whether a brick is
+ * there is told by pings, as GlusterFS's ping timer does, not by how long one request takes: while a request waits,
+ * the brick is pinged, and a brick that answers no ping for {@code network.ping-timeout} is marked down, its
+ * waiting requests fail with ENOTCONN, and the replica set goes on without it; a background probe marks it up
+ * again. A live brick's slow request (an fsync of a large file on a slow disk) is waited for, up to
+ * {@link #OP_DEADLINE_MS}.
  */
 final class BrickClient {
   private static final Logger LOG = Logger.getLogger(BrickClient.class.getName());
+  /** The longest a request is waited for while its brick answers pings (GlusterFS's frame timeout is 30 min). */
+  static final long OP_DEADLINE_MS = 120_000;
 
   final int index;
   final Brick brick;
@@ -42,6 +52,9 @@ final class BrickClient {
   private volatile String rootId;
   /** Set where the brick is a directory on this host: reads may go to its files directly. */
   private volatile LocalBrickFiles localFiles;
+  /** Requests sent and not answered yet, with when each was sent (System.nanoTime). */
+  private final Map<Promise<BrickFrame>, Long> waiting = new ConcurrentHashMap<>();
+  private final AtomicBoolean pinging = new AtomicBoolean();
 
   BrickClient(Vertx vertx, String volumeId, int index, Brick brick, boolean local, long timeoutMs) {
     this.vertx = vertx;
@@ -51,9 +64,10 @@ final class BrickClient {
     this.volumeId = volumeId;
     this.address = Addresses.brick(volumeId, index);
     this.timeoutMs = timeoutMs;
+    vertx.setPeriodic(Math.max(50, timeoutMs / 10), t -> pingIfWaiting());
   }
 
-  /** Follows {@code network.ping-timeout} when it is changed with {@code volume set}. */
+  /** Follows {@code network.ping-timeout} when it is changed with {@code volume set} (pinged as often as before). */
   void timeout(long ms) {
     timeoutMs = ms;
   }
@@ -83,6 +97,24 @@ final class BrickClient {
     return files == null ? null : files.read(rootId, path, offset, size);
   }
 
+  /**
+   * A WRITE. Without a dirty mark (a write session's writes after its first, under its lock), made in this brick's
+   * directory on this host by {@link LocalBrickFiles#write}, so that its data is not sent to a brick on the same
+   * host; answered as the brick would, without the attributes (nothing reads those of a plain write). Sent to the
+   * brick where it cannot be made here.
+   */
+  Future<BrickFrame> writeHere(String path, Consumer<JsonObject> fields, Buffer data) {
+    JsonObject h = new JsonObject();
+    fields.accept(h);
+    LocalBrickFiles files = localFiles;
+    if (files == null || h.containsKey(BrickFields.DIRTY)) {
+      return call(BrickOp.WRITE, path, fields, data);
+    }
+    return files.write(rootId, path, h.getLong(BrickFields.OFFSET, 0L), data).compose(made -> made
+        ? Future.succeededFuture(BrickFrame.of(new JsonObject()))
+        : call(BrickOp.WRITE, path, fields, data));
+  }
+
   /** The brick's directory where it is on this host, or null. */
   LocalBrickFiles localFiles() {
     return localFiles;
@@ -99,16 +131,57 @@ final class BrickClient {
   }
 
   Future<BrickFrame> call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
-    return call(op, path, fields, data, timeoutMs);
+    return call(op, path, fields, data, OP_DEADLINE_MS);
   }
 
-  /** A request that may wait longer than the ping timeout by design (a lock held by another writer). */
-  Future<BrickFrame> call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, long timeoutMs) {
-    return BrickRequests.send(vertx, address, op, path, fields, data, timeoutMs).onFailure(e -> {
-      if (e instanceof BrickException b && b.errno() == Errno.ENOTCONN) {
-        markDown(e.getMessage());
+  /** A request given up after {@code deadlineMs} even while the brick answers pings (a lock's wait). */
+  Future<BrickFrame> call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, long deadlineMs) {
+    Promise<BrickFrame> answer = Promise.promise();
+    waiting.put(answer, System.nanoTime());
+    BrickRequests.send(vertx, address, op, path, fields, data, deadlineMs).onComplete(ar -> {
+      waiting.remove(answer);
+      if (ar.succeeded()) {
+        answer.tryComplete(ar.result());
+      } else {
+        answer.tryFail(ar.cause()); // the ping may have failed it first
       }
     });
+    return answer.future().onFailure(this::downIfSilent);
+  }
+
+  private void downIfSilent(Throwable e) {
+    if (e instanceof BrickException b && b.errno() == Errno.ENOTCONN) {
+      markDown(e.getMessage());
+    }
+  }
+
+  /**
+   * Pings the brick where a request has waited half a ping timeout; if the ping is not answered within the other
+   * half, the brick is silent: the requests that waited since before the ping fail, and it is marked down. A dead
+   * brick so stalls a request for about one ping timeout, as a request timeout did, but a busy one does not.
+   */
+  private void pingIfWaiting() {
+    long now = System.nanoTime();
+    long half = TimeUnit.MILLISECONDS.toNanos(timeoutMs / 2);
+    if (waiting.values().stream().noneMatch(sent -> now - sent >= half) || !pinging.compareAndSet(false, true)) {
+      return;
+    }
+    ping(timeoutMs / 2).onComplete(ar -> {
+      pinging.set(false);
+      if (ar.failed() && ar.cause() instanceof BrickException b && b.errno() == Errno.ENOTCONN) {
+        BrickException silent = new BrickException(Errno.ENOTCONN, "brick " + brick.name() + " answered no ping for "
+            + timeoutMs + " ms (network.ping-timeout): " + b.getMessage());
+        waiting.forEach((p, sent) -> {
+          if (sent <= now) {
+            p.tryFail(silent);
+          }
+        });
+      }
+    });
+  }
+
+  private Future<BrickFrame> ping(long timeout) {
+    return BrickRequests.send(vertx, address, BrickOp.STATUS, "/", h -> { }, Buffer.buffer(), timeout);
   }
 
   void markDown(String why) {
@@ -121,7 +194,7 @@ final class BrickClient {
 
   /** Asks the brick whether it is up, and whom it blames. */
   Future<Void> probe() {
-    return call(BrickOp.STATUS, "/", h -> { }, Buffer.buffer()).onSuccess(f -> {
+    return ping(timeoutMs).onFailure(this::downIfSilent).onSuccess(f -> {
       Set<Integer> now = new HashSet<>();
       f.header().getJsonArray(BrickFields.BLAMES, new JsonArray()).forEach(i -> now.add(((Number) i).intValue()));
       blames = Set.copyOf(now);

@@ -1,41 +1,66 @@
 package dev.mortar.client;
 
 import io.micrometer.core.instrument.Counter;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.Errno;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Logger;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
 import jnr.posix.FileStat;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
- * Short-circuit reads (HDFS has them too): where a brick of the mounted volume is a directory on this very host,
- * the client reads file data from it itself instead of asking the brick over the event bus. Only reads; only from
- * the copy the client would have asked anyway (a good one); and only once the directory is proven to be the brick:
- * the same device and inode as the brick reports for its root. Anything unusual (a symbolic link on the way, a file
- * replaced while opened, a directory, an error of any kind) falls back to asking the brick, which answers as usual.
+ * Short-circuit reads and writes (HDFS reads so too): where a brick of the mounted volume is a directory on this very
+ * host, the client reads file data from it and writes a write session's data into it itself, instead of sending it
+ * to the brick over the event bus. Reads only from the copy the client would have asked anyway (a good one); writes
+ * only what the brick would have done with a plain pwrite (the dirty mark and the lock still go through the brick);
+ * and only once the directory is proven to be the brick: the same device and inode as the brick reports for its
+ * root. Anything unusual (a symbolic link on the way, a file replaced while opened, a directory, a failed open)
+ * falls back to asking the brick, which answers as usual.
  */
 final class LocalBrickFiles {
   private static final Logger LOG = Logger.getLogger(LocalBrickFiles.class.getName());
   private static final int O_RDONLY = 0;
+  private static final int O_WRONLY = 1;
+  /** sync_file_range: start writing the range's dirty pages out, without waiting for them. */
+  private static final int SYNC_FILE_RANGE_WRITE = 2;
+  /** As the brick does: a gathered write this large starts its writeback at once (see LocalDiskStorage). */
+  private static final int WRITEBACK_NOW_BYTES = 512 << 10;
+  private static final int EDQUOT = 122;
   private static final int O_NOFOLLOW = 0400000;
   private static final int O_CLOEXEC = 02000000;
 
   /** A file of the brick opened here: its descriptor, and the volume path it was opened at. */
   record Opened(int fd, String path) {}
 
-  /** pread(2) into native memory, which jnr-posix does not offer; null where libc cannot be loaded. */
+  /**
+   * pread(2) into native memory and pwrite(2) from a buffer without copying it back afterwards, which jnr-posix does
+   * not offer, and sync_file_range(2); null where libc cannot be loaded.
+   */
   public interface LibC {
     long pread(int fd, Pointer buf, long count, long offset);
+
+    long pwrite(int fd, @In ByteBuffer buf, long count, long offset);
+
+    int sync_file_range(int fd, long offset, long nbytes, int flags);
   }
 
   private static final LibC LIBC = loadLibC();
@@ -44,6 +69,13 @@ final class LocalBrickFiles {
   private final Path root;
   private final Counter reads;
   private final Counter bytes;
+  private final Counter writes;
+  private final Counter bytesWritten;
+  /**
+   * Writes into the brick's files run here, off the FUSE threads and event loops that send them, one at a time:
+   * a write session is a stream of gathered writes, which one thread keeps up with.
+   */
+  private final ExecutorService writer;
   /** The brick's root id this directory was checked against, and whether it matched. */
   private volatile String checkedId;
   private volatile boolean same;
@@ -57,6 +89,17 @@ final class LocalBrickFiles {
     this.bytes = Counter.builder("mortar_client_local_read_bytes_total").description(
         "Bytes read from a brick directory on this host without a brick request").tag("brick", brickName)
         .register(registry);
+    this.writes = Counter.builder("mortar_client_local_writes_total").description(
+        "Writes made in a brick directory on this host without sending the data to its brick").tag("brick", brickName)
+        .register(registry);
+    this.bytesWritten = Counter.builder("mortar_client_local_write_bytes_total").description(
+        "Bytes written in a brick directory on this host without sending them to its brick").tag("brick", brickName)
+        .register(registry);
+    this.writer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "mortar-local-writes-" + brickName);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -64,10 +107,14 @@ final class LocalBrickFiles {
    * path under the brick (no link on the way led elsewhere); null if it is not (then ask the brick). Close it.
    */
   Opened open(String rootIdOfBrick, String path) {
+    return open(rootIdOfBrick, path, O_RDONLY);
+  }
+
+  private Opened open(String rootIdOfBrick, String path, int access) {
     if (!isTheBrick(rootIdOfBrick) || path.equals("/") || path.equals("/.mortar") || path.startsWith("/.mortar/")) {
       return null;
     }
-    int fd = posix.open(root + path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+    int fd = posix.open(root + path, access | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0) {
       return null;
     }
@@ -122,6 +169,62 @@ final class LocalBrickFiles {
     }
   }
 
+  /**
+   * Writes {@code data} at {@code offset} of the brick's file at {@code path}, as the brick's WRITE does (pwrite, and
+   * a writeback hint for a large one), on this client's writer thread. Completes with true once written, with false
+   * where the file cannot be opened as the brick's own at exactly that path (then send the write to the brick, which
+   * answers as usual), or fails with the errno of the write (ENOSPC, EIO: the brick then missed it, and is blamed).
+   */
+  Future<Boolean> write(String rootIdOfBrick, String path, long offset, Buffer data) {
+    Promise<Boolean> done = Promise.promise();
+    try {
+      writer.execute(() -> {
+        try {
+          done.complete(writeNow(rootIdOfBrick, path, offset, data));
+        } catch (BrickException e) {
+          done.fail(e);
+        } catch (RuntimeException | LinkageError e) {
+          done.fail(new BrickException(Errno.EIO, path + ": write in the local brick directory failed: " + e));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      done.complete(false);
+    }
+    return done.future();
+  }
+
+  private boolean writeNow(String rootIdOfBrick, String path, long offset, Buffer data) {
+    if (LIBC == null || offset < 0) {
+      return false;
+    }
+    Opened f = open(rootIdOfBrick, path, O_WRONLY);
+    if (f == null) {
+      return false;
+    }
+    try {
+      ByteBuffer buf = ((BufferInternal) data).getByteBuf().nioBuffer();
+      long at = offset;
+      while (buf.hasRemaining()) {
+        long n = LIBC.pwrite(f.fd(), buf, buf.remaining(), at);
+        if (n < 0) {
+          int errno = posix.errno();
+          throw new BrickException(errno == EDQUOT ? Errno.ENOSPC : Errno.of(errno), path
+              + ": write in the local brick directory " + root + " failed (errno " + errno + ")");
+        }
+        buf.position(buf.position() + (int) n);
+        at += n;
+      }
+      if (data.length() >= WRITEBACK_NOW_BYTES) {
+        LIBC.sync_file_range(f.fd(), offset, data.length(), SYNC_FILE_RANGE_WRITE); // a hint: its failure is harmless
+      }
+    } finally {
+      close(f);
+    }
+    writes.increment();
+    bytesWritten.increment(data.length());
+    return true;
+  }
+
   /** Is {@code f} still the file at its path (heal may have replaced the copy since)? */
   boolean stillAt(Opened f) {
     FileStat there = posix.allocateStat();
@@ -138,7 +241,8 @@ final class LocalBrickFiles {
     try {
       return LibraryLoader.create(LibC.class).load("c");
     } catch (RuntimeException | LinkageError e) {
-      LOG.info("libc not loaded for pread (" + e + "): local brick files are read through the Java heap");
+      LOG.info("libc not loaded for pread/pwrite (" + e + "): local brick files are read through the Java heap, and"
+          + " written by their bricks");
       return null;
     }
   }

@@ -54,6 +54,9 @@ final class MortarFs extends FuseStubFS {
   private static final long WRITE_BEHIND_BYTES = 16L << 20;
   /** Sequential writes (128 KiB each from the kernel) are gathered into brick requests of up to this size. */
   private static final int GATHER_BYTES = 1 << 20;
+  /** Full gathers' arrays, used again: enough for a write-behind window. */
+  private final WriteGather.Spares spares = new WriteGather.Spares(GATHER_BYTES,
+      (int) (WRITE_BEHIND_BYTES / GATHER_BYTES));
   /** How often attributes past their cache time are dropped. */
   private static final long PRUNE_MS = 10_000;
   /** A new file not yet made on the bricks (see {@link #create}) is made at the latest this long after. */
@@ -126,7 +129,7 @@ final class MortarFs extends FuseStubFS {
     }
   }
 
-  private record InFlight(long start, long end, io.vertx.core.Future<ReplicaSet.Written> done) {}
+  private record InFlight(long start, long end, io.vertx.core.Future<ReplicaSet.Written> done, WriteGather gather) {}
 
   /** Owner and file ID of a new file: chosen here so that every brick gives the file the same ones. */
   private record NewEntry(int uid, int gid, String gfid) implements Consumer<JsonObject> {
@@ -838,7 +841,7 @@ final class MortarFs extends FuseStubFS {
     } else {
       if (of.gather == null || !of.gather.continuedBy(path, offset, size)) {
         sendGathered(of);
-        of.gather = new WriteGather(path, offset, size, GATHER_BYTES);
+        of.gather = new WriteGather(path, offset, size, spares);
       }
       of.gather.add(bytes);
       if (of.gather.full()) {
@@ -880,7 +883,7 @@ final class MortarFs extends FuseStubFS {
     of.gather = null;
     Buffer data = g.data();
     of.inFlight.add(new InFlight(g.start, g.end(), rs.writeAsync(BrickOp.WRITE, g.path,
-        h -> h.put(BrickFields.OFFSET, g.start), data, g.path, of.hold.bricks())));
+        h -> h.put(BrickFields.OFFSET, g.start), data, g.path, of.hold.bricks()), g));
     of.inFlightBytes += data.length();
   }
 
@@ -908,7 +911,9 @@ final class MortarFs extends FuseStubFS {
     InFlight w = of.inFlight.remove(0);
     of.inFlightBytes -= w.end() - w.start();
     try {
-      rs.await(w.done());
+      if (rs.await(w.done()).everyTargetTook()) {
+        w.gather().recycle(); // every brick answered: none still reads its data
+      }
     } catch (BrickException e) {
       if (of.deferred == null) {
         of.deferred = e;

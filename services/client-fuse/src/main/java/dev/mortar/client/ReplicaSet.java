@@ -45,13 +45,20 @@ final class ReplicaSet {
   private volatile Volume volume;
   /** Write sessions' ends, batched (see {@link SessionEnds}). */
   final SessionEnds sessionEnds;
+  /**
+   * The brick whose copy this client writes itself ({@link BrickClient#writeHere}): the first that is a directory on
+   * this host. One only: where several bricks of the set are on one host (a test pool), the others are written as
+   * remote ones are, so that a test or a benchmark measures what a pool of one brick per server does.
+   */
+  private final BrickClient writesHere;
 
-  /** @param waitMs longest wait for an answer of all bricks (their own timeout plus margin) */
+  /** @param waitMs a ping timeout plus margin: how long a read waits for some brick to answer a probe again */
   ReplicaSet(Vertx vertx, List<BrickClient> bricks, long waitMs, Volume volume) {
     this.bricks = List.copyOf(bricks);
     this.waitMs = waitMs;
     this.vertx = vertx;
     this.sessionEnds = new SessionEnds(vertx);
+    this.writesHere = bricks.stream().filter(b -> b.localFiles() != null).findFirst().orElse(null);
     follow(volume);
   }
 
@@ -301,8 +308,12 @@ final class ReplicaSet {
     throw last != null ? last : new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable");
   }
 
-  /** The answer of a change (a data brick's, where one took it), the bricks that took it, and each one's answer. */
-  record Written(BrickFrame answer, List<BrickClient> took, Map<BrickClient, BrickFrame> answers) {}
+  /**
+   * The answer of a change (a data brick's with attributes, where one took it), the bricks that took it, each one's
+   * answer, and whether every brick it was sent to took it (then none still has its request on the way).
+   */
+  record Written(BrickFrame answer, List<BrickClient> took, Map<BrickClient, BrickFrame> answers,
+                 boolean everyTargetTook) {}
 
   /** {@link #writeAsync}, waited for (on a FUSE thread). */
   BrickFrame write(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
@@ -337,14 +348,15 @@ final class ReplicaSet {
     }
     List<Future<BrickFrame>> calls = new ArrayList<>();
     for (BrickClient b : targets) {
-      calls.add(b.call(op, path, fields, arbiterData(b, op, data)));
+      calls.add(b == writesHere && op == BrickOp.WRITE ? b.writeHere(path, fields, data)
+          : b.call(op, path, fields, arbiterData(b, op, data)));
     }
     return Future.join(calls).transform(ignored -> {
       List<BrickClient> ok = new ArrayList<>();
       Map<BrickClient, BrickFrame> answers = new HashMap<>();
       List<BrickClient> missed = new ArrayList<>(bricks.stream().filter(b -> !targets.contains(b)).toList());
       BrickFrame answer = null;
-      boolean answerFromArbiter = false;
+      boolean answerIsPartial = false;
       BrickException refused = null;
       for (int i = 0; i < targets.size(); i++) {
         Future<BrickFrame> f = calls.get(i);
@@ -352,9 +364,11 @@ final class ReplicaSet {
         if (f.succeeded()) {
           ok.add(targets.get(i));
           answers.put(targets.get(i), f.result());
-          if (answer == null || (answerFromArbiter && !arbiter)) { // a data brick's answer has the real size
+          // A data brick's answer has the real size; a write made here has no attributes.
+          boolean partial = arbiter || op == BrickOp.WRITE && targets.get(i) == writesHere;
+          if (answer == null || (answerIsPartial && !partial)) {
             answer = f.result();
-            answerFromArbiter = arbiter;
+            answerIsPartial = partial;
           }
         } else {
           BrickException e = (BrickException) f.cause();
@@ -378,7 +392,7 @@ final class ReplicaSet {
         LOG.warning(op + " " + path + " succeeded on " + names(ok) + " but failed on others (" + refused
             + "); they are marked for heal");
       }
-      Written w = new Written(answer, ok, answers);
+      Written w = new Written(answer, ok, answers, ok.size() == targets.size());
       return missed.isEmpty() ? Future.succeededFuture(w) : blame(ok, missed, blameOn).map(w);
     });
   }
@@ -431,11 +445,12 @@ final class ReplicaSet {
 
   <T> T await(Future<T> f) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(waitMs, TimeUnit.MILLISECONDS);
+      // A brick request ends by itself: answered, its brick silent for a ping timeout, or past its deadline.
+      return f.toCompletionStage().toCompletableFuture().get(BrickClient.OP_DEADLINE_MS + waitMs, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof BrickException b ? b : new BrickException(Errno.EIO, String.valueOf(e.getCause()));
     } catch (TimeoutException e) {
-      throw new BrickException(Errno.ENOTCONN, "no answer within " + waitMs + " ms");
+      throw new BrickException(Errno.ENOTCONN, "no answer within " + (BrickClient.OP_DEADLINE_MS + waitMs) + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BrickException(Errno.EIO, "interrupted");

@@ -40,6 +40,7 @@ class ReplicaSetTest {
   private Vertx vertx;
   private List<BrickClient> clients;
   private final List<String> deployments = new ArrayList<>();
+  private final List<SimpleMeterRegistry> brickMetrics = new ArrayList<>();
   private ReplicaSet rs;
 
   /** Bricks 0 and 1 run; brick 2 is a dead node (nobody answers at its address). */
@@ -51,8 +52,9 @@ class ReplicaSetTest {
     for (int i = 0; i < 3; i++) {
       Path b = dir.resolve("b" + i);
       if (i < 2) {
+        brickMetrics.add(new SimpleMeterRegistry());
         deployments.add(vertx.deployVerticle(new BrickVerticle("v", "vol", i, b, "n" + i + ":" + b, 24009,
-            new SimpleMeterRegistry())).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+            brickMetrics.get(i))).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
       }
       clients.add(new BrickClient(vertx, "vol", i, new Brick("n" + i, b.toString(), "u" + i, false), i == 1,
           TIMEOUT_MS));
@@ -158,5 +160,38 @@ class ReplicaSetTest {
         Thread.sleep(20);
       }
     }, "brick 0's copy is marked dirty, so heal puts the majority's copy back");
+  }
+
+  /** Brick {@code i}'s count of an operation it was asked for. */
+  private long brickOps(int i, String op) {
+    return brickMetrics.get(i).find("mortar_brick_op_seconds").tag("op", op).timers().stream()
+        .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+  }
+
+  @Test
+  void aSessionsPlainWritesToTheBrickOnThisHostAreMadeInItsDirectoryAndSentToTheOthersOnly() throws Exception {
+    SimpleMeterRegistry client = new SimpleMeterRegistry();
+    clients.get(1).localFiles(new LocalBrickFiles(clients.get(1).brick.path(), "n1", client));
+    clients.get(1).probe().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS); // its root's id
+    rs = new ReplicaSet(vertx, clients, TIMEOUT_MS + 1_000, new dev.mortar.common.model.Volume("v", "vol",
+        dev.mortar.common.model.VolumeStatus.Started, 3, 0, "tcp", clients.stream().map(c -> c.brick).toList(),
+        java.util.Map.of(dev.mortar.common.model.VolumeOptions.QUORUM_TYPE, "none")));
+    rs.write(BrickOp.CREATE, "/w", h -> { }, Buffer.buffer(), "/");
+    rs.write(BrickOp.WRITE, "/w", h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.DIRTY, 1),
+        Buffer.buffer("first "), "/w");
+    assertEquals(1, brickOps(1, "write"), "a session's first write carries the dirty mark: the brick makes it");
+    rs.write(BrickOp.WRITE, "/w", h -> h.put(BrickFields.OFFSET, 6L), Buffer.buffer("then more"), "/w");
+    assertEquals(1, brickOps(1, "write"), "the next one is not sent to the brick on this host");
+    assertEquals(2, brickOps(0, "write"), "it is sent to the other");
+    assertEquals(1.0, client.get("mortar_client_local_writes_total").counter().count());
+    for (int b = 0; b < 2; b++) {
+      assertEquals("first then more", Files.readString(dir.resolve("b" + b + "/w")), "brick " + b);
+    }
+    assertEquals(2L, meta(1, "/w").pending().get(2), "the dead brick is blamed for both writes on the copy written here too");
+
+    BrickException e = assertThrows(BrickException.class, () -> rs.write(BrickOp.WRITE, "/gone",
+        h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("x"), "/gone"));
+    assertEquals(Errno.ENOENT, e.errno(), "a file it cannot open here: the brick is asked, and answers");
+    assertEquals(2, brickOps(1, "write"));
   }
 }
