@@ -83,23 +83,23 @@ final class LocalBrickFiles {
 
   LocalBrickFiles(String brickPath, String brickName, MeterRegistry registry) {
     this.root = Path.of(brickPath);
-    this.reads = Counter.builder("mortar_client_local_reads_total").description(
-        "Reads served from a brick directory on this host without a brick request").tag("brick", brickName)
-        .register(registry);
-    this.bytes = Counter.builder("mortar_client_local_read_bytes_total").description(
-        "Bytes read from a brick directory on this host without a brick request").tag("brick", brickName)
-        .register(registry);
-    this.writes = Counter.builder("mortar_client_local_writes_total").description(
-        "Writes made in a brick directory on this host without sending the data to its brick").tag("brick", brickName)
-        .register(registry);
-    this.bytesWritten = Counter.builder("mortar_client_local_write_bytes_total").description(
-        "Bytes written in a brick directory on this host without sending them to its brick").tag("brick", brickName)
-        .register(registry);
+    this.reads = counter("mortar_client_local_reads_total",
+        "Reads served from a brick directory on this host without a brick request", brickName, registry);
+    this.bytes = counter("mortar_client_local_read_bytes_total",
+        "Bytes read from a brick directory on this host without a brick request", brickName, registry);
+    this.writes = counter("mortar_client_local_writes_total",
+        "Writes made in a brick directory on this host without sending the data to its brick", brickName, registry);
+    this.bytesWritten = counter("mortar_client_local_write_bytes_total",
+        "Bytes written in a brick directory on this host without sending them to its brick", brickName, registry);
     this.writer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "mortar-local-writes-" + brickName);
       t.setDaemon(true);
       return t;
     });
+  }
+
+  private static Counter counter(String name, String description, String brickName, MeterRegistry registry) {
+    return Counter.builder(name).description(description).tag("brick", brickName).register(registry);
   }
 
   /**
@@ -211,6 +211,9 @@ final class LocalBrickFiles {
           throw new BrickException(errno == EDQUOT ? Errno.ENOSPC : Errno.of(errno), path
               + ": write in the local brick directory " + root + " failed (errno " + errno + ")");
         }
+        if (n == 0) { // not for a regular file with room: never spin on it
+          throw new BrickException(Errno.EIO, path + ": write in the local brick directory " + root + " wrote nothing");
+        }
         buf.position(buf.position() + (int) n);
         at += n;
       }
@@ -263,7 +266,8 @@ final class LocalBrickFiles {
       }
       same = match;
       checkedId = rootId;
-      LOG.info(match ? "brick directory " + root + " is on this host: reading its files directly"
+      LOG.info(match ? "brick directory " + root + " is on this host: reading its files directly (and"
+          + " writing them, if it is the volume's first brick on this host)"
           : "brick directory " + root + " is not this host's (another filesystem or container): reading through the brick");
     }
     return same;
