@@ -102,7 +102,11 @@ final class MortarFs extends FuseStubFS {
     List<BrickClient> dirtyOn;
     int sessions;
     volatile Hold hold = Hold.NONE;
-    long idleTimer = -1;
+    /** When the handle last wrote (System.nanoTime), and whether the idle check is pending; both under the mutex. */
+    long lastWrite;
+    boolean idleCheckSet;
+    /** Released: a pending idle check has nothing left to do. */
+    boolean released;
     /** The periodic renewal of the lock's leases while it is held, or -1. */
     volatile long leaseTimer = -1;
     /** Write-behind: writes sent and not yet answered, with their ranges. */
@@ -1010,27 +1014,42 @@ final class MortarFs extends FuseStubFS {
     return WriteLockCalls.unlockCalls(held.bricks(), of.path, held.owner());
   }
 
-  /** Called with the mutex held. The timer never waits for the mutex: a running write re-arms it. */
+  /**
+   * Gives the lock up {@link #LOCK_IDLE_MS} after the handle's last write. Called with the mutex held, at each write:
+   * one check is set per idle time, and it looks again where a write came since (a timer set and cancelled per
+   * write woke the event loop twice for every 128 KiB written).
+   */
   private void releaseWhenIdle(OpenFile of) {
-    if (of.idleTimer >= 0) {
-      vertx.cancelTimer(of.idleTimer);
+    of.lastWrite = System.nanoTime();
+    if (!of.idleCheckSet) {
+      of.idleCheckSet = true;
+      checkIdleIn(of, LOCK_IDLE_MS);
     }
-    of.idleTimer = vertx.setTimer(LOCK_IDLE_MS, t -> {
-      if (of.mutex.tryLock()) {
-        try {
-          if (of.idleTimer == t) {
-            of.idleTimer = -1;
-            if (of.gather == null && of.inFlight.stream().allMatch(w -> w.done().isComplete())) {
-              drain(of); // waits for nothing: all answered; a failure is kept for the program's next call
-              dropLock(of);
-            } else {
-              sendGathered(of); // the program paused: what it wrote goes now
-              releaseWhenIdle(of); // writes still on their way: keep the lock a little longer
-            }
-          }
-        } finally {
-          of.mutex.unlock();
+  }
+
+  /** Runs on the event loop, which never waits for the mutex: a check that finds a write running looks again. */
+  private void checkIdleIn(OpenFile of, long ms) {
+    vertx.setTimer(Math.max(1, ms), t -> {
+      if (!of.mutex.tryLock()) {
+        checkIdleIn(of, LOCK_IDLE_MS / 4);
+        return;
+      }
+      try {
+        long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - of.lastWrite);
+        if (of.released) {
+          of.idleCheckSet = false;
+        } else if (idleMs < LOCK_IDLE_MS) {
+          checkIdleIn(of, LOCK_IDLE_MS - idleMs);
+        } else if (of.gather == null && of.inFlight.stream().allMatch(w -> w.done().isComplete())) {
+          of.idleCheckSet = false;
+          drain(of); // waits for nothing: all answered; a failure is kept for the program's next call
+          dropLock(of);
+        } else {
+          sendGathered(of); // the program paused: what it wrote goes now
+          checkIdleIn(of, LOCK_IDLE_MS); // writes still on their way: keep the lock a little longer
         }
+      } finally {
+        of.mutex.unlock();
       }
     });
   }
@@ -1133,10 +1152,7 @@ final class MortarFs extends FuseStubFS {
             LOG.warning(path + ": the new file, closed with nothing written, could not be made: " + e.getMessage());
           }
           drain(of); // a failure here was returned by flush already
-          if (of.idleTimer >= 0) {
-            vertx.cancelTimer(of.idleTimer);
-            of.idleTimer = -1;
-          }
+          of.released = true;
           dropLock(of);
         } finally {
           of.mutex.unlock();
