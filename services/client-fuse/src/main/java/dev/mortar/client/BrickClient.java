@@ -74,7 +74,7 @@ final class BrickClient {
     this.address = Addresses.brick(volumeId, index);
     this.timeoutMs = timeoutMs;
     this.sender = vertx.getOrCreateContext();
-    vertx.setPeriodic(Math.max(50, timeoutMs / 10), t -> pingIfWaiting());
+    vertx.setPeriodic(checkEveryMs(timeoutMs), t -> pingIfWaiting());
   }
 
   /** Follows {@code network.ping-timeout} when it is changed with {@code volume set} (pinged as often as before). */
@@ -171,17 +171,21 @@ final class BrickClient {
   }
 
   /**
-   * Pings the brick where a request has waited half a ping timeout; if the ping is not answered within the other
-   * half, the brick is silent: the requests that waited since before the ping fail, and it is marked down. A dead
-   * brick so stalls a request for about one ping timeout, as a request timeout did, but a busy one does not.
+   * Pings the brick where a request has waited a quarter of a ping timeout; if the ping is not answered within the
+   * other three quarters, the brick is silent: the requests that waited since before the ping fail, and it is marked
+   * down. A dead brick so stalls a request for at most one ping timeout, as a request timeout did, and one whose node
+   * is gone from the cluster (killed: its address has no handler any more) for a quarter of one; a busy brick does
+   * not. One ping at a time.
    */
   private void pingIfWaiting() {
     long now = System.nanoTime();
-    long half = TimeUnit.MILLISECONDS.toNanos(timeoutMs / 2);
-    if (waiting.values().stream().noneMatch(sent -> now - sent >= half) || !pinging.compareAndSet(false, true)) {
+    long pingAfterMs = timeoutMs / 4;
+    // Within one check of that quarter, so that a silent brick stalls a request for no more than a ping timeout.
+    long due = TimeUnit.MILLISECONDS.toNanos(Math.max(0, pingAfterMs - checkEveryMs(timeoutMs)));
+    if (waiting.values().stream().noneMatch(sent -> now - sent >= due) || !pinging.compareAndSet(false, true)) {
       return;
     }
-    ping(timeoutMs / 2).onComplete(ar -> {
+    ping(timeoutMs - pingAfterMs).onComplete(ar -> {
       pinging.set(false);
       if (ar.failed() && ar.cause() instanceof BrickException b && b.errno() == Errno.ENOTCONN) {
         BrickException silent = new BrickException(Errno.ENOTCONN, "brick " + brick.name() + " was silent for a ping"
@@ -193,6 +197,10 @@ final class BrickClient {
         });
       }
     });
+  }
+
+  private static long checkEveryMs(long timeoutMs) {
+    return Math.max(50, timeoutMs / 10);
   }
 
   private Future<BrickFrame> ping(long timeout) {
