@@ -112,5 +112,11 @@ public enum BrickOp {
    */
   LOCK,
   /** Gives up the write lock of {@code path} held by {@code owner}. */
-  UNLOCK
+  UNLOCK;
+
+  /**
+   * A WRITE this large (a client's gathered sequential writes) starts its writeback at once, wherever it is made: on
+   * the brick, or in a brick directory by a mount on its host.
+   */
+  public static final int WRITEBACK_NOW_BYTES = 512 << 10;
 }

@@ -2,6 +2,7 @@ package dev.mortar.brick;
 
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
@@ -85,8 +86,6 @@ public final class LocalDiskStorage implements BrickStorage {
   /** Read-modify-write of replication counters. */
   private final ReentrantLock metaLock = new ReentrantLock();
   private final POSIX posix = POSIXFactory.getNativePOSIX();
-  /** Writes this large (a client's gathered sequential writes) start their writeback at once. */
-  static final int WRITEBACK_NOW_BYTES = 512 << 10;
   private volatile boolean writebackHints = true;
   private final String rootId;
   private final NewFiles newFiles;
@@ -572,7 +571,7 @@ public final class LocalDiskStorage implements BrickStorage {
     } catch (IOException e) {
       throw IoErrors.map(e, path);
     }
-    if (data.length() >= WRITEBACK_NOW_BYTES) {
+    if (data.length() >= BrickOp.WRITEBACK_NOW_BYTES) {
       startWriteback(p, offset, data.length());
     }
     return attr(p, path);

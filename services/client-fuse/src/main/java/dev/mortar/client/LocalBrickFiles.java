@@ -2,6 +2,7 @@ package dev.mortar.client;
 
 import io.micrometer.core.instrument.Counter;
 import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -42,8 +43,6 @@ final class LocalBrickFiles {
   private static final int O_WRONLY = 1;
   /** sync_file_range: start writing the range's dirty pages out, without waiting for them. */
   private static final int SYNC_FILE_RANGE_WRITE = 2;
-  /** As the brick does: a gathered write this large starts its writeback at once (see LocalDiskStorage). */
-  private static final int WRITEBACK_NOW_BYTES = 512 << 10;
   private static final int EDQUOT = 122;
   private static final int O_NOFOLLOW = 0400000;
   private static final int O_CLOEXEC = 02000000;
@@ -217,7 +216,7 @@ final class LocalBrickFiles {
         buf.position(buf.position() + (int) n);
         at += n;
       }
-      if (data.length() >= WRITEBACK_NOW_BYTES) {
+      if (data.length() >= BrickOp.WRITEBACK_NOW_BYTES) {
         LIBC.sync_file_range(f.fd(), offset, data.length(), SYNC_FILE_RANGE_WRITE); // a hint: its failure is harmless
       }
     } finally {
