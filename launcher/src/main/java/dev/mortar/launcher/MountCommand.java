@@ -30,11 +30,12 @@ public final class MountCommand implements Callable<Integer> {
     try {
       MortarMount.run(MountSpec.parse(spec), dir, MountOptions.parse(options));
       return 0;
-    } catch (IllegalArgumentException e) {
-      System.err.println("mortar mount: " + e.getMessage());
-      return 1;
     } catch (Exception e) {
       System.err.println("mortar mount: " + e.getMessage());
+      return 1;
+    } catch (UnsatisfiedLinkError e) { // jnr-fuse loads libfuse when the filesystem is made
+      System.err.println("mortar mount: the FUSE library cannot be loaded (" + e.getMessage().lines().findFirst()
+          .orElse("") + "); install it: apt-get install fuse libfuse2");
       return 1;
     }
   }

@@ -7,6 +7,8 @@ package dev.mortar.common.api;
 public enum ErrorCode {
   /** The request itself is wrong: bad arguments, malformed JSON, an invalid option value. */
   BAD_REQUEST(400),
+  /** The volume does not let this client in ({@code auth.allow}). */
+  FORBIDDEN(403),
   /** The named volume, peer or option does not exist. */
   NOT_FOUND(404),
   /** The request contradicts the current state: volume exists, already started, peer holds bricks. */

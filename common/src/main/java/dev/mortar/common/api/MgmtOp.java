@@ -34,4 +34,9 @@ public enum MgmtOp {
   BRICK_CHECK;
 
   public static final String HEADER = "op";
+  /**
+   * {@link #VOLUME_MOUNT_INFO}: the address the mount's request came from, set by the admin API from the connection
+   * (never from the request body), checked against {@code auth.allow}.
+   */
+  public static final String MOUNT_CLIENT = "client";
 }

@@ -19,6 +19,10 @@ public class MortarException extends RuntimeException {
     return new MortarException(ErrorCode.BAD_REQUEST, message);
   }
 
+  public static MortarException forbidden(String message) {
+    return new MortarException(ErrorCode.FORBIDDEN, message);
+  }
+
   public static MortarException notFound(String message) {
     return new MortarException(ErrorCode.NOT_FOUND, message);
   }

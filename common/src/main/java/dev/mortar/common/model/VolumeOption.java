@@ -12,7 +12,7 @@ import java.util.function.Function;
 public record VolumeOption(String key, Function<Volume, String> defaultValue, Kind kind, List<String> choices,
                            long min, long max, String description) {
 
-  public enum Kind { CHOICE, BOOLEAN, INTEGER, TEXT }
+  public enum Kind { CHOICE, BOOLEAN, INTEGER, TEXT, ADDRESSES }
 
   private static final List<String> TRUE_WORDS = List.of("on", "true", "yes", "enable", "1");
   private static final List<String> FALSE_WORDS = List.of("off", "false", "no", "disable", "0");
@@ -31,6 +31,11 @@ public record VolumeOption(String key, Function<Volume, String> defaultValue, Ki
 
   public static VolumeOption text(String key, String def, String description) {
     return new VolumeOption(key, v -> def, Kind.TEXT, List.of(), 0, 0, description);
+  }
+
+  /** Addresses with wildcards or CIDR blocks, comma separated ({@link AddressPatterns}). */
+  public static VolumeOption addresses(String key, String def, String description) {
+    return new VolumeOption(key, v -> def, Kind.ADDRESSES, List.of(), 0, 0, description);
   }
 
   /** Checks a value given to {@code volume set} and returns the form that is stored. */
@@ -66,6 +71,9 @@ public record VolumeOption(String key, Function<Volume, String> defaultValue, Ki
           throw MortarException.badRequest("option " + key + ": " + n + " is out of range; use " + min + " to " + max);
         }
         return Long.toString(n);
+      }
+      case ADDRESSES -> {
+        return AddressPatterns.normalise(key, v);
       }
       default -> {
         if (v.isEmpty()) {

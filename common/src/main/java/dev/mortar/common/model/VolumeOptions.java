@@ -40,12 +40,14 @@ public final class VolumeOptions {
     add(VolumeOption.integer(SHD_MAX_THREADS, v -> "8", 1, 64, "files healed in parallel per brick"));
     add(VolumeOption.integer(PING_TIMEOUT, v -> "2", 1, 1_013,
         "seconds a client waits for a silent brick before writing on without it"));
-    add(VolumeOption.bool(WRITE_BEHIND, "on", "gather small sequential writes in the client"));
+    add(VolumeOption.bool(WRITE_BEHIND, "on",
+        "acknowledge sequential writes at once and send them gathered (off: each write waits for the bricks)"));
     add(VolumeOption.bool(READ_AHEAD, "on", "read ahead of sequential readers in the client"));
     add(VolumeOption.integer(MD_CACHE_TIMEOUT, v -> "1", 0, 60,
         "seconds a client may cache attributes and entries (changes elsewhere invalidate sooner)"));
     add(VolumeOption.bool(READ_ONLY, "off", "refuse every change through mounts"));
-    add(VolumeOption.text(AUTH_ALLOW, "*", "addresses allowed to mount the volume, comma separated"));
+    add(VolumeOption.addresses(AUTH_ALLOW, "*",
+        "addresses allowed to mount the volume, comma separated: 192.168.1.*, 10.0.0.0/8 or *"));
   }
 
   private VolumeOptions() {}

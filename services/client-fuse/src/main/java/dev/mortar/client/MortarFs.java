@@ -40,6 +40,7 @@ import ru.serce.jnrfuse.struct.Timespec;
  */
 final class MortarFs extends FuseStubFS {
   private static final Logger LOG = Logger.getLogger(MortarFs.class.getName());
+  private static final int O_ACCMODE = 03;
   private static final int O_APPEND = 02000;
   private static final int O_EXCL = 0200;
   private static final int O_TRUNC = 01000;
@@ -216,6 +217,14 @@ final class MortarFs extends FuseStubFS {
     }
   }
 
+  /** A change is refused while the volume is read-only ({@code features.read-only}), as on a read-only mount. */
+  private void writable(String path) {
+    if (rs.settings().readOnly()) {
+      throw new BrickException(Errno.EROFS, path + ": volume " + rs.volumeName() + " is read-only"
+          + " (features.read-only is on)");
+    }
+  }
+
   /** This client changed {@code path}: its cached attributes and what every handle on it read ahead are dropped. */
   private void invalidate(String path) {
     attrs.remove(path);
@@ -366,6 +375,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int mkdir(String path, long mode) {
     return op("mkdir", () -> {
+      writable(path);
       settle(path);
       changeAttr(BrickOp.MKDIR, path, newEntry().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)),
           MortarPaths.parent(path));
@@ -378,6 +388,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int rmdir(String path) {
     return op("rmdir", () -> {
+      writable(path);
       settle(path);
       names.changing();
       change(BrickOp.RMDIR, path, h -> { }, MortarPaths.parent(path));
@@ -399,6 +410,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int unlink(String path) {
     return op("unlink", () -> {
+      writable(path);
       settle(path);
       names.changing(); // before the attributes are dropped: see list
       Cached c = attrs.get(path);
@@ -416,6 +428,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int rename(String from, String to) {
     return op("rename", () -> {
+      writable(from);
       settle(from, to);
       names.changing();
       // Taken before the change drops them: a file's rename (rsync's, an editor's save) need not scan the cache.
@@ -442,6 +455,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int link(String existing, String newPath) {
     return op("link", () -> {
+      writable(newPath);
       settle(existing, newPath);
       changeAttr(BrickOp.LINK, existing, h -> h.put(BrickFields.TO, newPath), MortarPaths.parent(newPath));
       invalidate(existing);
@@ -453,6 +467,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int symlink(String target, String linkPath) {
     return op("symlink", () -> {
+      writable(linkPath);
       settle(linkPath);
       changeAttr(BrickOp.SYMLINK, linkPath, newEntry().andThen(h -> h.put(BrickFields.TARGET, target)),
           MortarPaths.parent(linkPath));
@@ -477,6 +492,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int chmod(String path, long mode) {
     return op("chmod", () -> {
+      writable(path);
       settle(path);
       changeAttr(BrickOp.CHMOD, path, h -> h.put(BrickFields.MODE, (int) mode & 07777), path);
       return 0;
@@ -486,6 +502,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int chown(String path, long uid, long gid) {
     return op("chown", () -> {
+      writable(path);
       settle(path);
       changeAttr(BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, (int) uid).put(BrickFields.GID, (int) gid), path);
       return 0;
@@ -495,6 +512,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int utimens(String path, Timespec[] ts) {
     return op("utimens", () -> {
+      writable(path);
       settle(path);
       long atime = nanos(ts[0]);
       long mtime = nanos(ts[1]);
@@ -517,6 +535,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int truncate(String path, long size) {
     return op("truncate", () -> {
+      writable(path);
       settle(path);
       changeAttr(BrickOp.TRUNCATE, path, h -> h.put(BrickFields.SIZE, size), path);
       return 0;
@@ -563,12 +582,13 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int create(String path, long mode, FuseFileInfo fi) {
     return op("create", () -> {
+      writable(path);
       settle(path);
       boolean exclusive = (fi.flags.get() & O_EXCL) != 0;
       OpenFile of = newHandle(path, fi);
       of.mutex.lock();
       try {
-        if (exclusive || of.append || rs.liveDataBricks().isEmpty()) {
+        if (exclusive || of.append || !rs.settings().writeBehind() || rs.liveDataBricks().isEmpty()) {
           sendCreate(of, (int) mode & 07777, exclusive, newEntry(), Buffer.buffer());
         } else {
           UnsentCreate u = new UnsentCreate(newEntry(), (int) mode & 07777, (fi.flags.get() & O_TRUNC) != 0);
@@ -739,6 +759,9 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int open(String path, FuseFileInfo fi) {
     return op("open", () -> {
+      if ((fi.flags.get() & O_ACCMODE) != 0 || (fi.flags.get() & O_TRUNC) != 0) {
+        writable(path); // opened for writing: refused at open, as a read-only filesystem does
+      }
       settle(path);
       Cached c = attrs.get(path);
       if (c == null || System.nanoTime() >= c.until() || !c.attr().isRegularFile()) {
@@ -775,7 +798,8 @@ final class MortarFs extends FuseStubFS {
           return (int) n;
         }
       }
-      Buffer data = of == null ? readRange(path, offset, (int) size) : of.reads.read(path, offset, (int) size);
+      Buffer data = of == null || !rs.settings().readAhead() ? readRange(path, offset, (int) size)
+          : of.reads.read(path, offset, (int) size);
       byte[] bytes = data.getBytes();
       buf.put(0, bytes, 0, bytes.length);
       return bytes.length;
@@ -795,6 +819,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
     return op("write", () -> {
+      writable(path);
       OpenFile of = files.get(fi.fh.get());
       if (of == null) {
         throw new BrickException(Errno.EINVAL, path + ": write on a handle that is not open");
@@ -824,13 +849,14 @@ final class MortarFs extends FuseStubFS {
     long end = offset + size;
     boolean overlaps = of.inFlight.stream().anyMatch(w -> w.start() < end && offset < w.end())
         || of.gather != null && of.gather.overlaps(offset, end);
-    if (of.append || overlaps || of.dirtyOn == null) {
+    boolean waited = of.append || of.dirtyOn == null || !rs.settings().writeBehind();
+    if (waited || overlaps) {
       drain(of);
     } else {
       makeRoom(of, size);
     }
     invalidate(path);
-    if (of.append || of.dirtyOn == null) {
+    if (waited) {
       long at = of.append ? appendOffset(of) : offset;
       boolean first = of.dirtyOn == null;
       ReplicaSet.Written w = rs.await(rs.writeAsync(BrickOp.WRITE, path, h -> {
@@ -1168,6 +1194,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int setxattr(String path, String name, Pointer value, long size, int flags) {
     return op("setxattr", () -> {
+      writable(path);
       settle(path);
       byte[] v = new byte[(int) size];
       value.get(0, v, 0, v.length);
@@ -1220,6 +1247,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int removexattr(String path, String name) {
     return op("removexattr", () -> {
+      writable(path);
       settle(path);
       change(BrickOp.REMOVEXATTR, path, h -> h.put(BrickFields.NAME, name), path);
       return 0;

@@ -43,6 +43,7 @@ final class ReplicaSet {
   private final Vertx vertx;
   private volatile Quorum quorum;
   private volatile Volume volume;
+  private volatile ClientSettings settings;
   /** Write sessions' ends, batched (see {@link SessionEnds}). */
   final SessionEnds sessionEnds;
   /**
@@ -62,10 +63,19 @@ final class ReplicaSet {
     follow(volume);
   }
 
-  /** Follows the volume's options when they are changed: quorum and the split-brain policy. */
+  String volumeName() {
+    return volume.name();
+  }
+
+  /** Follows the volume's options when they are changed: quorum, the split-brain policy, the mount's settings. */
   void follow(Volume v) {
     quorum(Quorum.of(v));
+    settings = ClientSettings.of(v);
     volume = v;
+  }
+
+  ClientSettings settings() {
+    return settings;
   }
 
   void quorum(Quorum q) {

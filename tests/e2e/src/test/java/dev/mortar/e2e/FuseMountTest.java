@@ -506,6 +506,106 @@ class FuseMountTest {
 
   @Test
   @Order(3)
+  void aReadOnlyVolumeRefusesEveryChangeOnRunningMountsAndTakesThemAgainWhenSetBack() throws Exception {
+    Path dir = a("r2").resolve("read-only");
+    Files.createDirectory(dir);
+    Files.writeString(dir.resolve("kept"), "kept\n");
+    setOption("r2", "features.read-only", "on");
+    for (Path mount : List.of(a("r2"), b("r2"))) {
+      Eventually.await("the mount " + mount + " follows features.read-only", Duration.ofSeconds(10),
+          () -> refusesWrites(mount.resolve("read-only")), refused -> refused);
+    }
+    Map<String, String> before = bricks.get("r2").get(0).snapshot();
+    for (Path mount : List.of(a("r2"), b("r2"))) {
+      Path d = mount.resolve("read-only");
+      assertEquals("kept\n", Files.readString(d.resolve("kept")), "reads go on");
+      String rofs = "Read-only file system";
+      errno(rofs, FileSystemException.class, () -> Files.createFile(d.resolve("new")));
+      errno(rofs, FileSystemException.class, () -> Files.writeString(d.resolve("kept"), "overwritten\n"));
+      errno(rofs, FileSystemException.class, () -> Files.writeString(d.resolve("kept"), "more\n",
+          StandardOpenOption.APPEND));
+      errno(rofs, FileSystemException.class, () -> Files.createDirectory(d.resolve("sub")));
+      errno(rofs, FileSystemException.class, () -> Files.delete(d.resolve("kept")));
+      errno(rofs, FileSystemException.class, () -> Files.move(d.resolve("kept"), d.resolve("moved")));
+      errno(rofs, FileSystemException.class, () -> Files.setPosixFilePermissions(d.resolve("kept"),
+          PosixFilePermissions.fromString("rwx------")));
+    }
+    assertEquals(before, bricks.get("r2").get(0).snapshot(), "nothing changed on the bricks");
+    setOption("r2", "features.read-only", "off");
+    Eventually.await("the mount takes changes again", Duration.ofSeconds(10), () -> {
+      Files.writeString(dir.resolve("kept"), "changed again\n");
+      return true;
+    }, ok -> ok);
+    assertEquals("changed again\n", Files.readString(b("r2").resolve("read-only/kept")));
+    assertBricksIdentical("r2", "a read-only volume set back");
+  }
+
+  @Test
+  @Order(3)
+  void withWriteBehindOffAnotherNodeSeesEveryByteWrittenBeforeTheWriterCloses() throws Exception {
+    Files.createDirectory(a("r2").resolve("write-through"));
+    byte[] chunk = new byte[256 << 10]; // two of the kernel's 128 KiB writes: more than one goes in a gather
+    java.util.Arrays.fill(chunk, (byte) 'w');
+    setOption("r2", "performance.write-behind", "off");
+    try {
+      // The mount follows the option within a moment: until then the later writes wait in its gather, unsent.
+      Eventually.await("node2's mount sees all 768 KiB while node1's writer still has the file open",
+          Duration.ofSeconds(10), () -> {
+            String name = "write-through/f" + System.nanoTime();
+            try (FileChannel ch = FileChannel.open(a("r2").resolve(name), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+              for (int i = 0; i < 3; i++) {
+                ch.write(ByteBuffer.wrap(chunk));
+              }
+              return Files.size(b("r2").resolve(name));
+            }
+          }, size -> size == 3 * chunk.length);
+    } finally {
+      setOption("r2", "performance.write-behind", "on");
+    }
+    assertBricksIdentical("r2", "writes with write-behind off");
+  }
+
+  @Test
+  @Order(3)
+  void aMountFromAnAddressThatAuthAllowDoesNotListIsRefusedWithTheReason() throws Exception {
+    Path dir = nodes.work.resolve("mnt/r2-refused");
+    Files.createDirectories(dir);
+    Cmd.Result bad = nodes.cli(1).run("volume", "set", "r2", "auth.allow", "node9.example");
+    assertEquals(1, bad.exit(), bad::describe);
+    assertTrue(bad.err().contains("host names are not resolved"), bad::describe);
+    setOption("r2", "auth.allow", "192.0.2.*,10.0.0.0/8");
+    try {
+      Cmd.Result refused = Cmd.run(Duration.ofSeconds(60), E2e.mortar(), "mount", nodes.host(1) + ":/r2",
+          dir.toString());
+      assertEquals(1, refused.exit(), refused::describe);
+      assertTrue(refused.err().contains("volume r2 does not allow mounts from 127."), refused::describe);
+      assertTrue(refused.err().contains("auth.allow is 192.0.2.*,10.0.0.0/8"), refused::describe);
+      assertFalse(Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(dir.toString())));
+      setOption("r2", "auth.allow", "192.0.2.*,127.0.0.0/8");
+      FuseMount.mount(nodes.host(1) + ":/r2", dir, E2e.logDir(getClass().getSimpleName())
+          .resolve("mount-r2-allowed.log")).close();
+    } finally {
+      setOption("r2", "auth.allow", "*");
+    }
+  }
+
+  private static boolean refusesWrites(Path dir) throws IOException {
+    try {
+      Files.writeString(dir.resolve("probe"), "x");
+      return false;
+    } catch (FileSystemException e) {
+      return "Read-only file system".equals(e.getReason());
+    }
+  }
+
+  private void setOption(String vol, String key, String value) {
+    Cmd.Result r = nodes.cli(1).run("volume", "set", vol, key, value);
+    assertEquals(0, r.exit(), r::describe);
+  }
+
+  @Test
+  @Order(3)
   void concurrentAppendsFromTwoMountsKeepEveryLineAndIdenticalBricks() throws Exception {
     onBothMountsAtOnce("r2", (dir, who) -> {
       for (int i = 0; i < 60; i++) {

@@ -62,7 +62,8 @@ public final class AdminHttpVerticle extends VerticleBase {
     api(r, HttpMethod.POST, "/api/v1/volumes/:name/start", MgmtOp.VOLUME_START, 200, this::name);
     api(r, HttpMethod.POST, "/api/v1/volumes/:name/stop", MgmtOp.VOLUME_STOP, 200, this::name);
     api(r, HttpMethod.GET, "/api/v1/volumes/:name/status", MgmtOp.VOLUME_STATUS, 200, this::name);
-    api(r, HttpMethod.GET, "/api/v1/volumes/:name/mount", MgmtOp.VOLUME_MOUNT_INFO, 200, this::name);
+    api(r, HttpMethod.GET, "/api/v1/volumes/:name/mount", MgmtOp.VOLUME_MOUNT_INFO, 200, (rc, b) -> b
+        .put("name", rc.pathParam("name")).put(MgmtOp.MOUNT_CLIENT, rc.request().remoteAddress().hostAddress()));
     api(r, HttpMethod.GET, "/api/v1/volumes/:name/heal-info", MgmtOp.VOLUME_HEAL_INFO, 200, this::name);
     api(r, HttpMethod.POST, "/api/v1/volumes/:name/heal", MgmtOp.VOLUME_HEAL, 200, this::name);
     api(r, HttpMethod.POST, "/api/v1/volumes/:name/split-brain", MgmtOp.VOLUME_SPLIT_BRAIN, 200, this::name);

@@ -10,6 +10,7 @@ import dev.mortar.common.brick.SplitBrains;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
+import dev.mortar.common.model.AddressPatterns;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.Peer;
 import dev.mortar.common.model.PoolState;
@@ -36,9 +37,11 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 
 /** Volume management: create, start, stop, delete, info, list, status, set, get, reset. */
 public final class VolumeOps {
+  private static final Logger LOG = Logger.getLogger(VolumeOps.class.getName());
   private static final long BRICK_CHECK_TIMEOUT_MS = 5_000;
   private static final long BRICK_STATUS_TIMEOUT_MS = 1_500;
   /** A resolution waits for the file lock and copies the file (and its losing versions). */
@@ -172,14 +175,25 @@ public final class VolumeOps {
     return existing(ctx.state().current(), Requests.requiredString(body, "name")).toJson();
   }
 
-  /** The pool to join (members' cluster addresses) and the volume's layout, for a client that mounts it. */
+  /**
+   * The pool to join (members' cluster addresses) and the volume's layout, for a client that mounts it. A mount
+   * asks through the admin API, which gives the address it came from ({@code client}): one that {@code auth.allow}
+   * does not list is refused. A mounted client following the volume asks over the event bus, without one.
+   */
   public JsonObject mountInfo(JsonObject body) {
-    Requests.onlyFields(body, Set.of("name"));
+    Requests.onlyFields(body, Set.of("name", MgmtOp.MOUNT_CLIENT));
     PoolState state = ctx.state().current();
     Volume v = existing(state, Requests.requiredString(body, "name"));
     if (v.status() != VolumeStatus.Started) {
       throw MortarException.conflict("Volume " + v.name() + " is not started; run 'mortar volume start " + v.name()
           + "' first");
+    }
+    String client = body.getString(MgmtOp.MOUNT_CLIENT);
+    String allowed = VolumeOptions.effective(v, VolumeOptions.AUTH_ALLOW);
+    if (client != null && !AddressPatterns.allows(allowed, client)) {
+      LOG.warning("mount of volume " + v.name() + " from " + client + " refused: auth.allow is " + allowed);
+      throw MortarException.forbidden("volume " + v.name() + " does not allow mounts from " + client
+          + " (auth.allow is " + allowed + "); run 'mortar volume set " + v.name() + " auth.allow ...' to add it");
     }
     JsonArray members = new JsonArray();
     state.members().forEach(p -> members.add(p.hostname() + ":" + p.clusterPort()));
