@@ -44,6 +44,9 @@ final class DirectoryNames {
 
   /** What is known of {@code path} from its directory's names. */
   Known lookup(String path) {
+    if (path.equals("/")) {
+      return Known.ASK; // the root is in no listing (its "parent" is itself): never absent from one
+    }
     String dir = MortarPaths.parent(path);
     Listing l = dirs.get(dir);
     if (l == null) {

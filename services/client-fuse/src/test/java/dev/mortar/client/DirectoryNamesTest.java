@@ -29,6 +29,16 @@ class DirectoryNamesTest {
   }
 
   @Test
+  void theRootIsNeverAbsentFromItsOwnListing() throws Exception {
+    // Was: the root looked up in its own listing, not found there, ENOENT; and listed again, absent again, for good.
+    names.listed("/", List.of("a", "b"), true, names.changes());
+    assertEquals(ASK, names.lookup("/"), "a listing of the root holds its names, not the root");
+    assertEquals(ABSENT, names.lookup("/missing"));
+    Thread.sleep(350);
+    assertEquals(ASK, names.lookup("/"), "nor once the listing expired");
+  }
+
+  @Test
   void anExpiredListingIsListedAgainOnlyIfItSavedRequests() throws Exception {
     names.listed("/used", List.of(), false, names.changes());
     names.listed("/unused", List.of(), false, names.changes());
