@@ -36,6 +36,8 @@ public final class BrickFields {
   public static final String WAIT = "wait";
   /** STATUS: the brick root's device:inode where it is a local directory (see LocalDiskStorage). */
   public static final String ROOT_ID = "rootId";
+  /** STATUS: bytes free for writes on the brick's filesystem, as of its last look (at most a second ago). */
+  public static final String AVAIL_BYTES = "availBytes";
   /** END_SESSIONS: the sessions to end, and whether an entry's dirty mark is cleared. */
   public static final String SESSIONS = "sessions";
   public static final String CLEAR = "clear";

@@ -45,6 +45,8 @@ public final class BrickVerticle extends VerticleBase {
   /** How often a brick whose object store was down at start tries to open it. */
   private static final long REOPEN_MS = 2_000;
   private static final long STORE_CHECK_MS = 500;
+  /** How often the room left on the brick's filesystem is looked at, for STATUS (mounts write through when short). */
+  private static final long AVAIL_CHECK_MS = 1_000;
 
   private final String volumeName;
   private final String volumeId;
@@ -64,6 +66,9 @@ public final class BrickVerticle extends VerticleBase {
   private long reopenTimer = -1;
   private long blameTimer = -1;
   private long storeTimer = -1;
+  private long availTimer = -1;
+  /** Bytes free for writes as of the last look, or -1 before the first. */
+  private volatile long availBytes = -1;
   private boolean storeWasOnline = true;
   private boolean reopening;
   private WorkerExecutor workers;
@@ -146,11 +151,23 @@ public final class BrickVerticle extends VerticleBase {
         }
         storeWasOnline = now;
       });
+      if (!S3Location.isS3(location)) { // a bucket has no fixed size: its room is not told
+        lookAtRoom();
+        availTimer = vertx.setPeriodic(AVAIL_CHECK_MS, t -> lookAtRoom());
+      }
       blameTimer = vertx.setPeriodic(BLAME_REBUILD_MS, t -> workers.executeBlocking(() -> {
         blames.rebuild(storage);
         return null;
       }, false).onFailure(e -> LOG.fine("blame summary of " + brickName + " not rebuilt: " + e)));
     }).mapEmpty();
+  }
+
+  /** statfs(2) on a worker: a disk that hangs must not hold the event loop that answers STATUS. */
+  private void lookAtRoom() {
+    workers.executeBlocking(() -> {
+      BrickStorage.FsStats f = storage.statfs();
+      return f.blocksAvailable() * f.blockSize();
+    }, false).onSuccess(b -> availBytes = b).onFailure(e -> LOG.fine("room left on " + brickName + " unknown: " + e));
   }
 
   private void announceOnline() {
@@ -195,8 +212,8 @@ public final class BrickVerticle extends VerticleBase {
       }
       m.reply(BrickFrame.of(new JsonObject().put("online", true).put("pid", ProcessHandle.current().pid())
           .put("port", port).put("path", location).put(BrickFields.ROOT_ID, storage.localRootId())
-          .put(BrickFields.BLAMES, new JsonArray(
-              List.copyOf(blames.blamed())))));
+          .put(BrickFields.AVAIL_BYTES, availBytes)
+          .put(BrickFields.BLAMES, new JsonArray(List.copyOf(blames.blamed())))));
       return;
     }
     long t0 = System.nanoTime();
@@ -424,6 +441,7 @@ public final class BrickVerticle extends VerticleBase {
     vertx.cancelTimer(reopenTimer);
     vertx.cancelTimer(blameTimer);
     vertx.cancelTimer(storeTimer);
+    vertx.cancelTimer(availTimer);
     if (storage != null) {
       storage.close();
     }

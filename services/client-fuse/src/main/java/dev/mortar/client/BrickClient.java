@@ -55,6 +55,8 @@ final class BrickClient {
   /** This brick was down at some time during this mount: it may have missed writes until healed. */
   private volatile boolean missedWrites;
   private volatile Set<Integer> blames = Set.of();
+  /** Bytes free on the brick's filesystem at its last status; -1 unknown. */
+  private volatile long availBytes = -1;
   /** Where the brick reported its root's device:inode (a local directory). */
   private volatile String rootId;
   /** Set where the brick is a directory on this host: reads may go to its files directly. */
@@ -133,6 +135,11 @@ final class BrickClient {
   /** The device:inode the brick reported for its root. */
   String rootId() {
     return rootId;
+  }
+
+  /** Bytes free for writes on the brick at its last status (a second or two old); -1 unknown (an old node). */
+  long availBytes() {
+    return availBytes;
   }
 
   /** The bricks this brick holds changes for that they missed, as of its last status. */
@@ -222,6 +229,7 @@ final class BrickClient {
       f.header().getJsonArray(BrickFields.BLAMES, new JsonArray()).forEach(i -> now.add(((Number) i).intValue()));
       blames = Set.copyOf(now);
       rootId = f.header().getString(BrickFields.ROOT_ID);
+      availBytes = f.header().getLong(BrickFields.AVAIL_BYTES, -1L);
       if (!up) {
         up = true;
         LOG.info("brick " + brick.name() + " is up again");

@@ -217,6 +217,14 @@ final class MortarFs extends FuseStubFS {
     }
   }
 
+  /**
+   * Are writes acknowledged before the bricks have them (and new files made at close)? Not with the option off, nor
+   * while a brick is short of room: then every write(2) says ENOSPC itself.
+   */
+  private boolean writeBehind() {
+    return rs.settings().writeBehind() && !rs.shortOfRoom();
+  }
+
   /** A change is refused while the volume is read-only ({@code features.read-only}), as on a read-only mount. */
   private void writable(String path) {
     if (rs.settings().readOnly()) {
@@ -588,7 +596,7 @@ final class MortarFs extends FuseStubFS {
       OpenFile of = newHandle(path, fi);
       of.mutex.lock();
       try {
-        if (exclusive || of.append || !rs.settings().writeBehind() || rs.liveDataBricks().isEmpty()) {
+        if (exclusive || of.append || !writeBehind() || rs.liveDataBricks().isEmpty()) {
           sendCreate(of, (int) mode & 07777, exclusive, newEntry(), Buffer.buffer());
         } else {
           UnsentCreate u = new UnsentCreate(newEntry(), (int) mode & 07777, (fi.flags.get() & O_TRUNC) != 0);
@@ -829,7 +837,7 @@ final class MortarFs extends FuseStubFS {
       try {
         throwDeferred(of);
         UnsentCreate u = of.unsent;
-        if (u != null && offset == u.data.length() && offset + size <= GATHER_BYTES) {
+        if (u != null && offset == u.data.length() && offset + size <= GATHER_BYTES && writeBehind()) {
           u.data.appendBuffer(bytes.buffer()); // goes with the create
           return (int) size;
         }
@@ -849,7 +857,7 @@ final class MortarFs extends FuseStubFS {
     long end = offset + size;
     boolean overlaps = of.inFlight.stream().anyMatch(w -> w.start() < end && offset < w.end())
         || of.gather != null && of.gather.overlaps(offset, end);
-    boolean waited = of.append || of.dirtyOn == null || !rs.settings().writeBehind();
+    boolean waited = of.append || of.dirtyOn == null || !writeBehind();
     if (waited || overlaps) {
       drain(of);
     } else {

@@ -40,6 +40,8 @@ final class ReplicaSet {
   private final long waitMs;
   private static final long RESOLVE_TIMEOUT_MS = 30_000;
   private static final long PROBE_AGAIN_MS = 100;
+  /** Room under which writes are not deferred: more than a second of write-behind windows could hold. */
+  static final long SHORT_OF_ROOM_BYTES = 256L << 20;
   private final Vertx vertx;
   private volatile Quorum quorum;
   private volatile Volume volume;
@@ -76,6 +78,16 @@ final class ReplicaSet {
 
   ClientSettings settings() {
     return settings;
+  }
+
+  /**
+   * Is a live data brick short of room ({@link #SHORT_OF_ROOM_BYTES} free or less at its last status)? Then the
+   * mount writes through: each write(2) learns of ENOSPC as on a local disk, instead of a later close(2) that a
+   * shell's {@code echo > file} never checks.
+   */
+  boolean shortOfRoom() {
+    return bricks.stream().anyMatch(b -> !b.brick.arbiter() && b.isUp() && b.availBytes() >= 0
+        && b.availBytes() <= SHORT_OF_ROOM_BYTES);
   }
 
   void quorum(Quorum q) {

@@ -194,4 +194,21 @@ class ReplicaSetTest {
     assertEquals(Errno.ENOENT, e.errno(), "a file it cannot open here: the brick is asked, and answers");
     assertEquals(2, brickOps(1, "write"));
   }
+
+  @Test
+  void bricksTellTheRoomTheyHaveAndTheMountKnowsWhenItIsShort() throws Exception {
+    long usable = Files.getFileStore(dir).getUsableSpace();
+    // The bricks look at their room when they open, on a worker: asked again until they have.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (clients.get(0).availBytes() < 0 && System.nanoTime() < deadline) {
+      clients.get(0).probe().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+    clients.get(1).probe().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    for (int b = 0; b < 2; b++) {
+      long told = clients.get(b).availBytes();
+      assertTrue(Math.abs(told - usable) < (64L << 20), "brick " + b + " told " + told + " bytes free of " + usable);
+    }
+    assertEquals(-1, clients.get(2).availBytes(), "a dead brick told nothing");
+    assertEquals(usable <= ReplicaSet.SHORT_OF_ROOM_BYTES, rs.shortOfRoom());
+  }
 }
