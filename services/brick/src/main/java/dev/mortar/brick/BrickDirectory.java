@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * Blocking: call from a worker thread.
  */
 public final class BrickDirectory {
-  public static final String META_DIR = ".mortar";
+  public static final String META_DIR = dev.mortar.common.brick.VolumePaths.META_DIR;
   private static final String VOLUME_ID_FILE = "volume-id";
 
   private BrickDirectory() {}

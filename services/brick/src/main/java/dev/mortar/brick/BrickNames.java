@@ -4,50 +4,23 @@ import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.VolumePaths;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
 /** The input checks every brick storage applies the same way, so that each refuses bad input with the same errno. */
 public final class BrickNames {
-  public static final int MAX_NAME_BYTES = 255;
-  public static final int MAX_PATH_BYTES = 4096;
+  public static final int MAX_NAME_BYTES = VolumePaths.MAX_NAME_BYTES;
   public static final int MAX_READ = 16 << 20;
   public static final int MAX_XATTR_VALUE = 64 << 10;
   private static final String RESERVED_XATTR_PREFIX = "user.mortar.";
 
   private BrickNames() {}
 
-  /**
-   * The components of a volume path ({@code /} has none). Refuses relative paths, '.', '..', empty components,
-   * NUL bytes, over-long names, and the brick's private metadata directory (EACCES).
-   */
+  /** See {@link VolumePaths#components}: the checks a mount makes too. */
   public static List<String> components(String path) {
-    if (path == null || !path.startsWith("/")) {
-      throw new BrickException(Errno.EINVAL, "'" + path + "': paths must be absolute within the volume");
-    }
-    if (path.indexOf('\0') >= 0) {
-      throw new BrickException(Errno.EINVAL, "path contains a NUL byte");
-    }
-    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-      throw new BrickException(Errno.ENAMETOOLONG, "path longer than " + MAX_PATH_BYTES + " bytes");
-    }
-    if (path.equals("/")) {
-      return List.of();
-    }
-    List<String> parts = List.of(path.substring(1).split("/", -1));
-    for (String part : parts) {
-      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
-        throw new BrickException(Errno.EINVAL, "'" + path + "': empty, '.' and '..' components are not allowed");
-      }
-      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-        throw new BrickException(Errno.ENAMETOOLONG, "'" + part + "' is longer than " + MAX_NAME_BYTES + " bytes");
-      }
-    }
-    if (parts.get(0).equals(BrickDirectory.META_DIR)) {
-      throw new BrickException(Errno.EACCES, "'" + path + "' is reserved for the brick's own metadata");
-    }
-    return parts;
+    return VolumePaths.components(path);
   }
 
   /** The private metadata directory does not exist as far as a lookup can tell. */
@@ -99,7 +72,7 @@ public final class BrickNames {
 
   public static void checkSymlinkTarget(String path, String target) {
     if (target == null || target.isEmpty() || target.indexOf('\0') >= 0
-        || target.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+        || target.getBytes(StandardCharsets.UTF_8).length > VolumePaths.MAX_PATH_BYTES) {
       throw new BrickException(Errno.EINVAL, path + ": a symlink target must be 1 to 4096 bytes without NUL");
     }
   }

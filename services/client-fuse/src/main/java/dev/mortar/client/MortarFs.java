@@ -591,6 +591,7 @@ final class MortarFs extends FuseStubFS {
   public int create(String path, long mode, FuseFileInfo fi) {
     return op("create", () -> {
       writable(path);
+      VolumePaths.components(path); // a name the bricks refuse fails here, not at a close(2) nobody checks
       settle(path);
       boolean exclusive = (fi.flags.get() & O_EXCL) != 0;
       OpenFile of = newHandle(path, fi);

@@ -288,6 +288,14 @@ class FuseMountTest {
     assertTrue(x.list().isEmpty());
 
     errno(null, NoSuchFileException.class, () -> Files.readString(root.resolve("missing")));
+    // A new file is made on the bricks at close, but a name they refuse fails at open, as on a local disk: a
+    // shell's `echo > name` never checks close(2).
+    errno("File name too long", FileSystemException.class,
+        () -> Files.writeString(root.resolve("n".repeat(256)), "x"));
+    Cmd.Result longName = Cmd.run(Duration.ofSeconds(30), "bash", "-c",
+        "echo x > \"$1\"/$(printf 'n%.0s' {1..256})", "_", root.toString());
+    assertEquals(1, longName.exit(), longName::describe);
+    assertTrue(longName.err().contains("File name too long"), longName::describe);
     errno(null, FileAlreadyExistsException.class, () -> Files.createDirectory(d1));
     errno(null, FileAlreadyExistsException.class, () -> Files.createFile(f));
     errno(null, DirectoryNotEmptyException.class, () -> Files.delete(d1));
