@@ -10,8 +10,10 @@ import java.util.Set;
  * The {@code -o} options of a mount, as {@code mount(8)} passes them. Generic options ({@code auto}, {@code rw},
  * {@code _netdev} ...) are accepted and ignored where they only matter to mount(8) or fstab; options that FUSE
  * understands are passed to it; {@code readahead_kb} sets the kernel's read-ahead for the mount (512 by default);
- * two are always added: {@code big_writes} (128 KiB writes instead of 4 KiB) and
- * {@code auto_unmount} (a killed client leaves no dead mount).
+ * three are always added: {@code big_writes} (128 KiB writes instead of 4 KiB), {@code auto_unmount} (a killed
+ * client leaves no dead mount) and {@code default_permissions}: the kernel checks each caller against the files'
+ * modes and owners. Bricks do not check who asks (they act for every user of every mount), so without it a mount
+ * with {@code allow_other} let any local user read and write every file.
  */
 public record MountOptions(boolean readOnly, int metricsPort, int readAheadKb, Map<String, String> fuse) {
   /** The kernel's read-ahead for the mount ({@link KernelReadAhead}), unless {@code readahead_kb} says otherwise. */
@@ -76,11 +78,15 @@ public record MountOptions(boolean readOnly, int metricsPort, int readAheadKb, M
   /** The {@code -o} arguments for libfuse. */
   public List<String> fuseArgs() {
     List<String> args = new ArrayList<>();
-    List<String> opts = new ArrayList<>(List.of("big_writes", "auto_unmount"));
+    List<String> opts = new ArrayList<>(List.of("big_writes", "auto_unmount", "default_permissions"));
     if (readOnly) {
       opts.add("ro");
     }
-    fuse.forEach((k, v) -> opts.add(v == null ? k : k + "=" + v));
+    fuse.forEach((k, v) -> {
+      if (!opts.contains(k)) {
+        opts.add(v == null ? k : k + "=" + v);
+      }
+    });
     args.add("-o");
     args.add(String.join(",", opts));
     return args;

@@ -33,10 +33,17 @@ final class FuseMount implements AutoCloseable {
   }
 
   static FuseMount mount(String spec, Path dir, Path log) {
+    return mount(spec, dir, log, List.of());
+  }
+
+  /** With mount options ({@code -o allow_other}, ...). */
+  static FuseMount mount(String spec, Path dir, Path log, List<String> options) {
     try {
       Files.createDirectories(dir);
       Files.createDirectories(log.getParent());
-      Process p = new ProcessBuilder(List.of(E2e.mortar(), "mount", spec, dir.toString())).redirectErrorStream(true)
+      List<String> argv = new java.util.ArrayList<>(List.of(E2e.mortar(), "mount", spec, dir.toString()));
+      argv.addAll(options);
+      Process p = new ProcessBuilder(argv).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
       FuseMount m = new FuseMount(dir, p, log);

@@ -618,6 +618,47 @@ class FuseMountTest {
     }
   }
 
+  @Test
+  @Order(3)
+  void withAllowOtherAnotherUserGetsOnlyWhatTheFilesModesGiveIt() throws Exception {
+    Path dir = Files.createDirectory(a("r2").resolve("perm"));
+    Files.writeString(dir.resolve("private"), "secret\n");
+    Files.setPosixFilePermissions(dir.resolve("private"), PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(dir.resolve("public"), "for all\n");
+    Files.setPosixFilePermissions(dir.resolve("public"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // Under /tmp: a path the other user can walk to.
+    Path top = Files.createTempDirectory(Path.of("/tmp"), "mortar-allow-other");
+    Files.setPosixFilePermissions(top, PosixFilePermissions.fromString("rwxr-xr-x"));
+    FuseMount other = FuseMount.mount(nodes.host(1) + ":/r2", top.resolve("mnt"),
+        E2e.logDir(getClass().getSimpleName()).resolve("mount-r2-allow-other.log"), List.of("-o", "allow_other"));
+    try {
+      Path d = other.dir.resolve("perm");
+      Cmd.Result read = asNobody("cat \"$1\"/public", d);
+      assertEquals(0, read.exit(), read::describe);
+      assertEquals("for all\n", read.out());
+      for (String change : List.of("cat \"$1\"/private", "echo more >> \"$1\"/private", "echo x > \"$1\"/public",
+          "echo new > \"$1\"/new", "mkdir \"$1\"/sub", "rm \"$1\"/public")) {
+        Cmd.Result r = asNobody(change, d);
+        assertTrue(r.exit() != 0, r::describe);
+        assertTrue(r.err().contains("Permission denied"), r::describe);
+      }
+    } finally {
+      other.close();
+      Cmd.run(Duration.ofSeconds(10), "rm", "-rf", top.toString());
+    }
+    assertOnEveryBrick("r2", "perm/private", List.of("secret"));
+    assertOnEveryBrick("r2", "perm/public", List.of("for all"));
+    assertFalse(bricks.get("r2").get(0).isRegularFile("perm/new"));
+    assertBricksIdentical("r2", "another user's refused changes");
+  }
+
+  /** A shell command as the user nobody (65534), with {@code $1} the directory. */
+  private static Cmd.Result asNobody(String command, Path dir) {
+    return Cmd.run(Duration.ofSeconds(30), "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        "sh", "-c", command, "_", dir.toString());
+  }
+
   private static boolean refusesWrites(Path dir) throws IOException {
     try {
       Files.writeString(dir.resolve("probe"), "x");
