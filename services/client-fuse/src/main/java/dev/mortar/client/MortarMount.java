@@ -48,6 +48,12 @@ public final class MortarMount {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("mount point " + dir + " does not exist or is not a directory");
     }
+    try (var entries = Files.list(dir)) { // FUSE refuses it too, but only after the pool was joined
+      if (entries.findAny().isPresent()) {
+        throw new IllegalArgumentException("mount point " + dir + " is not empty; use an empty directory (or umount"
+            + " what is mounted there)");
+      }
+    }
     JsonObject info = mountInfo(spec);
     Volume volume = Volume.fromJson(info.getJsonObject("volume"));
     if (volume.replicaSets() != 1) {
@@ -170,7 +176,8 @@ public final class MortarMount {
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IOException("cannot reach the mortar node at " + spec.host() + ":" + spec.adminPort() + " ("
-          + e.getMessage() + "); check that 'mortar node' runs there", e);
+          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
+          + "); check that 'mortar node' runs there", e);
     }
     JsonObject body = new JsonObject(r.body());
     if (r.statusCode() != 200) {
