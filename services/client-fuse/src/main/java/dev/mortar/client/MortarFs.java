@@ -92,7 +92,10 @@ final class MortarFs extends FuseStubFS {
 
   /** One open file descriptor: its AFR write transaction and its hold on the file's write lock. */
   private static final class OpenFile {
+    /** The name it was opened by: its write lock's, for as long as it is open. */
     final String path;
+    /** Its name now: renamed through this mount (by the program, or by the kernel when it is unlinked while open). */
+    volatile String name;
     final boolean append;
     final String handleId;
     final long fh;
@@ -122,6 +125,7 @@ final class MortarFs extends FuseStubFS {
 
     OpenFile(String path, boolean append, String handleId, long fh, ReadAhead reads) {
       this.path = path;
+      this.name = path;
       this.append = append;
       this.handleId = handleId;
       this.fh = fh;
@@ -236,7 +240,7 @@ final class MortarFs extends FuseStubFS {
   /** This client changed {@code path}: its cached attributes and what every handle on it read ahead are dropped. */
   private void invalidate(String path) {
     attrs.remove(path);
-    files.values().stream().filter(f -> f.path.equals(path)).forEach(f -> f.reads.invalidate());
+    files.values().stream().filter(f -> f.name.equals(path)).forEach(f -> f.reads.invalidate());
   }
 
   /** False for a name cached as anything but a directory: nothing of this mount's is cached below it. */
@@ -326,6 +330,9 @@ final class MortarFs extends FuseStubFS {
       OpenFile of = unsent.get(path);
       UnsentCreate u = of == null ? null : of.unsent;
       if (u == null) {
+        if (of != null) {
+          settle(path); // its create is on its way: the bricks have the file once it is answered
+        }
         unlinksBehind.await(path);
       }
       fill(stat, u != null ? u.attr() : lookup(path));
@@ -438,12 +445,19 @@ final class MortarFs extends FuseStubFS {
     return op("rename", () -> {
       writable(from);
       settle(from, to);
+      // Write-behind data goes to the name it was written under: on the bricks before that name goes away.
+      files.values().stream().filter(f -> atOrBelow(f.name, from)).forEach(this::drainLocked);
       names.changing();
       // Taken before the change drops them: a file's rename (rsync's, an editor's save) need not scan the cache.
       boolean fromMayHoldNames = mayHoldNames(from);
       boolean toMayHoldNames = mayHoldNames(to);
       try {
         change(BrickOp.RENAME, from, h -> h.put(BrickFields.TO, to), MortarPaths.parent(from));
+        for (OpenFile f : files.values()) { // reads and stat of the new name see the handle's later writes
+          if (atOrBelow(f.name, from)) {
+            f.name = to + f.name.substring(from.length());
+          }
+        }
       } finally {
         invalidate(to);
         if (fromMayHoldNames) {
@@ -708,15 +722,20 @@ final class MortarFs extends FuseStubFS {
       return;
     }
     of.unsent = null;
-    unsent.remove(of.path, of);
     vertx.cancelTimer(u.timer);
-    if (!sendCreate(of, u.mode, false, u.entry, u.data)) {
-      if (u.truncate) {
-        change(BrickOp.TRUNCATE, of.path, h -> h.put(BrickFields.SIZE, 0L), of.path);
+    try {
+      if (!sendCreate(of, u.mode, false, u.entry, u.data)) {
+        if (u.truncate) {
+          change(BrickOp.TRUNCATE, of.path, h -> h.put(BrickFields.SIZE, 0L), of.path);
+        }
+        if (u.data.length() > 0) {
+          writeLocked(of, of.path, WriteGather.Bytes.of(u.data.getBytes()), 0);
+        }
       }
-      if (u.data.length() > 0) {
-        writeLocked(of, of.path, WriteGather.Bytes.of(u.data.getBytes()), 0);
-      }
+    } finally {
+      // Only once the bricks answered: until then another call on the name waits for this handle's mutex (settle),
+      // instead of asking a brick that has not made the file yet (ENOENT for an open right after a close).
+      unsent.remove(of.path, of);
     }
   }
 
@@ -900,9 +919,9 @@ final class MortarFs extends FuseStubFS {
       if (data.isEmpty()) {
         throw new BrickException(Errno.ENOTCONN, of.path + ": no brick that holds the write lock is reachable");
       }
-      BrickClient source = rs.appendSource(of.path, data);
+      BrickClient source = rs.appendSource(of.name, data);
       try {
-        return ReplicaSet.attr(rs.await(source.call(BrickOp.LOOKUP, of.path, h -> { }, Buffer.buffer()))).size();
+        return ReplicaSet.attr(rs.await(source.call(BrickOp.LOOKUP, of.name, h -> { }, Buffer.buffer()))).size();
       } catch (BrickException e) {
         if (e.errno() != Errno.ENOTCONN) {
           throw e;
@@ -971,13 +990,19 @@ final class MortarFs extends FuseStubFS {
   /** Writes of other handles to this file are on the bricks before its attributes are read. */
   private void drainWritesTo(String path) {
     for (OpenFile of : files.values()) {
-      if (of.path.equals(path) && (!of.inFlight.isEmpty() || of.gather != null)) {
-        of.mutex.lock();
-        try {
-          drain(of);
-        } finally {
-          of.mutex.unlock();
-        }
+      if (of.name.equals(path)) {
+        drainLocked(of);
+      }
+    }
+  }
+
+  private void drainLocked(OpenFile of) {
+    if (!of.inFlight.isEmpty() || of.gather != null) {
+      of.mutex.lock();
+      try {
+        drain(of);
+      } finally {
+        of.mutex.unlock();
       }
     }
   }

@@ -326,6 +326,54 @@ class FuseMountTest {
 
   @Test
   @Order(2)
+  void aFileRenamedOrUnlinkedWhileOpenShowsItsLaterWritesAtOnce() throws Exception {
+    Path dir = Files.createDirectory(a("r2").resolve("moved-open"));
+    // Each: write, then rename (or unlink, which the kernel turns into a rename to a hidden name) while open, then
+    // write more and read back at once through the same descriptor, and stat it. The later writes went by the old
+    // name's handle and were neither read nor counted in the size until write-behind had sent them.
+    try (FileChannel ch = FileChannel.open(dir.resolve("a"), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap("abc".getBytes(StandardCharsets.UTF_8)));
+      Files.move(dir.resolve("a"), dir.resolve("b"));
+      ch.write(ByteBuffer.wrap("def".getBytes(StandardCharsets.UTF_8)));
+      assertEquals(6, ch.size(), "the size after a write under the new name");
+      ByteBuffer back = ByteBuffer.allocate(16);
+      ch.read(back, 0);
+      assertEquals("abcdef", new String(back.array(), 0, back.position(), StandardCharsets.UTF_8));
+    }
+    assertEquals("abcdef", Files.readString(dir.resolve("b")));
+    try (FileChannel ch = FileChannel.open(dir.resolve("gone"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      Files.delete(dir.resolve("gone"));
+      ch.write(ByteBuffer.wrap("written after unlink".getBytes(StandardCharsets.UTF_8)));
+      ByteBuffer back = ByteBuffer.allocate(64);
+      ch.read(back, 0);
+      assertEquals("written after unlink", new String(back.array(), 0, back.position(), StandardCharsets.UTF_8));
+    }
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of("b"), left.map(p -> p.getFileName().toString()).toList(), "no hidden file left behind");
+    }
+    assertBricksIdentical("r2", "files renamed and unlinked while open");
+  }
+
+  @Test
+  @Order(2)
+  void aNewFileClosedEmptyOpensAtOnceAgain() throws Exception {
+    // Made on the bricks at release, which close(2) does not wait for: the next open used to find it missing there.
+    Path dir = Files.createDirectory(a("r2").resolve("reopened"));
+    for (int i = 0; i < 100; i++) {
+      Path f = dir.resolve("f" + i);
+      FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close(); // not O_EXCL: made later
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        ch.write(ByteBuffer.wrap(("line " + i + "\n").getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+    assertOnEveryBrick("r2", "reopened/f99", List.of("line 99"));
+    assertBricksIdentical("r2", "new files closed empty and opened again");
+  }
+
+  @Test
+  @Order(2)
   void theRootStaysReachableWhileItIsListedOverAndOver() throws Exception {
     // `watch ls -l`: the root's attributes expire (a second) while a listing of it is fresh. The root used to be
     // looked up in its own listing, found absent, and from then on every stat of it failed with ENOENT.
