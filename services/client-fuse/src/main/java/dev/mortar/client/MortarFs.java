@@ -313,13 +313,31 @@ final class MortarFs extends FuseStubFS {
     st.st_size.set(a.size());
     st.st_blocks.set(a.blocks());
     st.st_blksize.set(131072);
-    st.st_ino.set(a.ino());
+    st.st_ino.set(inodeNumber(a));
     st.st_atim.tv_sec.set(a.atime() / 1_000_000_000L);
     st.st_atim.tv_nsec.set(a.atime() % 1_000_000_000L);
     st.st_mtim.tv_sec.set(a.mtime() / 1_000_000_000L);
     st.st_mtim.tv_nsec.set(a.mtime() % 1_000_000_000L);
     st.st_ctim.tv_sec.set(a.ctime() / 1_000_000_000L);
     st.st_ctim.tv_nsec.set(a.ctime() % 1_000_000_000L);
+  }
+
+  /**
+   * The inode number stat(2) shows (the mount runs with use_ino): from the file ID, as GlusterFS does, so that a file
+   * has the same number on every mount and brick and its hard links share it (rsync -H, tar, cp -a and du tell
+   * links by it). The root's file ID makes it 1. A brick's own number where the file has no ID.
+   */
+  static long inodeNumber(Attr a) {
+    if (a.gfid() == null) {
+      return a.ino();
+    }
+    try {
+      java.util.UUID id = java.util.UUID.fromString(a.gfid());
+      long n = (id.getMostSignificantBits() ^ id.getLeastSignificantBits()) & Long.MAX_VALUE;
+      return n == 0 ? a.ino() : n;
+    } catch (IllegalArgumentException notAnId) {
+      return a.ino();
+    }
   }
 
   // ---- names and attributes ----

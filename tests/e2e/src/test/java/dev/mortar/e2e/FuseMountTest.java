@@ -261,6 +261,11 @@ class FuseMountTest {
     assertEquals("A", Files.readString(link), "reading through a symlink");
     Path hard = Files.createLink(root.resolve("hard"), d1.resolve("moved"));
     assertEquals(2, Files.getAttribute(hard, "unix:nlink"));
+    Object ino = Files.getAttribute(hard, "unix:ino");
+    assertEquals(ino, Files.getAttribute(d1.resolve("moved"), "unix:ino"), "hard links are one file (rsync -H, tar)");
+    assertEquals(ino, Files.getAttribute(b(vol).resolve(a(vol).relativize(hard)), "unix:ino"),
+        "a file has the same number on every mount");
+    assertEquals(1L, Files.getAttribute(a(vol), "unix:ino"), "the root is inode 1");
     assertBricksIdentical(vol, "unlink while open, rmdir, symlink, hard link");
 
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
