@@ -577,6 +577,7 @@ final class MortarFs extends FuseStubFS {
     return op("truncate", () -> {
       writable(path);
       settle(path);
+      drainWritesTo(path); // writes acknowledged before it must not land after it (and grow the file back)
       changeAttr(BrickOp.TRUNCATE, path, h -> h.put(BrickFields.SIZE, size), path);
       return 0;
     });
@@ -1014,14 +1015,17 @@ final class MortarFs extends FuseStubFS {
     }
   }
 
+  /**
+   * Always under the handle's mutex: looked at without it, a write that another thread is waiting for (taken off
+   * the in-flight list already) looked done, and a read beside it found the file still short of it (the kernel then
+   * took the short read for the end of the file).
+   */
   private void drainLocked(OpenFile of) {
-    if (!of.inFlight.isEmpty() || of.gather != null) {
-      of.mutex.lock();
-      try {
-        drain(of);
-      } finally {
-        of.mutex.unlock();
-      }
+    of.mutex.lock();
+    try {
+      drain(of);
+    } finally {
+      of.mutex.unlock();
     }
   }
 
