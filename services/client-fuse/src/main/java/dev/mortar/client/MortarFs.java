@@ -113,11 +113,11 @@ final class MortarFs extends FuseStubFS {
     boolean released;
     /** The periodic renewal of the lock's leases while it is held, or -1. */
     volatile long leaseTimer = -1;
-    /** Write-behind: writes sent and not yet answered, with their ranges. */
-    final List<InFlight> inFlight = new java.util.ArrayList<>();
+    /** Write-behind: writes sent and not yet answered, with their ranges (read by other threads without the mutex). */
+    final List<InFlight> inFlight = new java.util.concurrent.CopyOnWriteArrayList<>();
     long inFlightBytes;
     /** Sequential writes acknowledged and not yet sent, gathered into one request, or null. */
-    WriteGather gather;
+    volatile WriteGather gather;
     /** The first failure of a write already acknowledged to the program: returned at the next call. */
     BrickException deferred;
     /** The handle's new file while its create is not sent yet, or null. */
@@ -957,11 +957,11 @@ final class MortarFs extends FuseStubFS {
     if (g == null) {
       return;
     }
-    of.gather = null;
     Buffer data = g.data();
     of.inFlight.add(new InFlight(g.start, g.end(), rs.writeAsync(BrickOp.WRITE, g.path,
         h -> h.put(BrickFields.OFFSET, g.start), data, g.path, of.hold.bricks()), g));
     of.inFlightBytes += data.length();
+    of.gather = null; // only now: a reader that finds neither a gather nor a write in flight reads without waiting
   }
 
   /** Sends what is gathered and waits for every write in flight; the first failure becomes the deferred error. */
@@ -985,8 +985,7 @@ final class MortarFs extends FuseStubFS {
 
   /** The oldest write in flight, waited for and let go; its failure becomes the deferred error. */
   private void awaitOldest(OpenFile of) {
-    InFlight w = of.inFlight.remove(0);
-    of.inFlightBytes -= w.end() - w.start();
+    InFlight w = of.inFlight.get(0);
     try {
       if (rs.await(w.done()).everyTargetTook()) {
         w.gather().recycle(); // every brick answered: none still reads its data
@@ -995,6 +994,11 @@ final class MortarFs extends FuseStubFS {
       if (of.deferred == null) {
         of.deferred = e;
       }
+    } finally {
+      // Only once answered: a reader on another thread looks at the list without the mutex (drainLocked), and a
+      // write taken off it while still on its way looked done (the read found the file short of it).
+      of.inFlight.remove(0);
+      of.inFlightBytes -= w.end() - w.start();
     }
   }
 
@@ -1016,16 +1020,17 @@ final class MortarFs extends FuseStubFS {
   }
 
   /**
-   * Always under the handle's mutex: looked at without it, a write that another thread is waiting for (taken off
-   * the in-flight list already) looked done, and a read beside it found the file still short of it (the kernel then
-   * took the short read for the end of the file).
+   * Looked at without the mutex first, so that a reader does not wait behind a write that is not write-behind (an
+   * append waiting for a lock): such a write is in neither the list nor the gather.
    */
   private void drainLocked(OpenFile of) {
-    of.mutex.lock();
-    try {
-      drain(of);
-    } finally {
-      of.mutex.unlock();
+    if (!of.inFlight.isEmpty() || of.gather != null) {
+      of.mutex.lock();
+      try {
+        drain(of);
+      } finally {
+        of.mutex.unlock();
+      }
     }
   }
 
