@@ -564,9 +564,19 @@ public final class LocalDiskStorage implements BrickStorage {
     Path p = resolve(path);
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, NOFOLLOW)) {
       ByteBuffer buf = ((BufferInternal) data).getByteBuf().nioBuffer();
+      long sizeBefore = ch.size();
       long pos = offset;
-      while (buf.hasRemaining()) {
-        pos += ch.write(buf, pos);
+      try {
+        while (buf.hasRemaining()) {
+          pos += ch.write(buf, pos);
+        }
+      } catch (IOException e) {
+        // A full disk took part of it: the failed write must not grow the file (the other copies may have taken
+        // another part, or none, and none of them is blamed). Shrinking needs no room.
+        if (pos > sizeBefore) {
+          ch.truncate(sizeBefore);
+        }
+        throw e;
       }
     } catch (IOException e) {
       throw IoErrors.map(e, path);
@@ -973,14 +983,27 @@ public final class LocalDiskStorage implements BrickStorage {
     return out;
   }
 
-  /** An index entry is a file named by the file ID holding its path (a hint); its name must survive a crash. */
+  /**
+   * An index entry is a file named by the file ID holding its path (a hint); its name must survive a crash. On a disk
+   * with no block left for the hint, the entry is made empty (an inode only): the mark that another brick missed a
+   * change is what must not be lost, and {@link #healIndex} finds an empty hint's file again by its ID.
+   */
   private void addToIndex(String gfid, String path, boolean durable) {
     Path entry = index.resolve(gfid);
     try {
       if (exists(entry)) {
         return;
       }
-      spares.place(entry, path.getBytes(StandardCharsets.UTF_8));
+      try {
+        spares.place(entry, path.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        if (IoErrors.map(e, path).errno() != Errno.ENOSPC) {
+          throw e;
+        }
+        Files.createFile(entry);
+        LOG.warning(root + ": disk full: the heal index entry of " + path + " was made without its path (found again"
+            + " by its file ID); make room on this disk");
+      }
       if (durable) {
         forceDirectory(index);
       }

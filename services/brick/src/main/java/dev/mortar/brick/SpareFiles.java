@@ -45,7 +45,8 @@ final class SpareFiles {
   /** Writes {@code content} into a spare (or a new file) and renames it to {@code target}: it appears whole. */
   void place(Path target, byte[] content) throws IOException {
     Path f = spares.pollFirst();
-    if (f == null) {
+    boolean fresh = f == null;
+    if (fresh) {
       f = freshName();
     } else {
       kept.decrementAndGet();
@@ -53,6 +54,14 @@ final class SpareFiles {
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(content), 0);
       ch.truncate(content.length); // shrinks in place: the data block stays allocated
+    } catch (IOException e) { // a full disk: the file is no spare (it has no block), and must not stay
+      if (fresh) {
+        Files.deleteIfExists(f);
+      } else {
+        spares.addFirst(f);
+        kept.incrementAndGet();
+      }
+      throw e;
     }
     Files.move(f, target, StandardCopyOption.ATOMIC_MOVE);
   }

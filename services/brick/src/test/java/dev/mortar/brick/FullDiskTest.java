@@ -62,6 +62,7 @@ class FullDiskTest {
     BrickException e = assertThrows(BrickException.class,
         () -> storage.write("/big", 0, Buffer.buffer(new byte[1 << 20])));
     assertEquals(Errno.ENOSPC, e.errno(), e.getMessage());
+    assertEquals(0, storage.lookup("/big").size(), "the part that fitted is taken back: a failed write grows nothing");
     assertEquals(before, storage.meta("/big"), "the metadata is the last one written, whole");
     assertTrue(storage.healIndex().stream().anyMatch(x -> x.gfid().equals(before.gfid())),
         "the torn write is still marked for heal");
@@ -90,5 +91,21 @@ class FullDiskTest {
       made.filter(p -> !p.getFileName().toString().equals(".mortar")).forEach(p ->
           assertFalse(storage.readMeta(p) == null, p + " exists without its file ID"));
     }
+  }
+
+  @Test
+  void aDiskWithNoBlockLeftStillRecordsThatAnotherBrickMissedAChange() throws IOException {
+    Path filler = mnt.resolve("filler");
+    assertThrows(IOException.class, () -> {
+      for (int i = 0; i < 64; i++) {
+        Files.write(filler, new byte[64 << 10], java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      }
+    }, "the disk fills up");
+    // A new empty file needs an inode, not a block; its heal index entry has no block for its path hint.
+    storage.create("/late", 0644, -1, -1, true, null);
+    FileMeta blamed = storage.updateMeta("/late", 0, 1, 0, Map.of(1, 1L));
+    assertTrue(storage.healIndex().contains(new BrickStorage.IndexEntry(blamed.gfid(), "/late")),
+        "the blame is in the heal index, its file found by its ID: " + storage.healIndex());
   }
 }

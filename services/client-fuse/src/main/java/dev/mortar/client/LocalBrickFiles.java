@@ -60,7 +60,13 @@ final class LocalBrickFiles {
     long pwrite(int fd, @In ByteBuffer buf, long count, long offset);
 
     int sync_file_range(int fd, long offset, long nbytes, int flags);
+
+    long lseek(int fd, long offset, int whence);
+
+    int ftruncate(int fd, long length);
   }
+
+  private static final int SEEK_END = 2;
 
   private static final LibC LIBC = loadLibC();
 
@@ -202,11 +208,15 @@ final class LocalBrickFiles {
     }
     try {
       ByteBuffer buf = ((BufferInternal) data).getByteBuf().nioBuffer();
+      long sizeBefore = LIBC.lseek(f.fd(), 0, SEEK_END);
       long at = offset;
       while (buf.hasRemaining()) {
         long n = LIBC.pwrite(f.fd(), buf, buf.remaining(), at);
         if (n < 0) {
           int errno = posix.errno();
+          if (at > sizeBefore && sizeBefore >= 0) { // as the brick's own write: a failed write grows nothing
+            LIBC.ftruncate(f.fd(), sizeBefore);
+          }
           throw new BrickException(errno == EDQUOT ? Errno.ENOSPC : Errno.of(errno), path
               + ": write in the local brick directory " + root + " failed (errno " + errno + ")");
         }

@@ -432,10 +432,16 @@ final class ReplicaSet {
     for (BrickClient b : have) {
       marks.add(b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.PENDING, pending), Buffer.buffer()));
     }
-    return Future.join(marks).transform(ignored -> marks.stream().anyMatch(Future::succeeded)
-        ? Future.<Void>succeededFuture()
-        : Future.failedFuture(new BrickException(Errno.EIO, path + ": could not record on any brick that "
-            + names(missed) + " missed a change")));
+    return Future.join(marks).transform(ignored -> {
+      if (marks.stream().anyMatch(Future::succeeded)) {
+        return Future.<Void>succeededFuture();
+      }
+      // Out of room (inodes too) is what the program is told as such; anything else is an I/O error.
+      Errno errno = marks.stream().anyMatch(m -> m.cause() instanceof BrickException b && b.errno() == Errno.ENOSPC)
+          ? Errno.ENOSPC : Errno.EIO;
+      return Future.failedFuture(new BrickException(errno, path + ": could not record on any brick that "
+          + names(missed) + " missed a change (" + marks.get(0).cause().getMessage() + ")"));
+    });
   }
 
   /** AFR post-op: the bricks that took every write of a session are no longer dirty. Completes when all answered. */

@@ -157,6 +157,7 @@ class LocalBrickFilesTest {
       var failed = assertThrows(java.util.concurrent.ExecutionException.class,
           () -> write(a.get("dev") + ":" + a.get("ino"), "/f", 0, io.vertx.core.buffer.Buffer.buffer(new byte[2 << 20])));
       assertEquals(Errno.ENOSPC, ((BrickException) failed.getCause()).errno(), failed.getCause().getMessage());
+      assertEquals(0, Files.size(small.resolve("f")), "the part that fitted is taken back: a failed write grows nothing");
     } finally {
       new ProcessBuilder("umount", small.toString()).start().waitFor();
     }

@@ -23,17 +23,28 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A replica-2 volume whose bricks are on 48 MiB tmpfs filesystems, filled through a real FUSE mount: a full disk is
  * reported by the write(2) that meets it, as on a local disk (a shell's {@code echo > file} says so too: it never
- * checks close(2)), the copies stay identical, and once room is made writes go on.
+ * checks close(2)), the copies stay identical, and once room is made writes go on. A failed write takes back the
+ * part that fitted on each brick, so copies that filled up at the same write stay identical.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FullBrickTest {
   @RegisterExtension
   static final NodeLogs LOGS = new NodeLogs();
 
-  private LocalNodes nodes;
+  LocalNodes nodes;
   private final List<Path> tmpfs = new ArrayList<>();
-  private final List<BrickCopy> bricks = new ArrayList<>();
-  private FuseMount mount;
+  final List<BrickCopy> bricks = new ArrayList<>();
+  FuseMount mount;
+
+  /** tmpfs sizes of brick 1 and brick 2. */
+  String[] brickSizes() {
+    return new String[] {"48m", "48m"};
+  }
+
+  /** What the two copies are when the first write(2) met a full disk. */
+  void checkCopiesWhenFull(long written) throws IOException {
+    assertEquals(bricks.get(0).snapshot(), bricks.get(1).snapshot(), "the copies are identical when full");
+  }
 
   @BeforeAll
   void start() {
@@ -44,7 +55,7 @@ class FullBrickTest {
     for (int i = 1; i <= 2; i++) {
       Path fs = nodes.work.resolve("tmpfs" + i);
       Cmd.must("mkdir", "-p", fs.toString());
-      Cmd.must("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", fs.toString());
+      Cmd.must("mount", "-t", "tmpfs", "-o", "size=" + brickSizes()[i - 1], "tmpfs", fs.toString());
       tmpfs.add(fs);
       String spec = nodes.host(i) + ":" + fs.resolve("brick");
       words.add(spec);
@@ -81,6 +92,13 @@ class FullBrickTest {
         }
       }, "64 MiB do not fit in 48 MiB");
       assertTrue(String.valueOf(full.getMessage()).contains("No space left on device"), full.toString());
+      // The failed write took back the part that fitted: the last blocks fill with smaller writes.
+      IOException last = assertThrows(IOException.class, () -> {
+        for (int i = 0; i < 256; i++) {
+          ch.write(ByteBuffer.wrap(mib, 0, 4096));
+        }
+      }, "the last MiB fills up");
+      assertTrue(String.valueOf(last.getMessage()).contains("No space left on device"), last.toString());
       written = ch.size();
     }
     E2e.note("written before the disk was full: " + written + " bytes");
@@ -90,7 +108,7 @@ class FullBrickTest {
     assertEquals(1, shell.exit(), shell::describe);
     // At the open (a new file's inode and metadata need room too) or at the write: either way bash says so.
     assertTrue(shell.err().contains("No space left on device"), shell::describe);
-    assertEquals(bricks.get(0).snapshot(), bricks.get(1).snapshot(), "the copies are identical when full");
+    checkCopiesWhenFull(written);
 
     Files.delete(big);
     // The bricks look at their room every second, and the mount asks them every second.
