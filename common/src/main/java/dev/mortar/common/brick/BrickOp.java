@@ -40,6 +40,8 @@ public enum BrickOp {
   /**
    * {@code path, offset} + data -> {@code attr} after the write. With {@code dirty} (the first write of a session),
    * the file is marked dirty before the data is written, in the same request (AFR's pre-op, without a round trip).
+   * With {@code owner} (a client's write session), refused with ESTALE while another owner holds the file's lock or
+   * once the owner's lease ran out and another owner took the lock: a write delayed by a network cut lands nowhere.
    */
   WRITE,
   /** {@code path, size} -> {@code attr}. */

@@ -222,6 +222,14 @@ public final class BrickVerticle extends VerticleBase {
     String path = req.header().getString(BrickFields.PATH);
     boolean locked = op == BrickOp.CREATE && lockOwner != null && path != null
         && locks.tryLock(path, lockOwner, req.header().getLong(BrickFields.LEASE, 10_000L));
+    String writer = op == BrickOp.WRITE ? req.header().getString(BrickFields.OWNER) : null;
+    if (writer != null && path != null && !locks.mayWrite(path, writer)) {
+      timer(op, Errno.ESTALE.name()).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      LOG.warning("brick " + brickName + ": a late write of " + path + " by " + writer + " refused: its lock was lost"
+          + " to another writer (a network cut); that writer's mount marked this brick for heal");
+      m.fail(Errno.ESTALE.code, path + ": write refused: the lock of " + writer + " was lost to another writer");
+      return;
+    }
     // The worker answers itself: no hop back to the event loop before the reply leaves, unless a lock is to be
     // given up first (the locks live on the event loop, and the answer means it is done).
     workers.executeBlocking(() -> {

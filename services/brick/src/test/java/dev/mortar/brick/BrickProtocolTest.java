@@ -525,21 +525,49 @@ class BrickProtocolTest {
   @Test
   void writeLocksAreTriedWaitedForReleasedAndExpire() throws Exception {
     call(BrickOp.CREATE, "/locked", h -> { });
-    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "a").put(BrickFields.LEASE, 10_000));
+    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-a").put(BrickFields.LEASE, 10_000));
     long t0 = System.nanoTime();
-    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "b")
+    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-b")
         .put(BrickFields.WAIT, 0)));
     assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(1_000), "a try answers at once");
-    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "a").put(BrickFields.WAIT, 0)); // its own: renewed
-    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "b")
+    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-a").put(BrickFields.WAIT, 0)); // its own: renewed
+    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-b")
         .put(BrickFields.WAIT, 200)));
     vertx.setTimer(300, t -> BrickRequests.send(vertx, Addresses.brick(VOL, 0), BrickOp.UNLOCK, "/locked",
-        h -> h.put(BrickFields.OWNER, "a"), Buffer.buffer(), 5_000));
-    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "b").put(BrickFields.WAIT, 5_000)
+        h -> h.put(BrickFields.OWNER, "expiry-a"), Buffer.buffer(), 5_000));
+    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-b").put(BrickFields.WAIT, 5_000)
         .put(BrickFields.LEASE, 300));
     t0 = System.nanoTime();
-    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "c").put(BrickFields.WAIT, 5_000));
+    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-c").put(BrickFields.WAIT, 5_000));
     assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(200), "c got it when b's lease ran out");
+  }
+
+  @Test
+  void aWriteDelayedPastItsLostLeaseIsRefusedAndOverwritesNothing() throws Exception {
+    call(BrickOp.CREATE, "/fenced", h -> { });
+    call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-a").put(BrickFields.LEASE, 200));
+    call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.OWNER, "late-a"),
+        Buffer.buffer("a-line\n"));
+    // a is cut off: its lease runs out, b takes the lock and appends
+    call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-b").put(BrickFields.WAIT, 5_000));
+    errno(Errno.ESTALE, () -> call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 7L)
+        .put(BrickFields.OWNER, "late-c"), Buffer.buffer("c-line\n"))); // nobody writes under another's lock
+    call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 7L).put(BrickFields.OWNER, "late-b"),
+        Buffer.buffer("b-line\n"));
+    call(BrickOp.UNLOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-b"));
+    // the network is back: what a sent before the cut arrives, at the offset b wrote
+    errno(Errno.ESTALE, () -> call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 7L)
+        .put(BrickFields.OWNER, "late-a"), Buffer.buffer("a-late\n")));
+    errno(Errno.ESTALE, () -> call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-a")
+        .put(BrickFields.WAIT, 0)));
+    assertEquals("a-line\nb-line\n", read("/fenced", 0, 100));
+    // a lease that ran out while nobody else wanted the lock: the writer goes on (a slow renewal is no cut)
+    call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-d").put(BrickFields.LEASE, 100));
+    Thread.sleep(300);
+    call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 14L).put(BrickFields.OWNER, "late-d"),
+        Buffer.buffer("d-line\n"));
+    call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-d").put(BrickFields.WAIT, 0)); // renewed
+    assertEquals("a-line\nb-line\nd-line\n", read("/fenced", 0, 100));
   }
 
   @Test

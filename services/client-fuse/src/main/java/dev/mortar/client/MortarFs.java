@@ -906,8 +906,9 @@ final class MortarFs extends FuseStubFS {
     if (waited) {
       long at = of.append ? appendOffset(of) : offset;
       boolean first = of.dirtyOn == null;
+      String owner = of.hold.owner();
       ReplicaSet.Written w = rs.await(rs.writeAsync(BrickOp.WRITE, path, h -> {
-        h.put(BrickFields.OFFSET, at);
+        h.put(BrickFields.OFFSET, at).put(BrickFields.OWNER, owner);
         if (first) {
           h.put(BrickFields.DIRTY, 1); // AFR pre-op: a crash from here on leaves the copies marked torn
         }
@@ -958,8 +959,9 @@ final class MortarFs extends FuseStubFS {
       return;
     }
     Buffer data = g.data();
+    Hold held = of.hold;
     of.inFlight.add(new InFlight(g.start, g.end(), rs.writeAsync(BrickOp.WRITE, g.path,
-        h -> h.put(BrickFields.OFFSET, g.start), data, g.path, of.hold.bricks()), g));
+        h -> h.put(BrickFields.OFFSET, g.start).put(BrickFields.OWNER, held.owner()), data, g.path, held.bricks()), g));
     of.inFlightBytes += data.length();
     of.gather = null; // only now: a reader that finds neither a gather nor a write in flight reads without waiting
   }
