@@ -28,6 +28,11 @@ public final class BrickFields {
   public static final String META_VERSION = "metaVersion";
   public static final String PENDING = "pending";
   public static final String OWNER = "owner";
+  /** FLOCK: the lock wanted, one of {@link #FLOCK_SHARED}, {@link #FLOCK_EXCLUSIVE}, {@link #FLOCK_UNLOCK}. */
+  public static final String FLOCK = "flock";
+  public static final String FLOCK_SHARED = "sh";
+  public static final String FLOCK_EXCLUSIVE = "ex";
+  public static final String FLOCK_UNLOCK = "un";
   /** CREATE, MKDIR, SYMLINK: the file ID the client chose, so that every copy of the file has the same one. */
   public static final String GFID = "gfid";
   public static final String LEASE = "lease";

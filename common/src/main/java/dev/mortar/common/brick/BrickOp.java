@@ -114,7 +114,14 @@ public enum BrickOp {
    */
   LOCK,
   /** Gives up the write lock of {@code path} held by {@code owner}. */
-  UNLOCK;
+  UNLOCK,
+  /**
+   * A program's flock(2) lock of a file, for every mount of the volume: {@code gfid, owner, flock} (sh, ex or un),
+   * {@code lease} ms (renewed by the mount while held). Never waits: EAGAIN while another owner holds a conflicting
+   * one (the mount tries again for a blocking flock). Held in memory, by file ID, so a rename keeps it; a restarted
+   * brick has none until the mounts renew theirs.
+   */
+  FLOCK;
 
   /**
    * A WRITE this large (a client's gathered sequential writes) starts its writeback at once, wherever it is made: on

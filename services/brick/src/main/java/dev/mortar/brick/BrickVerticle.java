@@ -73,6 +73,7 @@ public final class BrickVerticle extends VerticleBase {
   private boolean reopening;
   private WorkerExecutor workers;
   private FileLocks locks;
+  private Flocks flocks;
   private Counter bytesRead;
   private Counter bytesWritten;
 
@@ -101,6 +102,7 @@ public final class BrickVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     locks = new FileLocks(vertx);
+    flocks = new Flocks(vertx);
     workers = vertx.createSharedWorkerExecutor("mortar-brick-" + volumeId + "-" + index,
         S3Location.isS3(location) ? S3_WORKERS : WORKERS);
     bytesRead = Counter.builder("mortar_brick_bytes_total").tag("volume", volumeName).tag("brick", brickName)
@@ -199,6 +201,10 @@ public final class BrickVerticle extends VerticleBase {
     }
     if (op == BrickOp.UNLOCK) {
       locks.unlock(m);
+      return;
+    }
+    if (op == BrickOp.FLOCK) {
+      flocks.handle(m);
       return;
     }
     if (op == BrickOp.END_SESSIONS) {
@@ -431,7 +437,7 @@ public final class BrickVerticle extends VerticleBase {
         }
         out.put(BrickFields.ENTRIES, entries);
       }
-      case STATUS, LOCK, UNLOCK -> throw new IllegalStateException("answered on the event loop");
+      case STATUS, LOCK, UNLOCK, FLOCK -> throw new IllegalStateException("answered on the event loop");
     }
     return BrickFrame.of(out);
   }

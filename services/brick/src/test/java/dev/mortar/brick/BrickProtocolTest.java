@@ -570,6 +570,37 @@ class BrickProtocolTest {
     assertEquals("a-line\nb-line\nd-line\n", read("/fenced", 0, 100));
   }
 
+  private BrickFrame flock(String gfid, String owner, String type, long lease) {
+    return call(BrickOp.FLOCK, "/", h -> h.put(BrickFields.GFID, gfid).put(BrickFields.OWNER, owner)
+        .put(BrickFields.FLOCK, type).put(BrickFields.LEASE, lease));
+  }
+
+  @Test
+  void flocksAreSharedOrExclusivePerFileIdAndRunOutWithTheirLease() throws Exception {
+    String file = java.util.UUID.randomUUID().toString();
+    flock(file, "m1/1", BrickFields.FLOCK_SHARED, 10_000);
+    flock(file, "m2/1", BrickFields.FLOCK_SHARED, 10_000);
+    errno(Errno.EAGAIN, () -> flock(file, "m3/1", BrickFields.FLOCK_EXCLUSIVE, 10_000));
+    errno(Errno.EAGAIN, () -> flock(file, "m1/1", BrickFields.FLOCK_EXCLUSIVE, 10_000)); // m2 shares it
+    flock(java.util.UUID.randomUUID().toString(), "m3/1", BrickFields.FLOCK_EXCLUSIVE, 10_000); // another file
+    flock(file, "m2/1", BrickFields.FLOCK_UNLOCK, 0);
+    flock(file, "m1/1", BrickFields.FLOCK_EXCLUSIVE, 1_000); // the only holder converts
+    errno(Errno.EAGAIN, () -> flock(file, "m2/1", BrickFields.FLOCK_SHARED, 10_000));
+    long t0 = System.nanoTime();
+    while (true) { // m1's mount stopped renewing: its lock goes with the lease
+      try {
+        flock(file, "m2/1", BrickFields.FLOCK_EXCLUSIVE, 10_000);
+        break;
+      } catch (BrickException busy) {
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "the lease runs out: " + busy);
+        Thread.sleep(50);
+      }
+    }
+    assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(800), "not before the lease ran out");
+    errno(Errno.EINVAL, () -> flock(file, "m2/1", "rw", 10_000));
+    errno(Errno.EINVAL, () -> call(BrickOp.FLOCK, "/", h -> h.put(BrickFields.OWNER, "m2/1")));
+  }
+
   @Test
   void createTakesTheLockAndMarksTheNewFileDirtyInOneRequest() throws Exception {
     BrickFrame made = call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "a").put(BrickFields.LEASE, 10_000)

@@ -75,6 +75,7 @@ final class MortarFs extends FuseStubFS {
   /** The handles whose new file is not made on the bricks yet, by path. */
   private final Map<String, OpenFile> unsent = new ConcurrentHashMap<>();
   private final UnlinksBehind unlinksBehind;
+  private final MountFlocks flocks;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final AtomicLong handles = new AtomicLong(1);
   private final String clientId = java.util.UUID.randomUUID().toString();
@@ -183,6 +184,7 @@ final class MortarFs extends FuseStubFS {
     this.names = new DirectoryNames(cacheNanos);
     this.registry = registry;
     this.unlinksBehind = new UnlinksBehind(rs, registry);
+    this.flocks = new MountFlocks(rs, vertx);
     // Expired attributes are never read again, but they would stay: a mount that sees many names would grow.
     vertx.setPeriodic(PRUNE_MS, t -> vertx.executeBlocking(() -> {
       long now = System.nanoTime();
@@ -1231,6 +1233,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int release(String path, FuseFileInfo fi) {
     return op("release", () -> {
+      flocks.released(flockOwner(fi)); // the last close of a flocked file: its lock goes (lock_owner is 0 if none)
       OpenFile of = files.remove(fi.fh.get());
       if (of != null) {
         of.mutex.lock();
@@ -1250,6 +1253,22 @@ final class MortarFs extends FuseStubFS {
       }
       return 0;
     });
+  }
+
+  /** flock(2) across every mount of the volume (see {@link MountFlocks}); by file ID, so a rename keeps the lock. */
+  @Override
+  public int flock(String path, FuseFileInfo fi, int op) {
+    return op("flock", () -> {
+      OpenFile of = unsent.get(path);
+      UnsentCreate u = of == null ? null : of.unsent;
+      String gfid = (u != null ? u.attr() : lookup(path)).gfid();
+      return flocks.flock(gfid, flockOwner(fi), op, getContext().pid.get());
+    });
+  }
+
+  /** The kernel's lock owner of a flock is the open file description: shared by dup(2) and fork(2), as locally. */
+  private String flockOwner(FuseFileInfo fi) {
+    return clientId + "/" + fi.lock_owner.get();
   }
 
   // ---- extended attributes ----

@@ -461,6 +461,11 @@ final class ReplicaSet {
     return bricks.stream().allMatch(BrickClient::isUp);
   }
 
+  /** Every brick of the set that is up, arbiters too, in brick order. */
+  List<BrickClient> liveBricks() {
+    return bricks.stream().filter(BrickClient::isUp).sorted(Comparator.comparingInt(b -> b.index)).toList();
+  }
+
   /** Where writers take a file's lock: every live data brick, in brick order. */
   List<BrickClient> liveDataBricks() {
     return bricks.stream().filter(b -> !b.brick.arbiter() && b.isUp()).sorted(Comparator.comparingInt(b -> b.index))

@@ -789,6 +789,53 @@ class FuseMountTest {
     assertBricksIdentical("r2", "concurrent appends");
   }
 
+  private static void killWithChildren(Process p) throws InterruptedException {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly().waitFor();
+  }
+
+  @Test
+  @Order(3)
+  void flockExcludesAcrossMountsOnTwoNodesAndLetsGoWhenItsHolderIsKilled() throws Exception {
+    Files.writeString(a("r2").resolve("job.lock"), "");
+    String onNode1 = a("r2").resolve("job.lock").toString();
+    String onNode2 = b("r2").resolve("job.lock").toString();
+    // cron on every server: `flock -n LOCK job` runs the job on one server at a time
+    Process holder = new ProcessBuilder("flock", "-n", onNode1, "sleep", "60").start();
+    try {
+      Eventually.await("node1's job holds the lock", Duration.ofSeconds(10),
+          () -> Cmd.run(Duration.ofSeconds(10), "flock", "-n", onNode2, "true"), r -> r.exit() == 1);
+      assertTrue(holder.isAlive(), "the job on node1 runs");
+      assertEquals(1, Cmd.run(Duration.ofSeconds(10), "flock", "-s", "-n", onNode2, "true").exit(),
+          "a shared lock waits for an exclusive one too");
+      // A blocking flock on node2 waits, and gets the lock once the holder on node1 is killed (its file closed)
+      Path got = nodes.work.resolve("flock-got");
+      Process waiter = new ProcessBuilder("flock", "-w", "30", onNode2, "-c", "date +%s%N > " + got).start();
+      Thread.sleep(1_500);
+      assertTrue(waiter.isAlive(), "node2's flock waits while node1 holds the lock");
+      long killed = System.nanoTime();
+      killWithChildren(holder); // flock(1) runs its command with the locked file open: both hold the lock
+      assertTrue(waiter.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "node2's flock ends");
+      assertEquals(0, waiter.exitValue(), "node2's flock got the lock");
+      E2e.measured("flock holder on node1 SIGKILLed -> waiting flock on node2 has the lock",
+          Duration.ofNanos(System.nanoTime() - killed));
+    } finally {
+      killWithChildren(holder);
+    }
+    // Shared locks are shared across nodes; an exclusive one is refused while they are held
+    Process reader = new ProcessBuilder("flock", "-s", onNode1, "sleep", "60").start();
+    try {
+      Eventually.await("node1's shared lock is held", Duration.ofSeconds(10),
+          () -> Cmd.run(Duration.ofSeconds(10), "flock", "-n", onNode2, "true"), r -> r.exit() == 1);
+      assertEquals(0, Cmd.run(Duration.ofSeconds(10), "flock", "-s", "-n", onNode2, "true").exit(),
+          "a second shared lock, on node2");
+    } finally {
+      killWithChildren(reader);
+    }
+    Eventually.await("the lock is free once every holder is gone", Duration.ofSeconds(10),
+        () -> Cmd.run(Duration.ofSeconds(10), "flock", "-n", onNode2, "true"), Cmd.Result::ok);
+  }
+
   @Test
   @Order(3)
   void theSameNameMadeAtOnceFromTwoNodesIsOneFileOnEveryBrick() throws Exception {
