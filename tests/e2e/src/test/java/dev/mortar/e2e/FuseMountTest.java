@@ -808,6 +808,10 @@ class FuseMountTest {
       assertTrue(holder.isAlive(), "the job on node1 runs");
       assertEquals(1, Cmd.run(Duration.ofSeconds(10), "flock", "-s", "-n", onNode2, "true").exit(),
           "a shared lock waits for an exclusive one too");
+      // flock -w ends its wait with a signal (SIGALRM): the mount sees it pending and the wait ends with EINTR
+      Cmd.Result timedOut = Cmd.run(Duration.ofSeconds(20), "flock", "-w", "1", onNode2, "true");
+      assertEquals(1, timedOut.exit(), timedOut::describe);
+      assertTrue(timedOut.millis() < 5_000, "a signal ends the wait: " + timedOut.describe());
       // A blocking flock on node2 waits, and gets the lock once the holder on node1 is killed (its file closed)
       Path got = nodes.work.resolve("flock-got");
       Process waiter = new ProcessBuilder("flock", "-w", "30", onNode2, "-c", "date +%s%N > " + got).start();
