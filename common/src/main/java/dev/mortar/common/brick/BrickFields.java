@@ -33,6 +33,13 @@ public final class BrickFields {
   public static final String FLOCK_SHARED = "sh";
   public static final String FLOCK_EXCLUSIVE = "ex";
   public static final String FLOCK_UNLOCK = "un";
+  /** RECORD_LOCK: the ranges an owner holds, a range to probe, the lock in its way; a range's fields. */
+  public static final String RANGES = "ranges";
+  public static final String PROBE = "probe";
+  public static final String CONFLICT = "conflict";
+  public static final String START = "start";
+  public static final String END = "end";
+  public static final String WRITE = "write";
   /** CREATE, MKDIR, SYMLINK: the file ID the client chose, so that every copy of the file has the same one. */
   public static final String GFID = "gfid";
   public static final String LEASE = "lease";

@@ -121,7 +121,14 @@ public enum BrickOp {
    * one (the mount tries again for a blocking flock). Held in memory, by file ID, so a rename keeps it; a restarted
    * brick has none until the mounts renew theirs.
    */
-  FLOCK;
+  FLOCK,
+  /**
+   * A program's fcntl(2) record locks of a file, for every mount of the volume: {@code gfid, owner, lease} and either
+   * {@code ranges} ([{start, end, write}], ends inclusive: every range the owner holds in the file from now on, none
+   * to give all up), EAGAIN if one conflicts with another owner's; or {@code probe} ({start, end, write}) ->
+   * {@code conflict}, the first lock of another owner in its way, absent if none (F_GETLK). Never waits.
+   */
+  RECORD_LOCK;
 
   /**
    * A WRITE this large (a client's gathered sequential writes) starts its writeback at once, wherever it is made: on

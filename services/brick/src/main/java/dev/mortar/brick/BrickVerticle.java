@@ -74,6 +74,7 @@ public final class BrickVerticle extends VerticleBase {
   private WorkerExecutor workers;
   private FileLocks locks;
   private Flocks flocks;
+  private RecordLocks recordLocks;
   private Counter bytesRead;
   private Counter bytesWritten;
 
@@ -103,6 +104,7 @@ public final class BrickVerticle extends VerticleBase {
   public Future<?> start() {
     locks = new FileLocks(vertx);
     flocks = new Flocks(vertx);
+    recordLocks = new RecordLocks(vertx);
     workers = vertx.createSharedWorkerExecutor("mortar-brick-" + volumeId + "-" + index,
         S3Location.isS3(location) ? S3_WORKERS : WORKERS);
     bytesRead = Counter.builder("mortar_brick_bytes_total").tag("volume", volumeName).tag("brick", brickName)
@@ -205,6 +207,10 @@ public final class BrickVerticle extends VerticleBase {
     }
     if (op == BrickOp.FLOCK) {
       flocks.handle(m);
+      return;
+    }
+    if (op == BrickOp.RECORD_LOCK) {
+      recordLocks.handle(m);
       return;
     }
     if (op == BrickOp.END_SESSIONS) {
@@ -437,7 +443,7 @@ public final class BrickVerticle extends VerticleBase {
         }
         out.put(BrickFields.ENTRIES, entries);
       }
-      case STATUS, LOCK, UNLOCK, FLOCK -> throw new IllegalStateException("answered on the event loop");
+      case STATUS, LOCK, UNLOCK, FLOCK, RECORD_LOCK -> throw new IllegalStateException("answered on the event loop");
     }
     return BrickFrame.of(out);
   }

@@ -57,7 +57,7 @@ final class Flocks {
         return;
       }
     }
-    long lease = Math.min(MAX_LEASE_MS, Math.max(MIN_LEASE_MS, h.getLong(BrickFields.LEASE, 10_000L)));
+    long lease = lease(h);
     Held old = holders.get(owner);
     if (old != null) {
       vertx.cancelTimer(old.leaseTimer());
@@ -71,6 +71,11 @@ final class Flocks {
     });
     holders.put(owner, new Held(exclusive, timer[0]));
     m.reply(BrickFrame.of(new JsonObject()));
+  }
+
+  /** The lease a lock request asks for, within bounds. */
+  static long lease(JsonObject h) {
+    return Math.min(MAX_LEASE_MS, Math.max(MIN_LEASE_MS, h.getLong(BrickFields.LEASE, 10_000L)));
   }
 
   /** Drops {@code owner}'s lock of the file ({@code onlyTimer}: only if that lease timer is still its own). */

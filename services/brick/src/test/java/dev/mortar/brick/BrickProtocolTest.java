@@ -601,6 +601,28 @@ class BrickProtocolTest {
     errno(Errno.EINVAL, () -> call(BrickOp.FLOCK, "/", h -> h.put(BrickFields.OWNER, "m2/1")));
   }
 
+  private BrickFrame recordLocks(String gfid, String owner, List<dev.mortar.common.brick.LockRange> ranges) {
+    return call(BrickOp.RECORD_LOCK, "/", h -> h.put(BrickFields.GFID, gfid).put(BrickFields.OWNER, owner)
+        .put(BrickFields.RANGES, dev.mortar.common.brick.LockRange.toJson(ranges)).put(BrickFields.LEASE, 10_000));
+  }
+
+  @Test
+  void recordLocksExcludeOtherOwnersWhereTheyConflictAndAreProbed() {
+    var w = new dev.mortar.common.brick.LockRange(0, 9, true);
+    String file = java.util.UUID.randomUUID().toString();
+    recordLocks(file, "p1", List.of(w));
+    recordLocks(file, "p2", List.of(new dev.mortar.common.brick.LockRange(10, 19, true))); // beside it
+    errno(Errno.EAGAIN, () -> recordLocks(file, "p3", List.of(new dev.mortar.common.brick.LockRange(5, 5, false))));
+    JsonObject probe = call(BrickOp.RECORD_LOCK, "/", h -> h.put(BrickFields.GFID, file).put(BrickFields.OWNER, "p3")
+        .put(BrickFields.PROBE, new dev.mortar.common.brick.LockRange(0, 100, false).toJson())).header();
+    assertEquals(w.toJson(), probe.getJsonObject(BrickFields.CONFLICT), "F_GETLK names the lock in the way");
+    recordLocks(file, "p1", List.of()); // all given up
+    recordLocks(file, "p3", List.of(new dev.mortar.common.brick.LockRange(5, 5, false)));
+    errno(Errno.EINVAL, () -> call(BrickOp.RECORD_LOCK, "/", h -> h.put(BrickFields.GFID, file)
+        .put(BrickFields.OWNER, "p3").put(BrickFields.RANGES, new JsonArray().add(new JsonObject()
+            .put(BrickFields.START, 9).put(BrickFields.END, 2).put(BrickFields.WRITE, true)))));
+  }
+
   @Test
   void createTakesTheLockAndMarksTheNewFileDirtyInOneRequest() throws Exception {
     BrickFrame made = call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "a").put(BrickFields.LEASE, 10_000)

@@ -6,6 +6,7 @@ import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.LockRange;
 import dev.mortar.common.brick.EveryBrickLock;
 import dev.mortar.common.brick.VolumePaths;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,7 @@ import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.Flock;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
 import ru.serce.jnrfuse.struct.Timespec;
@@ -75,7 +77,7 @@ final class MortarFs extends FuseStubFS {
   /** The handles whose new file is not made on the bricks yet, by path. */
   private final Map<String, OpenFile> unsent = new ConcurrentHashMap<>();
   private final UnlinksBehind unlinksBehind;
-  private final MountFlocks flocks;
+  private final MountLocks programLocks;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final AtomicLong handles = new AtomicLong(1);
   private final String clientId = java.util.UUID.randomUUID().toString();
@@ -184,7 +186,7 @@ final class MortarFs extends FuseStubFS {
     this.names = new DirectoryNames(cacheNanos);
     this.registry = registry;
     this.unlinksBehind = new UnlinksBehind(rs, registry);
-    this.flocks = new MountFlocks(rs, vertx);
+    this.programLocks = new MountLocks(rs, vertx);
     // Expired attributes are never read again, but they would stay: a mount that sees many names would grow.
     vertx.setPeriodic(PRUNE_MS, t -> vertx.executeBlocking(() -> {
       long now = System.nanoTime();
@@ -1233,7 +1235,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int release(String path, FuseFileInfo fi) {
     return op("release", () -> {
-      flocks.released(flockOwner(fi)); // the last close of a flocked file: its lock goes (lock_owner is 0 if none)
+      programLocks.released(lockOwner(fi)); // a flocked file closed for the last time (lock_owner 0: none)
       OpenFile of = files.remove(fi.fh.get());
       if (of != null) {
         of.mutex.lock();
@@ -1255,19 +1257,60 @@ final class MortarFs extends FuseStubFS {
     });
   }
 
-  /** flock(2) across every mount of the volume (see {@link MountFlocks}); by file ID, so a rename keeps the lock. */
+  /** flock(2) across every mount of the volume (see {@link MountLocks}); by file ID, so a rename keeps the lock. */
   @Override
   public int flock(String path, FuseFileInfo fi, int op) {
-    return op("flock", () -> {
-      OpenFile of = unsent.get(path);
-      UnsentCreate u = of == null ? null : of.unsent;
-      String gfid = (u != null ? u.attr() : lookup(path)).gfid();
-      return flocks.flock(gfid, flockOwner(fi), op, getContext().pid.get());
+    return op("flock", () -> programLocks.flock(fileId(path), lockOwner(fi), op, getContext().pid.get()));
+  }
+
+  /** fcntl(2) commands, as x86-64 Linux numbers them (64-bit offsets). */
+  private static final int F_GETLK = 5;
+  private static final int F_SETLKW = 7;
+
+  /** fcntl(2) record locks across every mount of the volume (see {@link MountLocks}). */
+  @Override
+  public int lock(String path, FuseFileInfo fi, int cmd, Flock flock) {
+    return op("lock", () -> {
+      String owner = lockOwner(fi);
+      int type = flock.l_type.get();
+      long start = flock.l_start.get();
+      long len = flock.l_len.get();
+      if (start < 0 || len < 0 || len > 0 && start > Long.MAX_VALUE - len) {
+        return -Errno.EINVAL.code;
+      }
+      LockRange range = new LockRange(start, len == 0 ? Long.MAX_VALUE : start + len - 1, type == Flock.F_WRLCK);
+      if (cmd == F_GETLK) {
+        LockRange theirs = programLocks.getlk(fileId(path), owner, range);
+        if (theirs == null) {
+          flock.l_type.set(Flock.F_UNLCK);
+        } else {
+          flock.l_type.set(theirs.write() ? Flock.F_WRLCK : Flock.F_RDLCK);
+          flock.l_start.set(theirs.start());
+          flock.l_len.set(theirs.end() == Long.MAX_VALUE ? 0 : theirs.end() - theirs.start() + 1);
+          flock.l_pid.set(0); // held through another mount: no process of this host
+        }
+        return 0;
+      }
+      if (type == Flock.F_UNLCK && !programLocks.holdsRecordLocks(owner)) {
+        return 0; // every close(2) unlocks: free unless the process locked something
+      }
+      return programLocks.setlk(fileId(path), owner, range, type != Flock.F_UNLCK, cmd == F_SETLKW,
+          getContext().pid.get());
     });
   }
 
-  /** The kernel's lock owner of a flock is the open file description: shared by dup(2) and fork(2), as locally. */
-  private String flockOwner(FuseFileInfo fi) {
+  /** The file ID locks are kept by: a new file not on the bricks yet has the one chosen for it. */
+  private String fileId(String path) {
+    OpenFile of = unsent.get(path);
+    UnsentCreate u = of == null ? null : of.unsent;
+    return (u != null ? u.attr() : lookup(path)).gfid();
+  }
+
+  /**
+   * The kernel's lock owner: for a flock the open file description (shared by dup(2) and fork(2)), for a record lock
+   * the process, as locally.
+   */
+  private String lockOwner(FuseFileInfo fi) {
     return clientId + "/" + fi.lock_owner.get();
   }
 

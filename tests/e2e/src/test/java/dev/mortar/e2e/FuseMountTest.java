@@ -3,6 +3,8 @@ package dev.mortar.e2e;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -838,6 +840,60 @@ class FuseMountTest {
     }
     Eventually.await("the lock is free once every holder is gone", Duration.ofSeconds(10),
         () -> Cmd.run(Duration.ofSeconds(10), "flock", "-n", onNode2, "true"), Cmd.Result::ok);
+  }
+
+  @Test
+  @Order(3)
+  void fcntlRecordLocksExcludeAcrossMountsOnTwoNodes() throws Exception {
+    Files.write(a("r2").resolve("records.db"), new byte[100]);
+    try (FileChannel one = FileChannel.open(a("r2").resolve("records.db"), StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+         FileChannel two = FileChannel.open(b("r2").resolve("records.db"), StandardOpenOption.READ,
+             StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock first = one.tryLock(0, 10, false);
+      assertNotNull(first, "node1 write-locks bytes 0-9");
+      assertNull(two.tryLock(5, 10, false), "node2 cannot lock bytes 5-14");
+      assertNull(two.tryLock(0, 10, true), "nor read-lock bytes 0-9");
+      java.nio.channels.FileLock beside = two.tryLock(10, 10, false);
+      assertNotNull(beside, "bytes 10-19 are free");
+      // F_SETLKW on node2 waits until node1 unlocks
+      java.util.concurrent.CompletableFuture<java.nio.channels.FileLock> waiting =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return two.lock(0, 10, false);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+      Thread.sleep(1_000);
+      assertFalse(waiting.isDone(), "node2's lock waits");
+      first.release();
+      java.nio.channels.FileLock got = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(got.isValid(), "node2 has bytes 0-9 once node1 let go");
+      assertNull(one.tryLock(0, 1, true), "and node1 waits for it now");
+      got.release();
+      beside.release();
+      java.nio.channels.FileLock shared1 = one.tryLock(0, Long.MAX_VALUE, true);
+      java.nio.channels.FileLock shared2 = two.tryLock(0, Long.MAX_VALUE, true);
+      assertNotNull(shared1, "read locks are shared");
+      assertNotNull(shared2, "read locks are shared across nodes");
+      shared2.release();
+      assertNull(two.tryLock(50, 1, false), "no write lock under another node's read lock");
+    }
+    // close(2) gives up a process's locks on that mount
+    try (FileChannel again = FileChannel.open(b("r2").resolve("records.db"), StandardOpenOption.WRITE)) {
+      Eventually.await("every lock is given up at close", Duration.ofSeconds(10), () -> {
+        try {
+          java.nio.channels.FileLock all = again.tryLock();
+          if (all != null) {
+            all.release();
+          }
+          return all != null;
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, ok -> ok);
+    }
   }
 
   @Test
