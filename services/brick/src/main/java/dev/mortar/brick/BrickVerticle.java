@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -197,24 +198,17 @@ public final class BrickVerticle extends VerticleBase {
       m.fail(Errno.EINVAL.code, "unknown brick operation " + opName);
       return;
     }
-    if (op == BrickOp.LOCK) {
-      locks.lock(m);
-      return;
-    }
-    if (op == BrickOp.UNLOCK) {
-      locks.unlock(m);
-      return;
-    }
-    if (op == BrickOp.FLOCK) {
-      flocks.handle(m);
-      return;
-    }
-    if (op == BrickOp.RECORD_LOCK) {
-      recordLocks.handle(m);
-      return;
-    }
-    if (op == BrickOp.END_SESSIONS) {
-      endSessions(m);
+    // Locks live on the event loop, answered at once or later, never blocking it.
+    Consumer<Message<BrickFrame>> onLoop = switch (op) {
+      case LOCK -> locks::lock;
+      case UNLOCK -> locks::unlock;
+      case FLOCK -> flocks::handle;
+      case RECORD_LOCK -> recordLocks::handle;
+      case END_SESSIONS -> this::endSessions;
+      default -> null;
+    };
+    if (onLoop != null) {
+      onLoop.accept(m);
       return;
     }
     if (op == BrickOp.STATUS) {

@@ -8,28 +8,20 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
+import java.util.Optional;
 
 /**
  * The fcntl(2) record locks programs hold on the volume's files through any mount, kept as {@link Flocks} keeps
- * flock locks: by file ID, in memory on the brick's event loop, each owner's with a lease its mount renews. The
- * mount computes what an owner holds after each change (it knows its own locks); the brick only checks that against
- * the other owners' and keeps it.
+ * flock locks (see {@link LeasedLocks}). The mount computes what an owner holds after each change (it knows its own
+ * locks); the brick only checks that against the other owners' and keeps it.
  */
 final class RecordLocks {
-  private static final Logger LOG = Logger.getLogger(RecordLocks.class.getName());
-
-  private final Vertx vertx;
-  /** File ID -> owner -> its locks in the file. */
-  private final Map<String, Map<String, Owned>> files = new HashMap<>();
-
-  private record Owned(List<LockRange> ranges, long leaseTimer) {}
+  private final LeasedLocks<List<LockRange>> locks;
 
   RecordLocks(Vertx vertx) {
-    this.vertx = vertx;
+    this.locks = new LeasedLocks<>(vertx, "record locks");
   }
 
   void handle(Message<BrickFrame> m) {
@@ -50,53 +42,32 @@ final class RecordLocks {
       m.fail(Errno.EINVAL.code, "bad RECORD_LOCK: " + e.getMessage());
       return;
     }
-    Map<String, Owned> owners = files.getOrDefault(gfid, Map.of());
+    Map<String, List<LockRange>> holders = locks.holders(gfid);
     if (probed != null) {
       JsonObject out = new JsonObject();
-      inTheWay(owners, owner, List.of(probed)).ifPresent(c -> out.put(BrickFields.CONFLICT, c.toJson()));
+      inTheWay(holders, owner, List.of(probed)).ifPresent(c -> out.put(BrickFields.CONFLICT, c.toJson()));
       m.reply(BrickFrame.of(out));
       return;
     }
-    var conflict = inTheWay(owners, owner, wanted);
+    Optional<LockRange> conflict = inTheWay(holders, owner, wanted);
     if (conflict.isPresent()) {
       m.fail(Errno.EAGAIN.code, "bytes " + conflict.get().start() + "-" + conflict.get().end() + " of file " + gfid
           + " are locked by another owner");
       return;
     }
-    drop(gfid, owner, -1);
-    if (!wanted.isEmpty()) {
-      long lease = Flocks.lease(h);
-      long[] timer = new long[1];
-      timer[0] = vertx.setTimer(lease, t -> {
-        if (drop(gfid, owner, timer[0])) {
-          LOG.warning("record locks of file " + gfid + " held by " + owner + " expired after " + lease + " ms (its"
-              + " mount stopped renewing them: dead or cut off)");
-        }
-      });
-      files.computeIfAbsent(gfid, k -> new HashMap<>()).put(owner, new Owned(List.copyOf(wanted), timer[0]));
+    if (wanted.isEmpty()) {
+      locks.drop(gfid, owner);
+    } else {
+      locks.put(gfid, owner, List.copyOf(wanted), LeasedLocks.lease(h));
     }
     m.reply(BrickFrame.of(new JsonObject()));
   }
 
   /** The first lock of another owner that conflicts with one of {@code ranges}. */
-  private static java.util.Optional<LockRange> inTheWay(Map<String, Owned> owners, String owner,
-                                                        List<LockRange> ranges) {
-    return owners.entrySet().stream().filter(e -> !e.getKey().equals(owner))
-        .flatMap(e -> e.getValue().ranges().stream())
+  private static Optional<LockRange> inTheWay(Map<String, List<LockRange>> holders, String owner,
+                                              List<LockRange> ranges) {
+    return holders.entrySet().stream().filter(e -> !e.getKey().equals(owner))
+        .flatMap(e -> e.getValue().stream())
         .filter(theirs -> ranges.stream().anyMatch(theirs::conflictsWith)).findFirst();
-  }
-
-  private boolean drop(String gfid, String owner, long onlyTimer) {
-    Map<String, Owned> owners = files.get(gfid);
-    Owned held = owners == null ? null : owners.get(owner);
-    if (held == null || onlyTimer >= 0 && held.leaseTimer() != onlyTimer) {
-      return false;
-    }
-    vertx.cancelTimer(held.leaseTimer());
-    owners.remove(owner);
-    if (owners.isEmpty()) {
-      files.remove(gfid);
-    }
-    return true;
   }
 }
