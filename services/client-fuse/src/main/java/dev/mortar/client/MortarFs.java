@@ -1260,7 +1260,7 @@ final class MortarFs extends FuseStubFS {
   /** flock(2) across every mount of the volume (see {@link MountLocks}); by file ID, so a rename keeps the lock. */
   @Override
   public int flock(String path, FuseFileInfo fi, int op) {
-    return op("flock", () -> programLocks.flock(fileId(path), lockOwner(fi), op, getContext().pid.get()));
+    return op("flock", () -> programLocks.flock(fileId(path), path, lockOwner(fi), op, getContext().pid.get()));
   }
 
   /** fcntl(2) commands, as x86-64 Linux numbers them (64-bit offsets). */
@@ -1294,7 +1294,16 @@ final class MortarFs extends FuseStubFS {
       if (type == Flock.F_UNLCK && !programLocks.holdsRecordLocks(owner)) {
         return 0; // every close(2) unlocks: free unless the process locked something
       }
-      return programLocks.setlk(fileId(path), owner, range, type != Flock.F_UNLCK, cmd == F_SETLKW,
+      String gfid;
+      try {
+        gfid = fileId(path);
+      } catch (BrickException gone) { // unlinked or renamed away since it was locked: unlocked by its ID
+        gfid = type == Flock.F_UNLCK ? programLocks.recordLocked(owner, path) : null;
+        if (gfid == null) {
+          throw gone;
+        }
+      }
+      return programLocks.setlk(gfid, path, owner, range, type != Flock.F_UNLCK, cmd == F_SETLKW,
           getContext().pid.get());
     });
   }

@@ -43,20 +43,20 @@ final class MountLocks {
   /** What each owner holds in each file, by {@link #key}. */
   private final Map<String, Held> held = new ConcurrentHashMap<>();
 
-  /** Where a lock is held and what renews it; {@code ranges} for record locks. */
-  private record Held(BrickOp op, String owner, String gfid, List<BrickClient> bricks, Consumer<JsonObject> fields,
+  /** What renews a lock; {@code ranges} for record locks; the file's path when it was locked. */
+  private record Held(BrickOp op, String owner, String gfid, String path, Consumer<JsonObject> fields,
                       List<LockRange> ranges) {}
 
   MountLocks(ReplicaSet rs, Vertx vertx) {
     this.rs = rs;
-    vertx.setPeriodic(LEASE_MS / 3, t -> held.values().forEach(h -> h.bricks().stream().filter(BrickClient::isUp)
-        .forEach(b -> call(b, h.op(), h.gfid(), h.owner(), h.fields()).onFailure(e -> LOG.warning(h.op()
-            + " locks of file " + h.gfid() + " by " + h.owner() + " could not be renewed on " + b.brick.name() + ": "
-            + e.getMessage())))));
+    // Renewed on every live brick: one that was away when the lock was taken (or restarted since) gets it too.
+    vertx.setPeriodic(LEASE_MS / 3, t -> held.values().forEach(h -> rs.liveBricks().forEach(b -> call(b, h.op(),
+        h.gfid(), h.owner(), h.fields()).onFailure(e -> LOG.warning(h.op() + " locks of file " + h.gfid() + " by "
+        + h.owner() + " could not be renewed on " + b.brick.name() + ": " + e.getMessage())))));
   }
 
   /** flock(2): {@code op} as the kernel gives it; {@code pid} is the caller's. Returns 0 or -errno. */
-  int flock(String gfid, String owner, int op, long pid) {
+  int flock(String gfid, String path, String owner, int op, long pid) {
     String key = key(BrickOp.FLOCK, owner, gfid);
     Held before = held.get(key);
     String type = (op & LOCK_UN) != 0 ? BrickFields.FLOCK_UNLOCK
@@ -64,13 +64,13 @@ final class MountLocks {
     if (type.equals(BrickFields.FLOCK_UNLOCK) && before == null) {
       return 0;
     }
-    return change(key, BrickOp.FLOCK, owner, gfid, flockFields(type), before != null ? before.fields()
+    return change(key, BrickOp.FLOCK, owner, gfid, path, flockFields(type), before != null ? before.fields()
         : flockFields(BrickFields.FLOCK_UNLOCK), type.equals(BrickFields.FLOCK_UNLOCK) ? null : List.of(),
         (op & LOCK_NB) == 0, pid);
   }
 
   /** F_SETLK and F_SETLKW: locks ({@code lock}) or unlocks {@code range} for {@code owner}. Returns 0 or -errno. */
-  int setlk(String gfid, String owner, LockRange range, boolean lock, boolean wait, long pid) {
+  int setlk(String gfid, String path, String owner, LockRange range, boolean lock, boolean wait, long pid) {
     String key = key(BrickOp.RECORD_LOCK, owner, gfid);
     Held before = held.get(key);
     List<LockRange> now = before == null ? List.of() : before.ranges();
@@ -78,7 +78,7 @@ final class MountLocks {
     if (next.equals(now)) {
       return 0;
     }
-    return change(key, BrickOp.RECORD_LOCK, owner, gfid, rangeFields(next), rangeFields(now),
+    return change(key, BrickOp.RECORD_LOCK, owner, gfid, path, rangeFields(next), rangeFields(now),
         next.isEmpty() ? null : next, wait, pid);
   }
 
@@ -99,12 +99,18 @@ final class MountLocks {
     return held.values().stream().anyMatch(h -> h.op() == BrickOp.RECORD_LOCK && h.owner().equals(owner));
   }
 
+  /** The file ID of the file {@code owner} record-locked as {@code path}, null if none: its name may be gone. */
+  String recordLocked(String owner, String path) {
+    return held.values().stream().filter(h -> h.op() == BrickOp.RECORD_LOCK && h.owner().equals(owner)
+        && h.path().equals(path)).map(Held::gfid).findFirst().orElse(null);
+  }
+
   /** The last close of a flocked file: its flock goes, without waiting (the kernel's release is not answered). */
   void released(String owner) {
     held.values().removeIf(h -> {
       boolean mine = h.op() == BrickOp.FLOCK && h.owner().equals(owner);
       if (mine) {
-        h.bricks().forEach(b -> call(b, BrickOp.FLOCK, h.gfid(), owner, flockFields(BrickFields.FLOCK_UNLOCK)));
+        rs.liveBricks().forEach(b -> call(b, BrickOp.FLOCK, h.gfid(), owner, flockFields(BrickFields.FLOCK_UNLOCK)));
       }
       return mine;
     });
@@ -114,7 +120,7 @@ final class MountLocks {
    * Sends {@code want} to every live brick; held from then on as {@code holds} (null: nothing is held any more).
    * Where another owner's lock is in the way on some brick, the bricks that granted it get {@code before} back.
    */
-  private int change(String key, BrickOp op, String owner, String gfid, Consumer<JsonObject> want,
+  private int change(String key, BrickOp op, String owner, String gfid, String path, Consumer<JsonObject> want,
                      Consumer<JsonObject> before, List<LockRange> holds, boolean wait, long pid) {
     while (true) {
       List<BrickClient> bricks = rs.liveBricks();
@@ -144,7 +150,7 @@ final class MountLocks {
         if (holds == null) {
           held.remove(key);
         } else {
-          held.put(key, new Held(op, owner, gfid, granted, want, holds));
+          held.put(key, new Held(op, owner, gfid, path, want, holds));
         }
         return 0;
       }
