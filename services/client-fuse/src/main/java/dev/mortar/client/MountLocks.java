@@ -105,7 +105,7 @@ final class MountLocks {
         && h.path().equals(path)).map(Held::gfid).findFirst().orElse(null);
   }
 
-  /** The last close of a flocked file: its flock goes, without waiting (the kernel's release is not answered). */
+  /** The last close of a flocked file: its flock goes (sent, not waited for: close(2) has returned already). */
   void released(String owner) {
     held.values().removeIf(h -> {
       boolean mine = h.op() == BrickOp.FLOCK && h.owner().equals(owner);
