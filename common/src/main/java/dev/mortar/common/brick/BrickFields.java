@@ -28,6 +28,8 @@ public final class BrickFields {
   public static final String META_VERSION = "metaVersion";
   public static final String PENDING = "pending";
   public static final String OWNER = "owner";
+  /** END_SESSIONS: where a session's lock was taken, when the file was renamed since (else its path). */
+  public static final String LOCK_PATH = "lockPath";
   /** FLOCK: the lock wanted, one of {@link #FLOCK_SHARED}, {@link #FLOCK_EXCLUSIVE}, {@link #FLOCK_UNLOCK}. */
   public static final String FLOCK = "flock";
   public static final String FLOCK_SHARED = "sh";

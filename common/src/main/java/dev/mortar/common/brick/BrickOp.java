@@ -95,8 +95,9 @@ public enum BrickOp {
   META_UPDATE,
   /**
    * The ends of many write sessions in one request (a client batches them for a few milliseconds):
-   * {@code sessions}: [{path, clear, owner}]. For each, in order: with {@code clear} the dirty mark is taken off (as
-   * META_UPDATE with dirty -1); then, once every mark is made (or failed), each {@code owner}'s lock is given up.
+   * {@code sessions}: [{path, clear, owner, lockPath}]. For each, in order: with {@code clear} the dirty mark is taken
+   * off (as META_UPDATE with dirty -1); then, once every mark is made (or failed), each {@code owner}'s lock is given
+   * up, the lock of {@code lockPath} if the file was renamed since the session took it.
    * -> {@code failed}: one message per mark that could not be cleared (it stays: heal checks that file).
    */
   END_SESSIONS,

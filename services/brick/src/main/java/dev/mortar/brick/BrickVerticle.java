@@ -314,7 +314,7 @@ public final class BrickVerticle extends VerticleBase {
           JsonObject s = sessions.getJsonObject(i);
           String owner = s.getString(BrickFields.OWNER);
           if (owner != null) {
-            locks.release(s.getString(BrickFields.PATH), owner);
+            locks.release(s.getString(BrickFields.LOCK_PATH, s.getString(BrickFields.PATH)), owner);
           }
         }
         m.reply(BrickFrame.of(new JsonObject().put(BrickFields.FAILED, failed)));

@@ -85,12 +85,13 @@ final class MortarFs extends FuseStubFS {
   private record Cached(Attr attr, long until) {}
 
   /**
-   * A hold on a file's write lock: the bricks that granted it, and the owner they granted it to. Every write
-   * session of a handle has an owner of its own, so that the late UNLOCK of a session just ended can never release
-   * the lock of the next one.
+   * A hold on a file's write lock: the bricks that granted it, the owner they granted it to, and the name it was
+   * taken under (the file's name when its session started: a rename of the open file moves the next session's lock
+   * along). Every write session of a handle has an owner of its own, so that the late UNLOCK of a session just ended
+   * can never release the lock of the next one.
    */
-  private record Hold(String owner, List<BrickClient> bricks) {
-    static final Hold NONE = new Hold(null, List.of());
+  private record Hold(String owner, List<BrickClient> bricks, String path) {
+    static final Hold NONE = new Hold(null, List.of(), null);
   }
 
   /** One open file descriptor: its AFR write transaction and its hold on the file's write lock. */
@@ -685,7 +686,7 @@ final class MortarFs extends FuseStubFS {
     List<BrickClient> locked = w.took().stream()
         .filter(b -> w.answers().get(b).header().getBoolean(BrickFields.LOCKED, false)).toList();
     of.dirtyOn = w.took();
-    of.hold = new Hold(owner, locked);
+    of.hold = new Hold(owner, locked, path);
     List<String> ids = w.took().stream().filter(b -> !b.brick.arbiter())
         .map(b -> ReplicaSet.attr(w.answers().get(b)).gfid()).distinct().toList();
     if (ids.size() > 1) {
@@ -709,7 +710,8 @@ final class MortarFs extends FuseStubFS {
   private void reconcileFileIds(OpenFile of) {
     String path = of.path;
     lockCalls.awaitQuietly(unlockAll(of));
-    List<BrickClient> data = takeLock(of, () -> locks.inOrder(of.path, rs.liveDataBricks(), of.nextOwner())).bricks();
+    List<BrickClient> data = takeLock(of, path, () -> locks.inOrder(path, rs.liveDataBricks(), of.nextOwner()))
+        .bricks();
     keepLeases(of);
     releaseWhenIdle(of);
     if (data.size() < 2) {
@@ -951,7 +953,7 @@ final class MortarFs extends FuseStubFS {
           throw e;
         }
         Hold held = of.hold;
-        of.hold = new Hold(held.owner(), held.bricks().stream().filter(b -> b != source).toList());
+        of.hold = new Hold(held.owner(), held.bricks().stream().filter(b -> b != source).toList(), held.path());
       }
     }
   }
@@ -1054,13 +1056,15 @@ final class MortarFs extends FuseStubFS {
     if (!still.isEmpty()) {
       // A brick that went away is dropped; one that came back joins at the next session, not this one (its copy
       // may hold another side's version of the file: the next open checks for that).
-      of.hold = new Hold(held.owner(), still);
+      of.hold = new Hold(held.owner(), still, held.path());
       return;
     }
     unlockAll(of);
     rs.awaitAnyLive();
-    rs.sessionEnds.flushIfQueued(of.path);
-    EveryBrickLock.Taken<BrickClient> took = takeLock(of, () -> locks.take(of.path, rs.liveDataBricks(), of::nextOwner));
+    String name = of.name;
+    rs.sessionEnds.flushIfQueued(name);
+    EveryBrickLock.Taken<BrickClient> took = takeLock(of, name, () -> locks.take(name, rs.liveDataBricks(),
+        of::nextOwner));
     if (took.bricks().isEmpty()) {
       throw new BrickException(Errno.ENOTCONN, of.path + ": cannot take the write lock: no live brick");
     }
@@ -1068,10 +1072,11 @@ final class MortarFs extends FuseStubFS {
   }
 
   /** Takes the lock as {@code how} does and makes it the handle's hold. Called with the mutex held. */
-  private EveryBrickLock.Taken<BrickClient> takeLock(OpenFile of, Supplier<EveryBrickLock.Taken<BrickClient>> how) {
+  private EveryBrickLock.Taken<BrickClient> takeLock(OpenFile of, String path,
+                                                     Supplier<EveryBrickLock.Taken<BrickClient>> how) {
     try {
       EveryBrickLock.Taken<BrickClient> took = how.get();
-      of.hold = new Hold(took.owner(), took.bricks());
+      of.hold = new Hold(took.owner(), took.bricks(), path);
       return took;
     } catch (BrickException e) {
       throw new BrickException(Errno.EIO, of.path + ": cannot take the write lock (" + e.getMessage() + ")");
@@ -1095,8 +1100,8 @@ final class MortarFs extends FuseStubFS {
         of.leaseTimer = -1;
         return;
       }
-      held.bricks().forEach(b -> WriteLockCalls.lockCall(b, of.path, held.owner(), 0)
-          .onFailure(e -> LOG.fine(of.path + ": lease on " + b.brick.name() + " not renewed: " + e.getMessage())));
+      held.bricks().forEach(b -> WriteLockCalls.lockCall(b, held.path(), held.owner(), 0)
+          .onFailure(e -> LOG.fine(held.path() + ": lease on " + b.brick.name() + " not renewed: " + e.getMessage())));
     });
   }
 
@@ -1104,7 +1109,7 @@ final class MortarFs extends FuseStubFS {
   private static List<io.vertx.core.Future<BrickFrame>> unlockAll(OpenFile of) {
     Hold held = of.hold;
     of.hold = Hold.NONE;
-    return WriteLockCalls.unlockCalls(held.bricks(), of.path, held.owner());
+    return WriteLockCalls.unlockCalls(held.bricks(), held.path(), held.owner());
   }
 
   /**
@@ -1157,7 +1162,8 @@ final class MortarFs extends FuseStubFS {
     of.dirtyOn = null;
     Hold held = of.hold;
     of.hold = Hold.NONE;
-    rs.sessionEnds.add(of.path, marked, held.owner(), held.bricks());
+    // The dirty mark is the file's, wherever it is now; the lock is where the session took it.
+    rs.sessionEnds.add(of.name, marked, held.owner(), held.bricks(), held.path());
   }
 
   /**
@@ -1179,7 +1185,7 @@ final class MortarFs extends FuseStubFS {
     }
     List<BrickClient> on = of.dirtyOn;
     of.dirtyOn = null;
-    return rs.clearDirty(of.path, on);
+    return rs.clearDirty(of.name, on);
   }
 
   @Override

@@ -41,10 +41,12 @@ final class SessionEnds {
 
   /**
    * Queues the end of {@code path}'s session: on each brick of {@code clearOn} its dirty mark goes, then on each of
-   * {@code unlockOn} the lock of {@code owner} (null: none). Bricks that are down are left out: they keep the mark
-   * (heal checks the file) and lose the lock with its lease.
+   * {@code unlockOn} the lock of {@code owner} (null: none) taken under {@code lockPath} (the file's name when the
+   * session started). Bricks that are down are left out: they keep the mark (heal checks the file) and lose the lock
+   * with its lease.
    */
-  synchronized void add(String path, List<BrickClient> clearOn, String owner, List<BrickClient> unlockOn) {
+  synchronized void add(String path, List<BrickClient> clearOn, String owner, List<BrickClient> unlockOn,
+                        String lockPath) {
     Set<BrickClient> on = new HashSet<>(clearOn);
     if (owner != null) {
       on.addAll(unlockOn);
@@ -54,12 +56,18 @@ final class SessionEnds {
         JsonObject s = new JsonObject().put(BrickFields.PATH, path).put(BrickFields.CLEAR, clearOn.contains(b));
         if (owner != null && unlockOn.contains(b)) {
           s.put(BrickFields.OWNER, owner);
+          if (!lockPath.equals(path)) {
+            s.put(BrickFields.LOCK_PATH, lockPath);
+          }
         }
         queued.computeIfAbsent(b, k -> new JsonArray()).add(s);
         size++;
       }
     }
     paths.add(path);
+    if (owner != null) {
+      paths.add(lockPath);
+    }
     if (size >= MAX_BATCH) {
       flush();
     } else if (timer < 0) {

@@ -72,7 +72,7 @@ class SessionEndsTest {
       }
     }
     for (int f = 0; f < 20; f++) {
-      ends.add("/f" + f, clients, "w/f" + f, clients);
+      ends.add("/f" + f, clients, "w/f" + f, clients, "/f" + f);
     }
     await(ends.flush());
     for (int b = 0; b < 2; b++) {
@@ -93,16 +93,32 @@ class SessionEndsTest {
       call(b, BrickOp.CREATE, path, h -> h.put(BrickFields.OWNER, "w" + path).put(BrickFields.LEASE, 60_000)
           .put(BrickFields.DIRTY, 1));
     }
-    ends.add("/timer", List.of(b), "w/timer", List.of(b));
+    ends.add("/timer", List.of(b), "w/timer", List.of(b), "/timer");
     // Nobody flushes: its timer sends it, and the lock is free within a second at most.
     call(b, BrickOp.LOCK, "/timer", h -> h.put(BrickFields.OWNER, "next").put(BrickFields.WAIT, 1_000));
     assertEquals(0, FileMeta.fromJson(call(b, BrickOp.META_GET, "/timer", h -> { }).header()
         .getJsonObject(BrickFields.META)).dirty());
 
-    ends.add("/again", List.of(b), "w/again", List.of(b));
+    ends.add("/again", List.of(b), "w/again", List.of(b), "/again");
     ends.flushIfQueued("/other"); // nothing queued for it: the queue stays
     ends.flushIfQueued("/again");
     call(b, BrickOp.LOCK, "/again", h -> h.put(BrickFields.OWNER, "next").put(BrickFields.WAIT, 1_000));
     assertEquals(2.0, endRequests(0), "one request each time");
+  }
+
+  @Test
+  void aSessionOfAFileRenamedSinceClearsTheMarkWhereTheFileIsAndGivesUpTheLockWhereItWasTaken() throws Exception {
+    BrickClient b = clients.get(0);
+    call(b, BrickOp.CREATE, "/log", h -> h.put(BrickFields.OWNER, "w/log").put(BrickFields.LEASE, 60_000)
+        .put(BrickFields.DIRTY, 1));
+    call(b, BrickOp.RENAME, "/log", h -> h.put(BrickFields.TO, "/log.1")); // logrotate, while the writer writes
+    call(b, BrickOp.CREATE, "/log", h -> h.put(BrickFields.OWNER, "w2/log").put(BrickFields.DIRTY, 1)); // a new log
+    ends.add("/log.1", List.of(b), "w/log", List.of(b), "/log");
+    await(ends.flush());
+    assertEquals(0, FileMeta.fromJson(call(b, BrickOp.META_GET, "/log.1", h -> { }).header()
+        .getJsonObject(BrickFields.META)).dirty(), "the renamed file's mark is cleared");
+    assertEquals(1, FileMeta.fromJson(call(b, BrickOp.META_GET, "/log", h -> { }).header()
+        .getJsonObject(BrickFields.META)).dirty(), "the new file at the old name keeps its own");
+    call(b, BrickOp.LOCK, "/log", h -> h.put(BrickFields.OWNER, "next").put(BrickFields.WAIT, 0)); // given up
   }
 }
