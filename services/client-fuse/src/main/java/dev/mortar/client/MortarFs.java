@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -350,15 +351,14 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int getattr(String path, FileStat stat) {
     return op("getattr", () -> {
-      OpenFile of = unsent.get(path);
-      UnsentCreate u = of == null ? null : of.unsent;
-      if (u == null) {
-        if (of != null) {
+      Attr pending = unsentAttr(path);
+      if (pending == null) {
+        if (unsent.containsKey(path)) {
           settle(path); // its create is on its way: the bricks have the file once it is answered
         }
         unlinksBehind.await(path);
       }
-      fill(stat, u != null ? u.attr() : lookup(path));
+      fill(stat, pending != null ? pending : lookup(path));
       return 0;
     });
   }
@@ -710,8 +710,7 @@ final class MortarFs extends FuseStubFS {
   private void reconcileFileIds(OpenFile of) {
     String path = of.path;
     lockCalls.awaitQuietly(unlockAll(of));
-    List<BrickClient> data = takeLock(of, path, () -> locks.inOrder(path, rs.liveDataBricks(), of.nextOwner()))
-        .bricks();
+    List<BrickClient> data = takeLock(of, path, p -> locks.inOrder(p, rs.liveDataBricks(), of.nextOwner())).bricks();
     keepLeases(of);
     releaseWhenIdle(of);
     if (data.size() < 2) {
@@ -1063,19 +1062,18 @@ final class MortarFs extends FuseStubFS {
     rs.awaitAnyLive();
     String name = of.name;
     rs.sessionEnds.flushIfQueued(name);
-    EveryBrickLock.Taken<BrickClient> took = takeLock(of, name, () -> locks.take(name, rs.liveDataBricks(),
-        of::nextOwner));
+    EveryBrickLock.Taken<BrickClient> took = takeLock(of, name, p -> locks.take(p, rs.liveDataBricks(), of::nextOwner));
     if (took.bricks().isEmpty()) {
       throw new BrickException(Errno.ENOTCONN, of.path + ": cannot take the write lock: no live brick");
     }
     keepLeases(of);
   }
 
-  /** Takes the lock as {@code how} does and makes it the handle's hold. Called with the mutex held. */
+  /** Takes the lock of {@code path} as {@code how} does and makes it the handle's hold. Called with the mutex held. */
   private EveryBrickLock.Taken<BrickClient> takeLock(OpenFile of, String path,
-                                                     Supplier<EveryBrickLock.Taken<BrickClient>> how) {
+                                                     Function<String, EveryBrickLock.Taken<BrickClient>> how) {
     try {
-      EveryBrickLock.Taken<BrickClient> took = how.get();
+      EveryBrickLock.Taken<BrickClient> took = how.apply(path);
       of.hold = new Hold(took.owner(), took.bricks(), path);
       return took;
     } catch (BrickException e) {
@@ -1316,9 +1314,15 @@ final class MortarFs extends FuseStubFS {
 
   /** The file ID locks are kept by: a new file not on the bricks yet has the one chosen for it. */
   private String fileId(String path) {
+    Attr pending = unsentAttr(path);
+    return (pending != null ? pending : lookup(path)).gfid();
+  }
+
+  /** The attributes chosen for a new file of this mount whose create is not sent yet; null for any other name. */
+  private Attr unsentAttr(String path) {
     OpenFile of = unsent.get(path);
     UnsentCreate u = of == null ? null : of.unsent;
-    return (u != null ? u.attr() : lookup(path)).gfid();
+    return u == null ? null : u.attr();
   }
 
   /**

@@ -34,52 +34,77 @@ final class MountLocks {
   static final long LEASE_MS = 10_000;
   private static final long RETRY_MS = 100;
   /** flock(2) operations, as Linux numbers them. */
-  static final int LOCK_SH = 1;
   static final int LOCK_EX = 2;
   static final int LOCK_NB = 4;
   static final int LOCK_UN = 8;
 
   private final ReplicaSet rs;
-  /** What each owner holds in each file, by {@link #key}. */
-  private final Map<String, Held> held = new ConcurrentHashMap<>();
+  /** flock locks by owner: an open file description, which is of one file. */
+  private final Map<String, Held> flocks = new ConcurrentHashMap<>();
+  /** Record locks by owner (a process), then by file ID: looked up at every close(2), so never scanned. */
+  private final Map<String, Map<String, Held>> records = new ConcurrentHashMap<>();
 
-  /** What renews a lock; {@code ranges} for record locks; the file's path when it was locked. */
-  private record Held(BrickOp op, String owner, String gfid, String path, Consumer<JsonObject> fields,
-                      List<LockRange> ranges) {}
+  /** A lock held: the file, its path when it was locked, what renews it, and for record locks their ranges. */
+  private record Held(String gfid, String path, Consumer<JsonObject> fields, List<LockRange> ranges) {}
 
   MountLocks(ReplicaSet rs, Vertx vertx) {
     this.rs = rs;
-    // Renewed on every live brick: one that was away when the lock was taken (or restarted since) gets it too.
-    vertx.setPeriodic(LEASE_MS / 3, t -> held.values().forEach(h -> rs.liveBricks().forEach(b -> call(b, h.op(),
-        h.gfid(), h.owner(), h.fields()).onFailure(e -> LOG.warning(h.op() + " locks of file " + h.gfid() + " by "
-        + h.owner() + " could not be renewed on " + b.brick.name() + ": " + e.getMessage())))));
+    vertx.setPeriodic(LEASE_MS / 3, t -> {
+      flocks.forEach((owner, h) -> renew(BrickOp.FLOCK, owner, h));
+      records.forEach((owner, files) -> files.values().forEach(h -> renew(BrickOp.RECORD_LOCK, owner, h)));
+    });
+  }
+
+  /** On every live brick: one that was away when the lock was taken (or restarted since) gets it too. */
+  private void renew(BrickOp op, String owner, Held h) {
+    rs.liveBricks().forEach(b -> call(b, op, h.gfid(), owner, h.fields()).onFailure(e -> LOG.warning(op
+        + " locks of file " + h.gfid() + " by " + owner + " could not be renewed on " + b.brick.name() + ": "
+        + e.getMessage())));
   }
 
   /** flock(2): {@code op} as the kernel gives it; {@code pid} is the caller's. Returns 0 or -errno. */
   int flock(String gfid, String path, String owner, int op, long pid) {
-    String key = key(BrickOp.FLOCK, owner, gfid);
-    Held before = held.get(key);
-    String type = (op & LOCK_UN) != 0 ? BrickFields.FLOCK_UNLOCK
-        : (op & LOCK_EX) != 0 ? BrickFields.FLOCK_EXCLUSIVE : BrickFields.FLOCK_SHARED;
-    if (type.equals(BrickFields.FLOCK_UNLOCK) && before == null) {
-      return 0;
+    Held before = flocks.get(owner);
+    if ((op & LOCK_UN) != 0) {
+      return before == null ? 0 : unlockFlock(owner, before);
     }
-    return change(key, BrickOp.FLOCK, owner, gfid, path, flockFields(type), before != null ? before.fields()
-        : flockFields(BrickFields.FLOCK_UNLOCK), type.equals(BrickFields.FLOCK_UNLOCK) ? null : List.of(),
-        (op & LOCK_NB) == 0, pid);
+    Consumer<JsonObject> want = flockFields((op & LOCK_EX) != 0 ? BrickFields.FLOCK_EXCLUSIVE
+        : BrickFields.FLOCK_SHARED);
+    int result = change(BrickOp.FLOCK, owner, gfid, want, before != null ? before.fields()
+        : flockFields(BrickFields.FLOCK_UNLOCK), (op & LOCK_NB) == 0, pid);
+    if (result == 0) {
+      flocks.put(owner, new Held(gfid, path, want, List.of()));
+    }
+    return result;
+  }
+
+  private int unlockFlock(String owner, Held h) {
+    int result = change(BrickOp.FLOCK, owner, h.gfid(), flockFields(BrickFields.FLOCK_UNLOCK), h.fields(), false, 0);
+    flocks.remove(owner);
+    return result;
   }
 
   /** F_SETLK and F_SETLKW: locks ({@code lock}) or unlocks {@code range} for {@code owner}. Returns 0 or -errno. */
   int setlk(String gfid, String path, String owner, LockRange range, boolean lock, boolean wait, long pid) {
-    String key = key(BrickOp.RECORD_LOCK, owner, gfid);
-    Held before = held.get(key);
+    Held before = records.getOrDefault(owner, Map.of()).get(gfid);
     List<LockRange> now = before == null ? List.of() : before.ranges();
     List<LockRange> next = LockRange.apply(now, range, lock);
     if (next.equals(now)) {
       return 0;
     }
-    return change(key, BrickOp.RECORD_LOCK, owner, gfid, path, rangeFields(next), rangeFields(now),
-        next.isEmpty() ? null : next, wait, pid);
+    int result = change(BrickOp.RECORD_LOCK, owner, gfid, rangeFields(next), rangeFields(now), wait, pid);
+    if (result == 0) {
+      if (next.isEmpty()) {
+        records.computeIfPresent(owner, (o, files) -> {
+          files.remove(gfid);
+          return files.isEmpty() ? null : files;
+        });
+      } else {
+        records.computeIfAbsent(owner, o -> new ConcurrentHashMap<>())
+            .put(gfid, new Held(gfid, path, rangeFields(next), next));
+      }
+    }
+    return result;
   }
 
   /** F_GETLK: the first lock of another owner in the way of {@code probe}, null if none. */
@@ -96,32 +121,29 @@ final class MountLocks {
 
   /** Whether {@code owner} holds record locks in any file: the unlock at every close(2) is free when it does not. */
   boolean holdsRecordLocks(String owner) {
-    return held.values().stream().anyMatch(h -> h.op() == BrickOp.RECORD_LOCK && h.owner().equals(owner));
+    return records.containsKey(owner);
   }
 
   /** The file ID of the file {@code owner} record-locked as {@code path}, null if none: its name may be gone. */
   String recordLocked(String owner, String path) {
-    return held.values().stream().filter(h -> h.op() == BrickOp.RECORD_LOCK && h.owner().equals(owner)
-        && h.path().equals(path)).map(Held::gfid).findFirst().orElse(null);
+    return records.getOrDefault(owner, Map.of()).values().stream().filter(h -> h.path().equals(path))
+        .map(Held::gfid).findFirst().orElse(null);
   }
 
   /** The last close of a flocked file: its flock goes (sent, not waited for: close(2) has returned already). */
   void released(String owner) {
-    held.values().removeIf(h -> {
-      boolean mine = h.op() == BrickOp.FLOCK && h.owner().equals(owner);
-      if (mine) {
-        rs.liveBricks().forEach(b -> call(b, BrickOp.FLOCK, h.gfid(), owner, flockFields(BrickFields.FLOCK_UNLOCK)));
-      }
-      return mine;
-    });
+    Held h = flocks.remove(owner);
+    if (h != null) {
+      rs.liveBricks().forEach(b -> call(b, BrickOp.FLOCK, h.gfid(), owner, flockFields(BrickFields.FLOCK_UNLOCK)));
+    }
   }
 
   /**
-   * Sends {@code want} to every live brick; held from then on as {@code holds} (null: nothing is held any more).
-   * Where another owner's lock is in the way on some brick, the bricks that granted it get {@code before} back.
+   * Sends {@code want} to every live brick until every one that answers grants it. Where another owner's lock is
+   * in the way on some brick, the bricks that granted it get {@code before} back, and a waiting caller tries again.
    */
-  private int change(String key, BrickOp op, String owner, String gfid, String path, Consumer<JsonObject> want,
-                     Consumer<JsonObject> before, List<LockRange> holds, boolean wait, long pid) {
+  private int change(BrickOp op, String owner, String gfid, Consumer<JsonObject> want, Consumer<JsonObject> before,
+                     boolean wait, long pid) {
     while (true) {
       List<BrickClient> bricks = rs.liveBricks();
       if (bricks.isEmpty()) {
@@ -135,28 +157,21 @@ final class MountLocks {
       }
       List<BrickClient> granted = new ArrayList<>();
       boolean busy = false;
+      Errno failed = null;
       for (int i = 0; i < calls.size(); i++) {
         if (calls.get(i).succeeded()) {
           granted.add(bricks.get(i));
         } else if (calls.get(i).cause() instanceof BrickException e && e.errno() != Errno.ENOTCONN) {
-          if (e.errno() != Errno.EAGAIN) {
-            granted.forEach(b -> call(b, op, gfid, owner, before));
-            return -e.errno().code;
-          }
-          busy = true;
+          busy |= e.errno() == Errno.EAGAIN;
+          failed = failed != null || e.errno() == Errno.EAGAIN ? failed : e.errno();
         }
       }
-      if (!busy && !granted.isEmpty()) {
-        if (holds == null) {
-          held.remove(key);
-        } else {
-          held.put(key, new Held(op, owner, gfid, path, want, holds));
-        }
+      if (failed == null && !busy && !granted.isEmpty()) {
         return 0;
       }
       granted.forEach(b -> call(b, op, gfid, owner, before));
-      if (!busy) {
-        return -Errno.ENOTCONN.code;
+      if (failed != null || !busy) {
+        return -(failed != null ? failed : Errno.ENOTCONN).code;
       }
       if (!wait) {
         return -Errno.EAGAIN.code;
@@ -171,10 +186,6 @@ final class MountLocks {
         return -Errno.EINTR.code;
       }
     }
-  }
-
-  private static String key(BrickOp op, String owner, String gfid) {
-    return op + " " + owner + " " + gfid;
   }
 
   private static Consumer<JsonObject> flockFields(String type) {

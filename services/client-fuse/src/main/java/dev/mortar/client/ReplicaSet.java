@@ -468,8 +468,7 @@ final class ReplicaSet {
 
   /** Where writers take a file's lock: every live data brick, in brick order. */
   List<BrickClient> liveDataBricks() {
-    return bricks.stream().filter(b -> !b.brick.arbiter() && b.isUp()).sorted(Comparator.comparingInt(b -> b.index))
-        .toList();
+    return liveBricks().stream().filter(b -> !b.brick.arbiter()).toList();
   }
 
   static Attr attr(BrickFrame f) {
