@@ -33,8 +33,9 @@ public final class NodeConfig {
     String file = flags.getOrDefault(Setting.CONFIG, env.getOrDefault(Setting.CONFIG.env(), Setting.CONFIG.defaultValue));
     v.put(Setting.CONFIG, file);
     Path path = Path.of(file);
+    Properties props = new Properties();
     if (Files.isRegularFile(path)) {
-      Properties p = new Properties();
+      Properties p = props;
       try (InputStream in = Files.newInputStream(path)) {
         p.load(in);
       } catch (IOException e) {
@@ -42,8 +43,11 @@ public final class NodeConfig {
       }
       for (String name : p.stringPropertyNames()) {
         Setting s = byKey(name);
+        if (s == null && Tunables.byKey(name) != null) {
+          continue; // a tuning knob: resolved by Tunables below
+        }
         if (s == null) {
-          throw new IllegalArgumentException(path + ": unknown setting '" + name + "'; see 'mortar node --help'");
+          throw new IllegalArgumentException(path + ": unknown setting '" + name + "'; see 'mortar node --help' and docs/settings.md");
         }
         v.put(s, p.getProperty(name).trim());
       }
@@ -56,6 +60,7 @@ public final class NodeConfig {
       }
     }
     v.putAll(flags);
+    Tunables.load(env, props);
     NodeConfig c = new NodeConfig(v);
     c.validate();
     return c;
