@@ -19,6 +19,8 @@ public enum BrickOp {
   LOOKUP,
   /** {@code path} -> {@code entries}: [{name, attr}], without "." and "..", so a listing is one request. */
   READDIR,
+  /** A directory's names only. */
+  NAMES,
   /** {@code path, mode, gfid} -> {@code attr}. ({@code gfid}, here and for CREATE and SYMLINK: the file ID chosen by the client, the same on every brick; made up by the brick when absent.) */
   MKDIR,
   /** {@code path}. */
@@ -129,7 +131,9 @@ public enum BrickOp {
    * to give all up), EAGAIN if one conflicts with another owner's; or {@code probe} ({start, end, write}) ->
    * {@code conflict}, the first lock of another owner in its way, absent if none (F_GETLK). Never waits.
    */
-  RECORD_LOCK;
+  RECORD_LOCK,
+  /** F_GETLK. */
+  RECORD_LOCK_PROBE;
 
   /**
    * A WRITE this large (a client's gathered sequential writes) starts its writeback at once, wherever it is made: on
