@@ -1,9 +1,12 @@
-package dev.mortar.brick;
+package dev.mortar.brick.storage.local;
 
+import dev.mortar.brick.BrickNames;
+import dev.mortar.brick.MetaCounters;
+import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import io.netty.buffer.Unpooled;

@@ -1,4 +1,4 @@
-package dev.mortar.brick;
+package dev.mortar.brick.storage.local;
 
 import java.util.logging.Logger;
 import jnr.ffi.LibraryLoader;
