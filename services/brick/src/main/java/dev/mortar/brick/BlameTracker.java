@@ -1,5 +1,6 @@
 package dev.mortar.brick;
 
+import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.brick.SplitBrains;

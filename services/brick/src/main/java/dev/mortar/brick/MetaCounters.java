@@ -6,7 +6,7 @@ import dev.mortar.common.brick.FileMeta;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The arithmetic of {@link BrickStorage#updateMeta}, the same for every storage. */
+/** The arithmetic of {@link dev.mortar.brick.storage.BrickStorage#updateMeta}, the same for every storage. */
 public final class MetaCounters {
   private MetaCounters() {}
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mortar.brick.storage.local.BrickDirectory;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;

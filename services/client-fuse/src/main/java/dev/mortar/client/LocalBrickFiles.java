@@ -1,16 +1,16 @@
 package dev.mortar.client;
 
 import io.micrometer.core.instrument.Counter;
+import dev.mortar.brick.storage.local.FileWrites;
+import dev.mortar.brick.storage.local.LibC;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.VolumePaths;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,9 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Logger;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
-import jnr.ffi.annotations.In;
 import jnr.posix.FileStat;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -41,34 +39,15 @@ final class LocalBrickFiles {
   private static final Logger LOG = Logger.getLogger(LocalBrickFiles.class.getName());
   private static final int O_RDONLY = 0;
   private static final int O_WRONLY = 1;
-  /** sync_file_range: start writing the range's dirty pages out, without waiting for them. */
-  private static final int SYNC_FILE_RANGE_WRITE = 2;
-  private static final int EDQUOT = 122;
   private static final int O_NOFOLLOW = 0400000;
   private static final int O_CLOEXEC = 02000000;
 
   /** A file of the brick opened here: its descriptor, and the volume path it was opened at. */
   record Opened(int fd, String path) {}
 
-  /**
-   * pread(2) into native memory and pwrite(2) from a buffer without copying it back afterwards, which jnr-posix does
-   * not offer, and sync_file_range(2); null where libc cannot be loaded.
-   */
-  public interface LibC {
-    long pread(int fd, Pointer buf, long count, long offset);
-
-    long pwrite(int fd, @In ByteBuffer buf, long count, long offset);
-
-    int sync_file_range(int fd, long offset, long nbytes, int flags);
-
-    long lseek(int fd, long offset, int whence);
-
-    int ftruncate(int fd, long length);
-  }
-
-  private static final int SEEK_END = 2;
-
-  private static final LibC LIBC = loadLibC();
+  /** pread(2) into native memory, which jnr-posix does not offer; null where libc cannot be loaded. */
+  private static final LibC.Calls LIBC = LibC.CALLS;
+  private static final String META_DIR = "/" + VolumePaths.META_DIR;
 
   private final POSIX posix = POSIXFactory.getNativePOSIX();
   private final Path root;
@@ -116,7 +95,7 @@ final class LocalBrickFiles {
   }
 
   private Opened open(String rootIdOfBrick, String path, int access) {
-    if (!isTheBrick(rootIdOfBrick) || path.equals("/") || path.equals("/.mortar") || path.startsWith("/.mortar/")) {
+    if (!isTheBrick(rootIdOfBrick) || path.equals("/") || path.equals(META_DIR) || path.startsWith(META_DIR + "/")) {
       return null;
     }
     int fd = posix.open(root + path, access | O_NOFOLLOW | O_CLOEXEC, 0);
@@ -175,8 +154,8 @@ final class LocalBrickFiles {
   }
 
   /**
-   * Writes {@code data} at {@code offset} of the brick's file at {@code path}, as the brick's WRITE does (pwrite, and
-   * a writeback hint for a large one), on this client's writer thread. Completes with true once written, with false
+   * Writes {@code data} at {@code offset} of the brick's file at {@code path}, as the brick's WRITE does
+   * ({@link FileWrites}), on this client's writer thread. Completes with true once written, with false
    * where the file cannot be opened as the brick's own at exactly that path (then send the write to the brick, which
    * answers as usual), or fails with the errno of the write (ENOSPC, EIO: the brick then missed it, and is blamed).
    */
@@ -199,7 +178,7 @@ final class LocalBrickFiles {
   }
 
   private boolean writeNow(String rootIdOfBrick, String path, long offset, Buffer data) {
-    if (LIBC == null || offset < 0) {
+    if (!FileWrites.available() || offset < 0) {
       return false;
     }
     Opened f = open(rootIdOfBrick, path, O_WRONLY);
@@ -207,28 +186,7 @@ final class LocalBrickFiles {
       return false;
     }
     try {
-      ByteBuffer buf = ((BufferInternal) data).getByteBuf().nioBuffer();
-      long sizeBefore = LIBC.lseek(f.fd(), 0, SEEK_END);
-      long at = offset;
-      while (buf.hasRemaining()) {
-        long n = LIBC.pwrite(f.fd(), buf, buf.remaining(), at);
-        if (n < 0) {
-          int errno = posix.errno();
-          if (at > sizeBefore && sizeBefore >= 0) { // as the brick's own write: a failed write grows nothing
-            LIBC.ftruncate(f.fd(), sizeBefore);
-          }
-          throw new BrickException(errno == EDQUOT ? Errno.ENOSPC : Errno.of(errno), path
-              + ": write in the local brick directory " + root + " failed (errno " + errno + ")");
-        }
-        if (n == 0) { // not for a regular file with room: never spin on it
-          throw new BrickException(Errno.EIO, path + ": write in the local brick directory " + root + " wrote nothing");
-        }
-        buf.position(buf.position() + (int) n);
-        at += n;
-      }
-      if (data.length() >= BrickOp.WRITEBACK_NOW_BYTES) {
-        LIBC.sync_file_range(f.fd(), offset, data.length(), SYNC_FILE_RANGE_WRITE); // a hint: its failure is harmless
-      }
+      FileWrites.write(f.fd(), offset, data, path + " (in the local brick directory " + root + ")");
     } finally {
       close(f);
     }
@@ -247,16 +205,6 @@ final class LocalBrickFiles {
 
   void close(Opened f) {
     posix.close(f.fd());
-  }
-
-  private static LibC loadLibC() {
-    try {
-      return LibraryLoader.create(LibC.class).load("c");
-    } catch (RuntimeException | LinkageError e) {
-      LOG.info("libc not loaded for pread/pwrite (" + e + "): local brick files are read through the Java heap, and"
-          + " written by their bricks");
-      return null;
-    }
   }
 
   /** Is the directory at the brick's path on this host the brick (which reported {@code rootId})? */

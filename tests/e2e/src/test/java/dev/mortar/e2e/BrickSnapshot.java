@@ -43,7 +43,7 @@ final class BrickSnapshot {
           UserDefinedFileAttributeView meta = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
           ByteBuffer m = ByteBuffer.allocate(meta.size("mortar.meta"));
           meta.read("mortar.meta", m);
-          d.append(" gfid=").append(dev.mortar.brick.MetaXattr.decode(m.array()).gfid());
+          d.append(" gfid=").append(dev.mortar.brick.storage.local.MetaXattr.decode(m.array()).gfid());
         }
         if (Files.isSymbolicLink(p)) {
           d.append(" -> ").append(Files.readSymbolicLink(p));

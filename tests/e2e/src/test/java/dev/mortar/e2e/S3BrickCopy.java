@@ -1,6 +1,6 @@
 package dev.mortar.e2e;
 
-import dev.mortar.brick.BrickStorage;
+import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.brick.s3.S3BrickStorage;
 import dev.mortar.brick.s3.S3Config;
 import dev.mortar.brick.s3.S3Location;

@@ -1,8 +1,8 @@
 package dev.mortar.brick.s3;
 
 import dev.mortar.brick.BrickNames;
-import dev.mortar.brick.BrickStorage;
-import dev.mortar.brick.LocalDiskStorage;
+import dev.mortar.brick.storage.BrickStorage;
+import dev.mortar.brick.storage.local.LocalDiskStorage;
 import dev.mortar.brick.MetaCounters;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mortar.brick.BrickStorage;
+import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.FileMeta;
 import io.micrometer.core.instrument.Counter;

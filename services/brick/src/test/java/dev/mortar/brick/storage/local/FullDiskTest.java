@@ -1,10 +1,11 @@
-package dev.mortar.brick;
+package dev.mortar.brick.storage.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;

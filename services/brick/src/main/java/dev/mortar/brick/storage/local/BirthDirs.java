@@ -1,4 +1,4 @@
-package dev.mortar.brick;
+package dev.mortar.brick.storage.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,11 +65,11 @@ final class BirthDirs {
   }
 
   private void markTopDirectory(POSIX posix) {
-    NativeLibC.Calls libc = NativeLibC.LIBC;
+    LibC.Calls libc = LibC.X86_64;
     if (libc == null || !posix.isNative()) {
       return;
     }
-    int fd = posix.open(root.toString(), NativeLibC.O_RDONLY | NativeLibC.O_DIRECTORY_X86_64, 0);
+    int fd = posix.open(root.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY_X86_64, 0);
     if (fd < 0) {
       return;
     }

@@ -1,4 +1,4 @@
-package dev.mortar.brick;
+package dev.mortar.brick.storage.local;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

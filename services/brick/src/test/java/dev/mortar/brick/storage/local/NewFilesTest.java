@@ -1,4 +1,4 @@
-package dev.mortar.brick;
+package dev.mortar.brick.storage.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.mortar.brick;
+package dev.mortar.brick.storage.local;
 
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
@@ -18,7 +18,7 @@ import jnr.posix.POSIX;
  * directory where that is another filesystem than the brick's root.
  *
  * <p>Where the filesystem has no {@code O_TMPFILE} (older overlayfs, some network filesystems) or the platform's
- * flag value is not known here ({@link NativeLibC}), {@link #available} is false and the brick makes files the
+ * flag value is not known here ({@link LibC}), {@link #available} is false and the brick makes files the
  * portable way.
  */
 final class NewFiles {
@@ -28,7 +28,7 @@ final class NewFiles {
 
   private final POSIX posix;
   private final BirthDirs births;
-  private final NativeLibC.Calls libc = NativeLibC.LIBC;
+  private final LibC.Calls libc = LibC.X86_64;
   private volatile boolean available;
 
   NewFiles(POSIX posix, BirthDirs births) {
@@ -62,7 +62,7 @@ final class NewFiles {
   private Attr makeIn(Path dir, boolean birth, Path target, String path, int mode, int uid, int gid, String xattr,
       byte[] value, String gfid, Buffer data, Runnable beforeName) {
     long t0 = System.nanoTime();
-    int fd = posix.open(dir.toString(), NativeLibC.O_TMPFILE_X86_64 | NativeLibC.O_RDWR, mode & 07777);
+    int fd = posix.open(dir.toString(), LibC.O_TMPFILE_X86_64 | LibC.O_RDWR, mode & 07777);
     if (birth) {
       births.opened(System.nanoTime() - t0);
     }
