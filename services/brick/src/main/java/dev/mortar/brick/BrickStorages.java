@@ -1,9 +1,9 @@
 package dev.mortar.brick;
 
-import dev.mortar.brick.s3.S3BrickStorage;
-import dev.mortar.brick.s3.S3Config;
-import dev.mortar.brick.s3.S3Location;
-import dev.mortar.brick.s3.S3Store;
+import dev.mortar.brick.storage.s3.S3BrickStorage;
+import dev.mortar.brick.storage.s3.S3Config;
+import dev.mortar.brick.storage.s3.S3Location;
+import dev.mortar.brick.storage.s3.S3Store;
 import dev.mortar.common.api.MortarException;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
