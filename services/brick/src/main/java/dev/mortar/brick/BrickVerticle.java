@@ -1,7 +1,7 @@
 package dev.mortar.brick;
 
-import dev.mortar.brick.s3.S3Config;
-import dev.mortar.brick.s3.S3Location;
+import dev.mortar.brick.storage.s3.S3Config;
+import dev.mortar.brick.storage.s3.S3Location;
 import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.brick.storage.BrickStorages;
 import dev.mortar.common.api.Addresses;

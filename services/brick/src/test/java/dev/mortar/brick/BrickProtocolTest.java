@@ -72,7 +72,7 @@ class BrickProtocolTest {
   }
 
   /** The node's object store settings (none for local disk). */
-  dev.mortar.brick.s3.S3Config s3() {
+  dev.mortar.brick.storage.s3.S3Config s3() {
     return null;
   }
 

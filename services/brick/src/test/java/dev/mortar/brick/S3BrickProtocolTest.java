@@ -1,7 +1,7 @@
 package dev.mortar.brick;
 
-import dev.mortar.brick.s3.S3Config;
-import dev.mortar.brick.s3.S3ProxyServer;
+import dev.mortar.brick.storage.s3.S3Config;
+import dev.mortar.brick.storage.s3.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 
 /** The brick protocol tests on a brick in an S3 bucket (S3Proxy, a real S3 server, started for the run). */
@@ -26,7 +26,10 @@ class S3BrickProtocolTest extends BrickProtocolTest {
     return false;
   }
 
-  /** Not a test here: a stuck object store is the store-down case of {@link dev.mortar.brick.s3.S3StoreDownTest}. */
+  /**
+   * Not a test here: a stuck object store is the store-down case of
+   * {@link dev.mortar.brick.storage.s3.S3StoreDownTest}.
+   */
   @Override
   void aStuckDiskStallsOnlyItsOwnBrick() {
   }

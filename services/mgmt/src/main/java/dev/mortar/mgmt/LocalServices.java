@@ -1,7 +1,7 @@
 package dev.mortar.mgmt;
 
 import dev.mortar.brick.BrickVerticle;
-import dev.mortar.brick.s3.S3Config;
+import dev.mortar.brick.storage.s3.S3Config;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.PoolState;
 import dev.mortar.common.model.Volume;

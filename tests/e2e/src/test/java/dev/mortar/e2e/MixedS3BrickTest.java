@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mortar.brick.s3.S3Config;
-import dev.mortar.brick.s3.S3ProxyServer;
+import dev.mortar.brick.storage.s3.S3Config;
+import dev.mortar.brick.storage.s3.S3ProxyServer;
 import dev.mortar.common.config.Setting;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

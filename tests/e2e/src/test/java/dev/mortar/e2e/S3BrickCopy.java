@@ -1,10 +1,10 @@
 package dev.mortar.e2e;
 
 import dev.mortar.brick.storage.BrickStorage;
-import dev.mortar.brick.s3.S3BrickStorage;
-import dev.mortar.brick.s3.S3Config;
-import dev.mortar.brick.s3.S3Location;
-import dev.mortar.brick.s3.S3Store;
+import dev.mortar.brick.storage.s3.S3BrickStorage;
+import dev.mortar.brick.storage.s3.S3Config;
+import dev.mortar.brick.storage.s3.S3Location;
+import dev.mortar.brick.storage.s3.S3Store;
 import dev.mortar.common.brick.Attr;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HexFormat;

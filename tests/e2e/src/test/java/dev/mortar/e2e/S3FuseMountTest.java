@@ -1,7 +1,7 @@
 package dev.mortar.e2e;
 
-import dev.mortar.brick.s3.S3Config;
-import dev.mortar.brick.s3.S3ProxyServer;
+import dev.mortar.brick.storage.s3.S3Config;
+import dev.mortar.brick.storage.s3.S3ProxyServer;
 import dev.mortar.common.config.Setting;
 import java.time.Duration;
 import java.util.Map;

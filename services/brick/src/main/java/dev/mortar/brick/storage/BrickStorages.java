@@ -1,9 +1,9 @@
 package dev.mortar.brick.storage;
 
-import dev.mortar.brick.s3.S3BrickStorage;
-import dev.mortar.brick.s3.S3Config;
-import dev.mortar.brick.s3.S3Location;
-import dev.mortar.brick.s3.S3Store;
+import dev.mortar.brick.storage.s3.S3BrickStorage;
+import dev.mortar.brick.storage.s3.S3Config;
+import dev.mortar.brick.storage.s3.S3Location;
+import dev.mortar.brick.storage.s3.S3Store;
 import dev.mortar.brick.storage.local.BrickDirectory;
 import dev.mortar.brick.storage.local.LocalDiskStorage;
 import dev.mortar.common.api.MortarException;

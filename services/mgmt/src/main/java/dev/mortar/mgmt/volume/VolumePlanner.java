@@ -1,6 +1,6 @@
 package dev.mortar.mgmt.volume;
 
-import dev.mortar.brick.s3.S3Location;
+import dev.mortar.brick.storage.s3.S3Location;
 import dev.mortar.common.api.MortarException;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.Peer;

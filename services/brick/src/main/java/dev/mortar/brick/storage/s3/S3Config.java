@@ -1,4 +1,4 @@
-package dev.mortar.brick.s3;
+package dev.mortar.brick.storage.s3;
 
 import dev.mortar.common.config.NodeConfig;
 import dev.mortar.common.config.Setting;

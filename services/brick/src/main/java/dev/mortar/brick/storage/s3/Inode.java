@@ -1,4 +1,4 @@
-package dev.mortar.brick.s3;
+package dev.mortar.brick.storage.s3;
 
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.FileMeta;

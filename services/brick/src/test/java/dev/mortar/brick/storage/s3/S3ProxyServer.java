@@ -1,4 +1,4 @@
-package dev.mortar.brick.s3;
+package dev.mortar.brick.storage.s3;
 
 import java.io.File;
 import java.io.IOException;

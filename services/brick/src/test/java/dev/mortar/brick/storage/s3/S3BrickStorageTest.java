@@ -1,4 +1,4 @@
-package dev.mortar.brick.s3;
+package dev.mortar.brick.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.config.S3Tunables;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -196,7 +197,7 @@ class S3BrickStorageTest {
       while (s.extentCount("/log") > 3 && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
       }
-      assertTrue(s.extentCount("/log") < 2 + S3BrickStorage.COMPACT_AFTER,
+      assertTrue(s.extentCount("/log") < 2 + S3Tunables.COMPACT_AFTER.getInt(),
           "40 blocks of 64 KiB merged, not " + s.extentCount("/log"));
       assertArrayEquals(all, s.read("/log", 0, all.length).getBytes(), "the same bytes after compaction");
 
@@ -221,7 +222,7 @@ class S3BrickStorageTest {
         Thread.sleep(200);
       }
       assertTrue(blocksInBucket(store).isEmpty(), "a deleted file's blocks go with it");
-      assertFalse(store.list(S3BrickStorage.INODES).stream().anyMatch(e -> !e.key().endsWith(S3BrickStorage.ROOT_ID)),
+      assertFalse(store.list(InodeTree.INODES).stream().anyMatch(e -> !e.key().endsWith(InodeTree.ROOT_ID)),
           "and its inode");
     } finally {
       s.close();
@@ -229,7 +230,7 @@ class S3BrickStorageTest {
   }
 
   private static Set<String> blocksInBucket(S3Store store) {
-    return store.list(S3BrickStorage.BLOCKS).stream().map(S3Store.Entry::key)
+    return store.list(Blocks.PREFIX).stream().map(S3Store.Entry::key)
         .collect(Collectors.toCollection(HashSet::new));
   }
 }

@@ -1,4 +1,4 @@
-package dev.mortar.brick.s3;
+package dev.mortar.brick.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
