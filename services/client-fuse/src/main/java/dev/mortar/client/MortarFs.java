@@ -1312,10 +1312,14 @@ final class MortarFs extends FuseStubFS {
     });
   }
 
-  /** The file ID locks are kept by: a new file not on the bricks yet has the one chosen for it. */
+  /**
+   * The file ID locks are kept by, as the bricks have it. A new file of this mount whose create is not sent yet is
+   * made first: another mount may have made the name meanwhile (its program opened it with O_CREAT too), and the
+   * file then keeps that mount's ID, so a lock under the ID chosen here would exclude nobody.
+   */
   private String fileId(String path) {
-    Attr pending = unsentAttr(path);
-    return (pending != null ? pending : lookup(path)).gfid();
+    settle(path);
+    return lookup(path).gfid();
   }
 
   /** The attributes chosen for a new file of this mount whose create is not sent yet; null for any other name. */

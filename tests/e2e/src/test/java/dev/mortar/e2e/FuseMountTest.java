@@ -791,6 +791,18 @@ class FuseMountTest {
     assertBricksIdentical("r2", "concurrent appends");
   }
 
+  /** The first line {@code p} writes, null if it ends without one. */
+  private static String firstLine(Process p) throws Exception {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+            .readLine();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   private static void killWithChildren(Process p) throws InterruptedException {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly().waitFor();
@@ -802,9 +814,12 @@ class FuseMountTest {
     Files.writeString(a("r2").resolve("job.lock"), "");
     String onNode1 = a("r2").resolve("job.lock").toString();
     String onNode2 = b("r2").resolve("job.lock").toString();
-    // cron on every server: `flock -n LOCK job` runs the job on one server at a time
-    Process holder = new ProcessBuilder("flock", "-n", onNode1, "sleep", "60").start();
+    // cron on every server: `flock -n LOCK job` runs the job on one server at a time. The job says when it runs, as
+    // flock(1) holds the lock by then; node2 probes only after: nothing orders two programs' flock calls (on a local
+    // disk either), and a probe that took the lock first would make node1's flock -n give up.
+    Process holder = new ProcessBuilder("flock", "-n", onNode1, "sh", "-c", "echo running; exec sleep 60").start();
     try {
+      assertEquals("running", firstLine(holder), "node1's flock -n got the lock and runs its job");
       Eventually.await("node1's job holds the lock", Duration.ofSeconds(10),
           () -> Cmd.run(Duration.ofSeconds(10), "flock", "-n", onNode2, "true"), r -> r.exit() == 1);
       assertTrue(holder.isAlive(), "the job on node1 runs");
