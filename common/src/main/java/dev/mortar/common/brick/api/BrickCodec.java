@@ -69,6 +69,11 @@ public final class BrickCodec {
 
   private BrickCodec() {}
 
+  /** The request record of an operation. */
+  static Class<?> requestType(BrickOp op) {
+    return REQUESTS.get(op);
+  }
+
   public static BrickOp op(BrickRequest<?> request) {
     return OPS.get(request.getClass());
   }

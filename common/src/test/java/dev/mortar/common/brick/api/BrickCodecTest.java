@@ -1,6 +1,7 @@
 package dev.mortar.common.brick.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
+import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.brick.LockRange;
@@ -32,6 +34,17 @@ class BrickCodecTest {
 
   private static BrickRequest<?> roundTrip(BrickRequest<?> r) {
     return BrickCodec.decodeRequest(wire(BrickCodec.encodeRequest(r)));
+  }
+
+  @Test
+  void everyOperationHasItsRequestRecordAndMethod() {
+    for (BrickOp op : BrickOp.values()) {
+      Class<?> type = BrickCodec.requestType(op);
+      assertNotNull(type, op + " has no request record");
+      String method = Character.toLowerCase(type.getSimpleName().charAt(0)) + type.getSimpleName().substring(1);
+      assertTrue(java.util.Arrays.stream(BrickApi.class.getMethods()).anyMatch(m -> m.getName().equals(method)
+          && m.getParameterTypes()[0] == type), op + " has no method in BrickApi");
+    }
   }
 
   @Test
