@@ -3,26 +3,23 @@ package dev.mortar.client;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
-import dev.mortar.common.brick.BrickRequests;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.api.AbstractBrickClient;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.RemoteBrick;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.model.Brick;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.Promise;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -33,7 +30,7 @@ import java.util.logging.Logger;
  * again. A live brick's slow request (an fsync of a large file on a slow disk) is waited for, up to
  * {@link #OP_DEADLINE_MS}.
  */
-final class BrickClient {
+final class BrickClient extends AbstractBrickClient {
   private static final Logger LOG = Logger.getLogger(BrickClient.class.getName());
   /** The longest a request is waited for while its brick answers pings (GlusterFS's frame timeout is 30 min). */
   static final long OP_DEADLINE_MS = 120_000;
@@ -43,13 +40,15 @@ final class BrickClient {
    * about 1 ms here).
    */
   private static final int SEND_FROM_LOOP_BYTES = 64 << 10;
+  /** The answer to a write made in the brick's directory here: the brick would have told the attributes. */
+  private static final Replies.AttrReply WRITTEN_HERE = new Replies.AttrReply(null);
 
   final int index;
   final Brick brick;
   final boolean local;
   private final Vertx vertx;
   private final String volumeId;
-  private final String address;
+  private final RemoteBrick remote;
   private volatile long timeoutMs;
   private volatile boolean up = true;
   /** This brick was down at some time during this mount: it may have missed writes until healed. */
@@ -62,7 +61,7 @@ final class BrickClient {
   /** Set where the brick is a directory on this host: reads may go to its files directly. */
   private volatile LocalBrickFiles localFiles;
   /** Requests sent and not answered yet, with when each was sent (System.nanoTime). */
-  private final Map<Promise<BrickFrame>, Long> waiting = new ConcurrentHashMap<>();
+  private final Map<Promise<?>, Long> waiting = new ConcurrentHashMap<>();
   private final AtomicBoolean pinging = new AtomicBoolean();
   /** Where large requests are sent from (one event loop, in the order they come). */
   private final Context sender;
@@ -73,7 +72,7 @@ final class BrickClient {
     this.brick = brick;
     this.local = local;
     this.volumeId = volumeId;
-    this.address = Addresses.brick(volumeId, index);
+    this.remote = new RemoteBrick(vertx, Addresses.brick(volumeId, index), OP_DEADLINE_MS);
     this.timeoutMs = timeoutMs;
     this.sender = vertx.getOrCreateContext();
     vertx.setPeriodic(checkEveryMs(timeoutMs), t -> pingIfWaiting());
@@ -115,16 +114,13 @@ final class BrickClient {
    * host; answered as the brick would, without the attributes (nothing reads those of a plain write). Sent to the
    * brick where it cannot be made here.
    */
-  Future<BrickFrame> writeHere(String path, Consumer<JsonObject> fields, Buffer data) {
-    JsonObject h = new JsonObject();
-    fields.accept(h);
+  Future<Replies.AttrReply> writeHere(Requests.Write write) {
     LocalBrickFiles files = localFiles;
-    if (files == null || h.containsKey(BrickFields.DIRTY)) {
-      return call(BrickOp.WRITE, path, fields, data);
+    if (files == null || write.dirty() != 0) {
+      return call(write);
     }
-    return files.write(rootId, path, h.getLong(BrickFields.OFFSET, 0L), data).compose(made -> made
-        ? Future.succeededFuture(BrickFrame.of(new JsonObject()))
-        : call(BrickOp.WRITE, path, fields, data));
+    return files.write(rootId, write.path(), write.offset(), write.data()).compose(made -> made
+        ? Future.succeededFuture(WRITTEN_HERE) : call(write));
   }
 
   /** The brick's directory where it is on this host, or null. */
@@ -147,15 +143,16 @@ final class BrickClient {
     return blames;
   }
 
-  Future<BrickFrame> call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
-    return call(op, path, fields, data, OP_DEADLINE_MS);
+  @Override
+  public <R> Future<R> call(BrickRequest<R> request) {
+    return call(request, OP_DEADLINE_MS);
   }
 
   /** A request given up after {@code deadlineMs} even while the brick answers pings (a lock's wait). */
-  Future<BrickFrame> call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, long deadlineMs) {
-    Promise<BrickFrame> answer = Promise.promise();
+  public <R> Future<R> call(BrickRequest<R> request, long deadlineMs) {
+    Promise<R> answer = Promise.promise();
     waiting.put(answer, System.nanoTime());
-    Runnable send = () -> BrickRequests.send(vertx, address, op, path, fields, data, deadlineMs).onComplete(ar -> {
+    Runnable send = () -> send(request, deadlineMs).onComplete(ar -> {
       waiting.remove(answer);
       if (ar.succeeded()) {
         answer.tryComplete(ar.result());
@@ -163,12 +160,29 @@ final class BrickClient {
         answer.tryFail(ar.cause()); // the ping may have failed it first
       }
     });
-    if (data.length() >= SEND_FROM_LOOP_BYTES) {
+    if (dataBytes(request) >= SEND_FROM_LOOP_BYTES) {
       sender.runOnContext(v -> send.run());
     } else {
       send.run();
     }
     return answer.future().onFailure(this::downIfSilent);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R> Future<R> send(BrickRequest<R> request, long deadlineMs) {
+    return request instanceof Rmdir rmdir ? (Future<R>) rmdir.send(vertx, remote.address(), deadlineMs)
+        : remote.call(request, deadlineMs);
+  }
+
+  /** The file data a request carries. */
+  private static int dataBytes(BrickRequest<?> request) {
+    if (request instanceof Requests.Write w) {
+      return w.data().length();
+    }
+    if (request instanceof Requests.Create c) {
+      return c.data().length();
+    }
+    return request instanceof Requests.SetXattr x ? x.value().length() : 0;
   }
 
   private void downIfSilent(Throwable e) {
@@ -210,8 +224,8 @@ final class BrickClient {
     return Math.max(50, timeoutMs / 10);
   }
 
-  private Future<BrickFrame> ping(long timeout) {
-    return BrickRequests.send(vertx, address, BrickOp.STATUS, "/", h -> { }, Buffer.buffer(), timeout);
+  private Future<Replies.StatusReply> ping(long timeout) {
+    return remote.call(Requests.Status.INSTANCE, timeout);
   }
 
   void markDown(String why) {
@@ -224,12 +238,10 @@ final class BrickClient {
 
   /** Asks the brick whether it is up, and whom it blames. */
   Future<Void> probe() {
-    return ping(timeoutMs).onFailure(this::downIfSilent).onSuccess(f -> {
-      Set<Integer> now = new HashSet<>();
-      f.header().getJsonArray(BrickFields.BLAMES, new JsonArray()).forEach(i -> now.add(((Number) i).intValue()));
-      blames = Set.copyOf(now);
-      rootId = f.header().getString(BrickFields.ROOT_ID);
-      availBytes = f.header().getLong(BrickFields.AVAIL_BYTES, -1L);
+    return ping(timeoutMs).onFailure(this::downIfSilent).onSuccess(status -> {
+      blames = status.blames() == null ? Set.of() : Set.copyOf(status.blames()); // none from an old node
+      rootId = status.rootId();
+      availBytes = status.availBytes();
       if (!up) {
         up = true;
         LOG.info("brick " + brick.name() + " is up again");

@@ -2,18 +2,18 @@ package dev.mortar.client;
 
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
-import dev.mortar.common.brick.LockRange;
 import dev.mortar.common.brick.EveryBrickLock;
+import dev.mortar.common.brick.LockRange;
 import dev.mortar.common.brick.VolumePaths;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -143,15 +142,11 @@ final class MortarFs extends FuseStubFS {
     }
   }
 
-  private record InFlight(long start, long end, io.vertx.core.Future<ReplicaSet.Written> done, WriteGather gather) {}
+  private record InFlight(long start, long end, Future<ReplicaSet.Written<Replies.AttrReply>> done,
+                          WriteGather gather) {}
 
   /** Owner and file ID of a new file: chosen here so that every brick gives the file the same ones. */
-  private record NewEntry(int uid, int gid, String gfid) implements Consumer<JsonObject> {
-    @Override
-    public void accept(JsonObject h) {
-      h.put(BrickFields.UID, uid).put(BrickFields.GID, gid).put(BrickFields.GFID, gfid);
-    }
-  }
+  private record NewEntry(int uid, int gid, String gfid) {}
 
   /** A create not sent yet: the new file, and the first bytes the program wrote to it, which go with it. */
   private static final class UnsentCreate {
@@ -291,19 +286,20 @@ final class MortarFs extends FuseStubFS {
     if (known == DirectoryNames.Known.ABSENT) {
       throw new BrickException(Errno.ENOENT, path + ": no such file (listed within the cache time)");
     }
-    return cacheAttr(path, ReplicaSet.attr(rs.read(BrickOp.LOOKUP, path, h -> { })));
+    return cacheAttr(path, rs.read(new Requests.Lookup(path), path).attr());
   }
 
-  private BrickFrame change(BrickOp op, String path, Consumer<JsonObject> fields, String blameOn) {
+  /** A change of {@code path} (the request's) on every live brick; {@code blameOn} as in {@link ReplicaSet#write}. */
+  private <R> R change(String path, BrickRequest<R> request, String blameOn) {
     try {
-      return rs.write(op, path, fields, Buffer.buffer(), blameOn);
+      return rs.write(request, blameOn);
     } finally {
       invalidate(path);
     }
   }
 
-  private Attr changeAttr(BrickOp op, String path, Consumer<JsonObject> fields, String blameOn) {
-    return cacheAttr(path, ReplicaSet.attr(change(op, path, fields, blameOn)));
+  private Attr changeAttr(String path, BrickRequest<Replies.AttrReply> request, String blameOn) {
+    return cacheAttr(path, change(path, request, blameOn).attr());
   }
 
   private NewEntry newEntry() {
@@ -382,10 +378,7 @@ final class MortarFs extends FuseStubFS {
   private void listNames(String dir) {
     unlinksBehind.awaitIn(dir);
     long since = names.changes();
-    List<String> listed = new ArrayList<>();
-    rs.read(BrickOp.READDIR, dir, h -> h.put(BrickFields.NAMES_ONLY, true)).header()
-        .getJsonArray(BrickFields.NAMES).forEach(n -> listed.add((String) n));
-    names.listed(dir, listed, false, since);
+    names.listed(dir, rs.read(new Requests.ListNames(dir), dir).names(), false, since);
   }
 
   /**
@@ -396,13 +389,10 @@ final class MortarFs extends FuseStubFS {
   private List<String> list(String dir) {
     unlinksBehind.awaitIn(dir);
     long since = names.changes();
-    BrickFrame f = rs.read(BrickOp.READDIR, dir, h -> { });
     List<String> listed = new ArrayList<>();
-    for (Object o : f.header().getJsonArray(BrickFields.ENTRIES)) {
-      JsonObject e = (JsonObject) o;
-      String name = e.getString("name");
-      cacheAttr(VolumePaths.child(dir, name), Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
-      listed.add(name);
+    for (Replies.DirEntry e : rs.read(new Requests.Readdir(dir), dir).entries()) {
+      cacheAttr(VolumePaths.child(dir, e.name()), e.attr());
+      listed.add(e.name());
     }
     if (!names.listed(dir, listed, true, since)) {
       listed.forEach(name -> attrs.remove(VolumePaths.child(dir, name)));
@@ -415,7 +405,8 @@ final class MortarFs extends FuseStubFS {
     return op("mkdir", () -> {
       writable(path);
       settle(path);
-      changeAttr(BrickOp.MKDIR, path, newEntry().andThen(h -> h.put(BrickFields.MODE, (int) mode & 07777)),
+      NewEntry e = newEntry();
+      changeAttr(path, new Requests.Mkdir(path, (int) mode & 07777, e.uid(), e.gid(), e.gfid(), 0),
           MortarPaths.parent(path));
       names.added(path);
       names.made(path);
@@ -429,7 +420,7 @@ final class MortarFs extends FuseStubFS {
       writable(path);
       settle(path);
       names.changing();
-      change(BrickOp.RMDIR, path, h -> { }, MortarPaths.parent(path));
+      change(path, new Rmdir(path), MortarPaths.parent(path));
       forgetBelow(path);
       names.removed(path);
       return 0;
@@ -453,7 +444,7 @@ final class MortarFs extends FuseStubFS {
       names.changing(); // before the attributes are dropped: see list
       Cached c = attrs.get(path);
       if (c == null || System.nanoTime() >= c.until() || c.attr().isDirectory() || !rs.allUp()) {
-        change(BrickOp.UNLINK, path, h -> { }, MortarPaths.parent(path));
+        change(path, new Requests.Unlink(path), MortarPaths.parent(path));
       } else {
         unlinksBehind.unlink(path);
         invalidate(path);
@@ -475,7 +466,7 @@ final class MortarFs extends FuseStubFS {
       boolean fromMayHoldNames = mayHoldNames(from);
       boolean toMayHoldNames = mayHoldNames(to);
       try {
-        change(BrickOp.RENAME, from, h -> h.put(BrickFields.TO, to), MortarPaths.parent(from));
+        change(from, new Requests.Rename(from, to), MortarPaths.parent(from));
         for (OpenFile f : files.values()) { // reads and stat of the new name see the handle's later writes
           if (atOrBelow(f.name, from)) {
             f.name = to + f.name.substring(from.length());
@@ -502,7 +493,7 @@ final class MortarFs extends FuseStubFS {
     return op("link", () -> {
       writable(newPath);
       settle(existing, newPath);
-      changeAttr(BrickOp.LINK, existing, h -> h.put(BrickFields.TO, newPath), MortarPaths.parent(newPath));
+      changeAttr(existing, new Requests.Link(existing, newPath), MortarPaths.parent(newPath));
       invalidate(existing);
       names.added(newPath);
       return 0;
@@ -514,7 +505,8 @@ final class MortarFs extends FuseStubFS {
     return op("symlink", () -> {
       writable(linkPath);
       settle(linkPath);
-      changeAttr(BrickOp.SYMLINK, linkPath, newEntry().andThen(h -> h.put(BrickFields.TARGET, target)),
+      NewEntry e = newEntry();
+      changeAttr(linkPath, new Requests.Symlink(linkPath, target, e.uid(), e.gid(), e.gfid()),
           MortarPaths.parent(linkPath));
       names.added(linkPath);
       return 0;
@@ -525,8 +517,7 @@ final class MortarFs extends FuseStubFS {
   public int readlink(String path, Pointer buf, long size) {
     return op("readlink", () -> {
       settle(path);
-      byte[] t = rs.read(BrickOp.READLINK, path, h -> { }).header().getString(BrickFields.TARGET)
-          .getBytes(StandardCharsets.UTF_8);
+      byte[] t = rs.read(new Requests.Readlink(path), path).target().getBytes(StandardCharsets.UTF_8);
       int n = (int) Math.min(t.length, size - 1);
       buf.put(0, t, 0, n);
       buf.putByte(n, (byte) 0);
@@ -539,7 +530,7 @@ final class MortarFs extends FuseStubFS {
     return op("chmod", () -> {
       writable(path);
       settle(path);
-      changeAttr(BrickOp.CHMOD, path, h -> h.put(BrickFields.MODE, (int) mode & 07777), path);
+      changeAttr(path, new Requests.Chmod(path, (int) mode & 07777), path);
       return 0;
     });
   }
@@ -549,7 +540,7 @@ final class MortarFs extends FuseStubFS {
     return op("chown", () -> {
       writable(path);
       settle(path);
-      changeAttr(BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, (int) uid).put(BrickFields.GID, (int) gid), path);
+      changeAttr(path, new Requests.Chown(path, (int) uid, (int) gid), path);
       return 0;
     });
   }
@@ -559,9 +550,7 @@ final class MortarFs extends FuseStubFS {
     return op("utimens", () -> {
       writable(path);
       settle(path);
-      long atime = nanos(ts[0]);
-      long mtime = nanos(ts[1]);
-      changeAttr(BrickOp.UTIMENS, path, h -> h.put(BrickFields.ATIME, atime).put(BrickFields.MTIME, mtime), path);
+      changeAttr(path, new Requests.Utimens(path, nanos(ts[0]), nanos(ts[1])), path);
       return 0;
     });
   }
@@ -569,10 +558,10 @@ final class MortarFs extends FuseStubFS {
   private static long nanos(Timespec t) {
     long ns = t.tv_nsec.longValue();
     if (ns == UTIME_NOW) {
-      return BrickFields.TIME_NOW;
+      return Requests.Utimens.NOW;
     }
     if (ns == UTIME_OMIT) {
-      return BrickFields.TIME_OMIT;
+      return Requests.Utimens.OMIT;
     }
     return t.tv_sec.get() * 1_000_000_000L + ns;
   }
@@ -583,7 +572,7 @@ final class MortarFs extends FuseStubFS {
       writable(path);
       settle(path);
       drainWritesTo(path); // writes acknowledged before it must not land after it (and grow the file back)
-      changeAttr(BrickOp.TRUNCATE, path, h -> h.put(BrickFields.SIZE, size), path);
+      changeAttr(path, new Requests.Truncate(path, size), path);
       return 0;
     });
   }
@@ -596,13 +585,13 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int statfs(String path, Statvfs st) {
     return op("statfs", () -> {
-      JsonObject s = rs.read(BrickOp.STATFS, "/", h -> { }).header();
-      st.f_bsize.set(s.getLong("blockSize"));
-      st.f_frsize.set(s.getLong("blockSize"));
-      st.f_blocks.set(s.getLong("blocks"));
-      st.f_bfree.set(s.getLong("blocksFree"));
-      st.f_bavail.set(s.getLong("blocksAvailable"));
-      st.f_namemax.set(s.getInteger("maxNameLength"));
+      Replies.StatfsReply s = rs.read(Requests.Statfs.INSTANCE, "/");
+      st.f_bsize.set(s.blockSize());
+      st.f_frsize.set(s.blockSize());
+      st.f_blocks.set(s.blocks());
+      st.f_bfree.set(s.blocksFree());
+      st.f_bavail.set(s.blocksAvailable());
+      st.f_namemax.set(s.maxNameLength());
       return 0;
     });
   }
@@ -671,24 +660,21 @@ final class MortarFs extends FuseStubFS {
     String owner = of.nextOwner();
     rs.awaitAnyLive();
     rs.sessionEnds.flushIfQueued(path); // a file written again at once: its last session's lock goes first
-    ReplicaSet.Written w;
+    ReplicaSet.Written<Replies.CreateReply> w;
     try {
-      w = rs.await(rs.writeAsync(BrickOp.CREATE, path, entry.andThen(h -> h
-          .put(BrickFields.MODE, mode).put(BrickFields.EXCLUSIVE, exclusive)
-          .put(BrickFields.DIRTY, 1).put(BrickFields.OWNER, owner).put(BrickFields.LEASE, WriteLockCalls.LEASE_MS)),
-          data, MortarPaths.parent(path)));
+      w = rs.await(rs.writeAsync(new Requests.Create(path, mode, entry.uid(), entry.gid(), entry.gfid(), exclusive,
+          1, owner, WriteLockCalls.LEASE_MS, data), MortarPaths.parent(path)));
     } finally {
       invalidate(path);
       names.added(path); // made, or it was there already (EEXIST)
     }
-    cacheAttr(path, ReplicaSet.attr(w.answer()));
+    cacheAttr(path, w.answer().attr());
     // Arbiters grant it too: they are in the hold, so that it is renewed and given back there as well.
-    List<BrickClient> locked = w.took().stream()
-        .filter(b -> w.answers().get(b).header().getBoolean(BrickFields.LOCKED, false)).toList();
+    List<BrickClient> locked = w.took().stream().filter(b -> w.answers().get(b).locked()).toList();
     of.dirtyOn = w.took();
     of.hold = new Hold(owner, locked, path);
     List<String> ids = w.took().stream().filter(b -> !b.brick.arbiter())
-        .map(b -> ReplicaSet.attr(w.answers().get(b)).gfid()).distinct().toList();
+        .map(b -> w.answers().get(b).attr().gfid()).distinct().toList();
     if (ids.size() > 1) {
       reconcileFileIds(of);
     } else if (w.took().stream().allMatch(locked::contains)) {
@@ -717,19 +703,17 @@ final class MortarFs extends FuseStubFS {
       return;
     }
     BrickClient first = data.get(0);
-    Attr won = ReplicaSet.attr(rs.await(first.call(BrickOp.LOOKUP, path, h -> { }, Buffer.buffer())));
+    Attr won = rs.await(first.call(new Requests.Lookup(path))).attr();
     for (BrickClient b : data.subList(1, data.size())) {
-      Attr there = ReplicaSet.attr(rs.await(b.call(BrickOp.LOOKUP, path, h -> { }, Buffer.buffer())));
+      Attr there = rs.await(b.call(new Requests.Lookup(path))).attr();
       if (!won.gfid().equals(there.gfid()) && won.isRegularFile() && there.isRegularFile()) {
         LOG.warning(path + ": made at once by two clients, with file IDs " + won.gfid() + " on " + first.brick.name()
             + " and " + there.gfid() + " on " + b.brick.name() + "; the copy on " + first.brick.name() + " is kept");
-        Buffer content = rs.await(first.call(BrickOp.READ, path,
-            h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.SIZE, (int) won.size()), Buffer.buffer())).data();
-        rs.await(b.call(BrickOp.UNLINK, path, h -> { }, Buffer.buffer()));
+        Buffer content = rs.await(first.call(new Requests.Read(path, 0, (int) won.size()))).data();
+        rs.await(b.call(new Requests.Unlink(path)));
         // Marked dirty as a client's new file is: the write session that follows clears it.
-        rs.await(b.call(BrickOp.CREATE, path, new NewEntry(won.uid(), won.gid(), won.gfid()).andThen(h -> h
-            .put(BrickFields.MODE, won.mode() & 07777).put(BrickFields.EXCLUSIVE, true).put(BrickFields.DIRTY, 1)),
-            content));
+        rs.await(b.call(new Requests.Create(path, won.mode() & 07777, won.uid(), won.gid(), won.gfid(), true, 1,
+            null, 0, content)));
       }
     }
     invalidate(path);
@@ -750,7 +734,7 @@ final class MortarFs extends FuseStubFS {
     try {
       if (!sendCreate(of, u.mode, false, u.entry, u.data)) {
         if (u.truncate) {
-          change(BrickOp.TRUNCATE, of.path, h -> h.put(BrickFields.SIZE, 0L), of.path);
+          change(of.path, new Requests.Truncate(of.path, 0), of.path);
         }
         if (u.data.length() > 0) {
           writeLocked(of, of.path, WriteGather.Bytes.of(u.data.getBytes()), 0);
@@ -818,7 +802,7 @@ final class MortarFs extends FuseStubFS {
       Cached c = attrs.get(path);
       if (c == null || System.nanoTime() >= c.until() || !c.attr().isRegularFile()) {
         // Not known within the cache time (a listing or lookup just now): ask a brick.
-        cacheAttr(path, ReplicaSet.attr(rs.read(BrickOp.OPEN, path, h -> { })));
+        cacheAttr(path, rs.read(new Requests.Open(path), path).attr());
       }
       if (rs.inSplitBrain(path)) {
         rs.resolveSplitBrain(path);
@@ -911,13 +895,9 @@ final class MortarFs extends FuseStubFS {
     if (waited) {
       long at = of.append ? appendOffset(of) : offset;
       boolean first = of.dirtyOn == null;
-      String owner = of.hold.owner();
-      ReplicaSet.Written w = rs.await(rs.writeAsync(BrickOp.WRITE, path, h -> {
-        h.put(BrickFields.OFFSET, at).put(BrickFields.OWNER, owner);
-        if (first) {
-          h.put(BrickFields.DIRTY, 1); // AFR pre-op: a crash from here on leaves the copies marked torn
-        }
-      }, bytes.buffer(), path, of.hold.bricks()));
+      // The first carries the AFR pre-op: a crash from here on leaves the copies marked torn.
+      ReplicaSet.Written<Replies.AttrReply> w = rs.await(rs.writeAsync(new Requests.Write(path, at, first ? 1 : 0,
+          of.hold.owner(), bytes.buffer()), path, of.hold.bricks()));
       if (first) {
         of.dirtyOn = w.took();
       }
@@ -946,7 +926,7 @@ final class MortarFs extends FuseStubFS {
       }
       BrickClient source = rs.appendSource(of.name, data);
       try {
-        return ReplicaSet.attr(rs.await(source.call(BrickOp.LOOKUP, of.name, h -> { }, Buffer.buffer()))).size();
+        return rs.await(source.call(new Requests.Lookup(of.name))).attr().size();
       } catch (BrickException e) {
         if (e.errno() != Errno.ENOTCONN) {
           throw e;
@@ -965,8 +945,8 @@ final class MortarFs extends FuseStubFS {
     }
     Buffer data = g.data();
     Hold held = of.hold;
-    of.inFlight.add(new InFlight(g.start, g.end(), rs.writeAsync(BrickOp.WRITE, g.path,
-        h -> h.put(BrickFields.OFFSET, g.start).put(BrickFields.OWNER, held.owner()), data, g.path, held.bricks()), g));
+    of.inFlight.add(new InFlight(g.start, g.end(), rs.writeAsync(new Requests.Write(g.path, g.start, 0,
+        held.owner(), data), g.path, held.bricks()), g));
     of.inFlightBytes += data.length();
     of.gather = null; // only now: a reader that finds neither a gather nor a write in flight reads without waiting
   }
@@ -1104,7 +1084,7 @@ final class MortarFs extends FuseStubFS {
   }
 
   /** Gives the lock up on every brick that holds it for this file; the answers, for a caller that waits. */
-  private static List<io.vertx.core.Future<BrickFrame>> unlockAll(OpenFile of) {
+  private static List<Future<Replies.Done>> unlockAll(OpenFile of) {
     Hold held = of.hold;
     of.hold = Hold.NONE;
     return WriteLockCalls.unlockCalls(held.bricks(), held.path(), held.owner());
@@ -1177,9 +1157,9 @@ final class MortarFs extends FuseStubFS {
     lockCalls.awaitQuietly(unlockAll(of));
   }
 
-  private io.vertx.core.Future<Void> clearDirty(OpenFile of) {
+  private Future<Void> clearDirty(OpenFile of) {
     if (of.dirtyOn == null) {
-      return io.vertx.core.Future.succeededFuture();
+      return Future.succeededFuture();
     }
     List<BrickClient> on = of.dirtyOn;
     of.dirtyOn = null;
@@ -1191,7 +1171,7 @@ final class MortarFs extends FuseStubFS {
     return op("fsync", () -> {
       OpenFile of = files.get(fi.fh.get());
       if (of == null) {
-        change(BrickOp.FSYNC, path, h -> h.put(BrickFields.DATA_ONLY, dataOnly != 0), path);
+        change(path, new Requests.Fsync(path, dataOnly != 0), path);
         return 0;
       }
       of.mutex.lock();
@@ -1199,7 +1179,7 @@ final class MortarFs extends FuseStubFS {
         sendUnsent(of);
         drain(of);
         throwDeferred(of);
-        change(BrickOp.FSYNC, path, h -> h.put(BrickFields.DATA_ONLY, dataOnly != 0), path);
+        change(path, new Requests.Fsync(path, dataOnly != 0), path);
         clearDirty(of); // the data is on disk: only now may the copies stop being dirty
       } finally {
         of.mutex.unlock();
@@ -1342,8 +1322,7 @@ final class MortarFs extends FuseStubFS {
       settle(path);
       byte[] v = new byte[(int) size];
       value.get(0, v, 0, v.length);
-      rs.write(BrickOp.SETXATTR, path, h -> h.put(BrickFields.NAME, name).put(BrickFields.FLAGS, flags),
-          Buffer.buffer(v), path);
+      rs.write(new Requests.SetXattr(path, name, flags, Buffer.buffer(v)), path);
       return 0;
     });
   }
@@ -1357,7 +1336,7 @@ final class MortarFs extends FuseStubFS {
         throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.* extended attributes are supported");
       }
       settle(path);
-      byte[] v = rs.read(BrickOp.GETXATTR, path, h -> h.put(BrickFields.NAME, name)).data().getBytes();
+      byte[] v = rs.read(new Requests.GetXattr(path, name), path).data().getBytes();
       if (size == 0) {
         return v.length;
       }
@@ -1374,8 +1353,7 @@ final class MortarFs extends FuseStubFS {
     return op("listxattr", () -> {
       settle(path);
       StringBuilder sb = new StringBuilder();
-      rs.read(BrickOp.LISTXATTR, path, h -> { }).header().getJsonArray(BrickFields.NAMES)
-          .forEach(n -> sb.append(n).append('\0'));
+      rs.read(new Requests.ListXattr(path), path).names().forEach(n -> sb.append(n).append('\0'));
       byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
       if (size == 0) {
         return b.length;
@@ -1393,7 +1371,7 @@ final class MortarFs extends FuseStubFS {
     return op("removexattr", () -> {
       writable(path);
       settle(path);
-      change(BrickOp.REMOVEXATTR, path, h -> h.put(BrickFields.NAME, name), path);
+      change(path, new Requests.RemoveXattr(path, name), path);
       return 0;
     });
   }

@@ -1,15 +1,14 @@
 package dev.mortar.client;
 
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.LockRange;
+import dev.mortar.common.brick.api.BrickCodec;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * flock(2) and fcntl(2) locks across every mount of the volume, as GlusterFS's locks translator gives them: a
- * program's lock is taken on every live brick of the replica set, which keep it by file ID (see BrickOp.FLOCK and
- * BrickOp.RECORD_LOCK), so {@code flock -n /mnt/vol/job.lock job} from cron on every server runs the job on one
+ * program's lock is taken on every live brick of the replica set, which keep it by file ID (see
+ * {@link Requests.Flock} and {@link Requests.RecordLocks}), so {@code flock -n /mnt/vol/job.lock job} from cron on every server runs the job on one
  * server at a time. Held with a lease renewed here: a mount that dies or is cut off lets go within a lease, and a
  * restarted brick gets the locks back at the next renewal. A lock that another owner holds on some brick is given
  * back where it was granted; a blocking one is tried again until it is granted or its program is signalled (FUSE
@@ -44,20 +42,26 @@ final class MountLocks {
   /** Record locks by owner (a process), then by file ID: looked up at every close(2), so never scanned. */
   private final Map<String, Map<String, Held>> records = new ConcurrentHashMap<>();
 
-  /** A lock held: the file, its path when it was locked, what renews it, and for record locks their ranges. */
-  private record Held(String gfid, String path, Consumer<JsonObject> fields, List<LockRange> ranges) {}
+  /** A lock held: the file, its path when it was locked, and the flock's type or else the record locks' ranges. */
+  private record Held(String gfid, String path, Requests.FlockType type, List<LockRange> ranges) {
+    /** What takes or renews it. */
+    BrickRequest<Replies.Done> request(String owner) {
+      return type != null ? flock(gfid, owner, type) : records(gfid, owner, ranges);
+    }
+  }
 
   MountLocks(ReplicaSet rs, Vertx vertx) {
     this.rs = rs;
     vertx.setPeriodic(LEASE_MS / 3, t -> {
-      flocks.forEach((owner, h) -> renew(BrickOp.FLOCK, owner, h));
-      records.forEach((owner, files) -> files.values().forEach(h -> renew(BrickOp.RECORD_LOCK, owner, h)));
+      flocks.forEach(this::renew);
+      records.forEach((owner, files) -> files.values().forEach(h -> renew(owner, h)));
     });
   }
 
   /** On every live brick: one that was away when the lock was taken (or restarted since) gets it too. */
-  private void renew(BrickOp op, String owner, Held h) {
-    rs.liveBricks().forEach(b -> call(b, op, h.gfid(), owner, h.fields()).onFailure(e -> LOG.warning(op
+  private void renew(String owner, Held h) {
+    BrickRequest<Replies.Done> renewal = h.request(owner);
+    rs.liveBricks().forEach(b -> b.call(renewal).onFailure(e -> LOG.warning(BrickCodec.op(renewal)
         + " locks of file " + h.gfid() + " by " + owner + " could not be renewed on " + b.brick.name() + ": "
         + e.getMessage())));
   }
@@ -68,10 +72,9 @@ final class MountLocks {
     if ((op & LOCK_UN) != 0) {
       return before == null ? 0 : unlockFlock(owner, before);
     }
-    Consumer<JsonObject> want = flockFields((op & LOCK_EX) != 0 ? BrickFields.FLOCK_EXCLUSIVE
-        : BrickFields.FLOCK_SHARED);
-    int result = change(BrickOp.FLOCK, owner, gfid, want, before != null ? before.fields()
-        : flockFields(BrickFields.FLOCK_UNLOCK), (op & LOCK_NB) == 0, pid);
+    Requests.FlockType want = (op & LOCK_EX) != 0 ? Requests.FlockType.EXCLUSIVE : Requests.FlockType.SHARED;
+    int result = change(flock(gfid, owner, want), flock(gfid, owner, before != null ? before.type()
+        : Requests.FlockType.UNLOCK), (op & LOCK_NB) == 0, pid);
     if (result == 0) {
       flocks.put(owner, new Held(gfid, path, want, List.of()));
     }
@@ -79,7 +82,7 @@ final class MountLocks {
   }
 
   private int unlockFlock(String owner, Held h) {
-    int result = change(BrickOp.FLOCK, owner, h.gfid(), flockFields(BrickFields.FLOCK_UNLOCK), h.fields(), false, 0);
+    int result = change(flock(h.gfid(), owner, Requests.FlockType.UNLOCK), h.request(owner), false, 0);
     flocks.remove(owner);
     return result;
   }
@@ -92,7 +95,7 @@ final class MountLocks {
     if (next.equals(now)) {
       return 0;
     }
-    int result = change(BrickOp.RECORD_LOCK, owner, gfid, rangeFields(next), rangeFields(now), wait, pid);
+    int result = change(records(gfid, owner, next), records(gfid, owner, now), wait, pid);
     if (result == 0) {
       if (next.isEmpty()) {
         records.computeIfPresent(owner, (o, files) -> {
@@ -101,7 +104,7 @@ final class MountLocks {
         });
       } else {
         records.computeIfAbsent(owner, o -> new ConcurrentHashMap<>())
-            .put(gfid, new Held(gfid, path, rangeFields(next), next));
+            .put(gfid, new Held(gfid, path, null, next));
       }
     }
     return result;
@@ -113,10 +116,7 @@ final class MountLocks {
     if (live.isEmpty()) {
       throw new BrickException(Errno.ENOTCONN, "no brick of the volume is reachable");
     }
-    JsonObject answer = rs.await(call(live.get(0), BrickOp.RECORD_LOCK, gfid, owner,
-        h -> h.put(BrickFields.PROBE, probe.toJson()))).header();
-    JsonObject conflict = answer.getJsonObject(BrickFields.CONFLICT);
-    return conflict == null ? null : LockRange.fromJson(conflict);
+    return rs.await(live.get(0).call(new Requests.ProbeRecordLock(gfid, owner, probe))).conflict();
   }
 
   /** Whether {@code owner} holds record locks in any file: the unlock at every close(2) is free when it does not. */
@@ -134,7 +134,8 @@ final class MountLocks {
   void released(String owner) {
     Held h = flocks.remove(owner);
     if (h != null) {
-      rs.liveBricks().forEach(b -> call(b, BrickOp.FLOCK, h.gfid(), owner, flockFields(BrickFields.FLOCK_UNLOCK)));
+      Requests.Flock unlock = flock(h.gfid(), owner, Requests.FlockType.UNLOCK);
+      rs.liveBricks().forEach(b -> b.call(unlock));
     }
   }
 
@@ -142,14 +143,13 @@ final class MountLocks {
    * Sends {@code want} to every live brick until every one that answers grants it. Where another owner's lock is
    * in the way on some brick, the bricks that granted it get {@code before} back, and a waiting caller tries again.
    */
-  private int change(BrickOp op, String owner, String gfid, Consumer<JsonObject> want, Consumer<JsonObject> before,
-                     boolean wait, long pid) {
+  private int change(BrickRequest<Replies.Done> want, BrickRequest<Replies.Done> before, boolean wait, long pid) {
     while (true) {
       List<BrickClient> bricks = rs.liveBricks();
       if (bricks.isEmpty()) {
         return -Errno.ENOTCONN.code;
       }
-      List<Future<BrickFrame>> calls = bricks.stream().map(b -> call(b, op, gfid, owner, want)).toList();
+      List<Future<Replies.Done>> calls = bricks.stream().map(b -> b.call(want)).toList();
       try {
         rs.await(Future.join(calls).otherwiseEmpty());
       } catch (BrickException e) {
@@ -169,7 +169,7 @@ final class MountLocks {
       if (failed == null && !busy && !granted.isEmpty()) {
         return 0;
       }
-      granted.forEach(b -> call(b, op, gfid, owner, before));
+      granted.forEach(b -> b.call(before));
       if (failed != null || !busy) {
         return -(failed != null ? failed : Errno.ENOTCONN).code;
       }
@@ -188,18 +188,12 @@ final class MountLocks {
     }
   }
 
-  private static Consumer<JsonObject> flockFields(String type) {
-    return h -> h.put(BrickFields.FLOCK, type);
+  private static Requests.Flock flock(String gfid, String owner, Requests.FlockType type) {
+    return new Requests.Flock(gfid, owner, type, LEASE_MS);
   }
 
-  private static Consumer<JsonObject> rangeFields(List<LockRange> ranges) {
-    return h -> h.put(BrickFields.RANGES, LockRange.toJson(ranges));
-  }
-
-  private static Future<BrickFrame> call(BrickClient b, BrickOp op, String gfid, String owner,
-                                         Consumer<JsonObject> fields) {
-    return b.call(op, "/", fields.andThen(h -> h.put(BrickFields.GFID, gfid).put(BrickFields.OWNER, owner)
-        .put(BrickFields.LEASE, LEASE_MS)), Buffer.buffer());
+  private static Requests.RecordLocks records(String gfid, String owner, List<LockRange> ranges) {
+    return new Requests.RecordLocks(gfid, owner, LEASE_MS, ranges);
   }
 
   /** Whether the process has a signal pending (Ctrl-C, kill, flock -w's alarm): its wait then ends with EINTR. */

@@ -1,31 +1,32 @@
 package dev.mortar.client;
 
-import dev.mortar.common.brick.Attr;
-import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
-import dev.mortar.common.brick.BrickOp;
-import dev.mortar.common.brick.Errno;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.HealerOp;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.brick.SplitBrains;
+import dev.mortar.common.brick.api.BrickCodec;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeOptions;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import java.util.HashMap;
-import java.util.Map;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -111,15 +112,14 @@ final class ReplicaSet {
     if (locked.size() < 2) {
       return locked.get(0);
     }
-    java.util.Set<Integer> blamedHere = SplitBrains.blamed(metasOfLiveBricks(path).values());
+    Set<Integer> blamedHere = SplitBrains.blamed(metasOfLiveBricks(path).values());
     return locked.stream().filter(b -> !blamedHere.contains(b.index)).findFirst().orElse(locked.get(0));
   }
 
   /** Each live brick's replication metadata of {@code path}, asked of all at once (a brick without it: absent). */
   private Map<Integer, FileMeta> metasOfLiveBricks(String path) {
-    Map<Integer, Future<BrickFrame>> asked = new HashMap<>();
-    bricks.stream().filter(BrickClient::isUp).forEach(b -> asked.put(b.index, b.call(BrickOp.META_GET, path,
-        h -> { }, Buffer.buffer())));
+    Map<Integer, Future<Replies.MetaReply>> asked = new HashMap<>();
+    bricks.stream().filter(BrickClient::isUp).forEach(b -> asked.put(b.index, b.call(new Requests.MetaGet(path))));
     try {
       await(Future.join(List.copyOf(asked.values())));
     } catch (BrickException ignored) {
@@ -128,7 +128,7 @@ final class ReplicaSet {
     Map<Integer, FileMeta> metas = new HashMap<>();
     asked.forEach((i, f) -> {
       if (f.succeeded()) {
-        metas.put(i, FileMeta.fromJson(f.result().header().getJsonObject(BrickFields.META)));
+        metas.put(i, f.result().meta());
       }
     });
     return metas;
@@ -197,7 +197,7 @@ final class ReplicaSet {
    * and its directory, and put the copies blamed for either last.
    */
   private List<BrickClient> verifiedOrder(String path, List<BrickClient> order) {
-    java.util.Set<Integer> blamedHere = new java.util.HashSet<>(SplitBrains.blamed(metasOfLiveBricks(path).values()));
+    Set<Integer> blamedHere = new HashSet<>(SplitBrains.blamed(metasOfLiveBricks(path).values()));
     if (!path.equals("/")) {
       blamedHere.addAll(SplitBrains.blamed(metasOfLiveBricks(path.substring(0, Math.max(1, path.lastIndexOf('/'))))
           .values()));
@@ -228,9 +228,12 @@ final class ReplicaSet {
     }
   }
 
-  /** A read-only request to one good copy; another copy if that brick does not answer. */
-  BrickFrame read(BrickOp op, String path, Consumer<JsonObject> fields) {
-    return read(op, path, fields, goodOrder(path));
+  /**
+   * A read-only request to one good copy of {@code path} (the file the request is about); another copy if that
+   * brick does not answer.
+   */
+  <R> R read(BrickRequest<R> request, String path) {
+    return read(request, path, goodOrder(path));
   }
 
   /**
@@ -246,8 +249,7 @@ final class ReplicaSet {
         return local;
       }
     }
-    return read(BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, offset).put(BrickFields.SIZE, size), order)
-        .data();
+    return read(new Requests.Read(path, offset, size), path, order).data();
   }
 
   /**
@@ -280,17 +282,17 @@ final class ReplicaSet {
    * after a healed partition (replies to its old member id are discarded): the copies are reachable, so a read
    * stalls there instead of failing.
    */
-  private BrickFrame read(BrickOp op, String path, Consumer<JsonObject> fields, List<BrickClient> order) {
+  private <R> R read(BrickRequest<R> request, String path, List<BrickClient> order) {
     boolean anyWasUp = order.stream().anyMatch(BrickClient::isUp);
     try {
-      return readOnce(op, path, fields, order);
+      return readOnce(request, order);
     } catch (BrickException e) {
       // Bricks all known to be down (the volume's nodes are gone) fail at once, as before.
       if (e.errno() != Errno.ENOTCONN || !anyWasUp || !probeUntilADataBrickAnswers()) {
         throw e;
       }
-      LOG.info(op + " " + path + ": no brick answered; asked again once one did");
-      return readOnce(op, path, fields, goodOrder(path));
+      LOG.info(BrickCodec.op(request) + " " + path + ": no brick answered; asked again once one did");
+      return readOnce(request, goodOrder(path));
     }
   }
 
@@ -315,11 +317,11 @@ final class ReplicaSet {
     return true;
   }
 
-  private BrickFrame readOnce(BrickOp op, String path, Consumer<JsonObject> fields, List<BrickClient> order) {
+  private <R> R readOnce(BrickRequest<R> request, List<BrickClient> order) {
     BrickException last = null;
     for (BrickClient b : order) { // down bricks come last: tried only when no live one answered
       try {
-        return await(b.call(op, path, fields, Buffer.buffer()));
+        return await(b.call(request));
       } catch (BrickException e) {
         if (e.errno() != Errno.ENOTCONN) {
           throw e;
@@ -334,13 +336,12 @@ final class ReplicaSet {
    * The answer of a change (a data brick's with attributes, where one took it), the bricks that took it, each one's
    * answer, and whether every brick it was sent to took it (then none still has its request on the way).
    */
-  record Written(BrickFrame answer, List<BrickClient> took, Map<BrickClient, BrickFrame> answers,
-                 boolean everyTargetTook) {}
+  record Written<R>(R answer, List<BrickClient> took, Map<BrickClient, R> answers, boolean everyTargetTook) {}
 
   /** {@link #writeAsync}, waited for (on a FUSE thread). */
-  BrickFrame write(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
+  <R> R write(BrickRequest<R> request, String blameOn) {
     awaitAnyLive();
-    return await(writeAsync(op, path, fields, data, blameOn)).answer();
+    return await(writeAsync(request, blameOn)).answer();
   }
 
   /**
@@ -348,8 +349,8 @@ final class ReplicaSet {
    * is the answer; if some took it and others did not, the ones that missed it are blamed on the ones that have it
    * ({@code blameOn}: the file for data and attributes, the parent directory for names) before it completes.
    */
-  Future<Written> writeAsync(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn) {
-    return writeAsync(op, path, fields, data, blameOn, null);
+  <R> Future<Written<R>> writeAsync(BrickRequest<R> request, String blameOn) {
+    return writeAsync(request, blameOn, null);
   }
 
   /**
@@ -357,8 +358,7 @@ final class ReplicaSet {
    * holds the file's lock, and a brick that came back since it took the lock is blamed, not written to, until
    * the writer's next session (it may hold another side's version of the file).
    */
-  Future<Written> writeAsync(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn,
-                             List<BrickClient> locked) {
+  <R> Future<Written<R>> writeAsync(BrickRequest<R> request, String blameOn, List<BrickClient> locked) {
     List<BrickClient> targets = bricks.stream().filter(BrickClient::isUp)
         .filter(b -> locked == null || b.brick.arbiter() || locked.contains(b)).toList();
     if (targets.isEmpty()) {
@@ -368,26 +368,22 @@ final class ReplicaSet {
     if (!q.met(targets, bricks.size())) {
       return Future.failedFuture(new BrickException(Errno.EROFS, q.describe(targets.size(), bricks.size())));
     }
-    List<Future<BrickFrame>> calls = new ArrayList<>();
-    for (BrickClient b : targets) {
-      calls.add(b == writesHere && op == BrickOp.WRITE ? b.writeHere(path, fields, data)
-          : b.call(op, path, fields, arbiterData(b, op, data)));
-    }
+    List<Future<R>> calls = targets.stream().map(b -> send(b, request)).toList();
     return Future.join(calls).transform(ignored -> {
       List<BrickClient> ok = new ArrayList<>();
-      Map<BrickClient, BrickFrame> answers = new HashMap<>();
+      Map<BrickClient, R> answers = new HashMap<>();
       List<BrickClient> missed = new ArrayList<>(bricks.stream().filter(b -> !targets.contains(b)).toList());
-      BrickFrame answer = null;
+      R answer = null;
       boolean answerIsPartial = false;
       BrickException refused = null;
       for (int i = 0; i < targets.size(); i++) {
-        Future<BrickFrame> f = calls.get(i);
+        Future<R> f = calls.get(i);
         boolean arbiter = targets.get(i).brick.arbiter();
         if (f.succeeded()) {
           ok.add(targets.get(i));
           answers.put(targets.get(i), f.result());
           // A data brick's answer has the real size; a write made here has no attributes.
-          boolean partial = arbiter || op == BrickOp.WRITE && targets.get(i) == writesHere;
+          boolean partial = arbiter || request instanceof Requests.Write && targets.get(i) == writesHere;
           if (answer == null || (answerIsPartial && !partial)) {
             answer = f.result();
             answerIsPartial = partial;
@@ -402,36 +398,51 @@ final class ReplicaSet {
       }
       if (ok.isEmpty()) {
         return Future.failedFuture(refused != null ? refused
-            : new BrickException(Errno.ENOTCONN, "no brick of the volume took " + op));
+            : new BrickException(Errno.ENOTCONN, "no brick of the volume took " + BrickCodec.op(request)));
       }
       if (!q.met(ok, bricks.size())) {
         // Not acknowledged, but the bricks that took it now differ from the others with nobody blamed: the
         // dirty mark makes heal put the clean copies of the majority back.
-        ok.forEach(b -> b.call(BrickOp.META_UPDATE, blameOn, h -> h.put(BrickFields.DIRTY, 1), Buffer.buffer()));
+        ok.forEach(b -> b.call(new Requests.MetaUpdate(blameOn, 1, 0, 0, Map.of())));
         return Future.failedFuture(new BrickException(Errno.EROFS, q.describe(ok.size(), bricks.size())));
       }
       if (refused != null) {
-        LOG.warning(op + " " + path + " succeeded on " + names(ok) + " but failed on others (" + refused
+        LOG.warning(BrickCodec.op(request) + " (" + blameOn + ") succeeded on " + names(ok) + " but failed on others (" + refused
             + "); they are marked for heal");
       }
-      Written w = new Written(answer, ok, answers, ok.size() == targets.size());
+      Written<R> w = new Written<>(answer, ok, answers, ok.size() == targets.size());
       return missed.isEmpty() ? Future.succeededFuture(w) : blame(ok, missed, blameOn).map(w);
     });
   }
 
+  /** A change for one brick: a write of the session made here where it may be ({@link BrickClient#writeHere}). */
+  @SuppressWarnings("unchecked")
+  private <R> Future<R> send(BrickClient b, BrickRequest<R> request) {
+    if (b == writesHere && request instanceof Requests.Write w) {
+      return (Future<R>) b.writeHere(w);
+    }
+    return b.call(b.brick.arbiter() ? withoutData(request) : request);
+  }
+
   /** Arbiter bricks hold names and versions, never file data (a new file's first bytes come with CREATE). */
-  private static Buffer arbiterData(BrickClient b, BrickOp op, Buffer data) {
-    return b.brick.arbiter() && (op == BrickOp.WRITE || op == BrickOp.CREATE) ? Buffer.buffer() : data;
+  @SuppressWarnings("unchecked")
+  private static <R> BrickRequest<R> withoutData(BrickRequest<R> request) {
+    if (request instanceof Requests.Write w) {
+      return (BrickRequest<R>) new Requests.Write(w.path(), w.offset(), w.dirty(), w.owner(), Buffer.buffer());
+    }
+    if (request instanceof Requests.Create c) {
+      return (BrickRequest<R>) new Requests.Create(c.path(), c.mode(), c.uid(), c.gid(), c.gfid(), c.exclusive(),
+          c.dirty(), c.owner(), c.lease(), Buffer.buffer());
+    }
+    return request;
   }
 
   /** Records, on each brick that has the change, that the missing bricks need it: durable before it completes. */
   Future<Void> blame(List<BrickClient> have, List<BrickClient> missed, String path) {
-    JsonObject pending = new JsonObject();
-    missed.forEach(b -> pending.put(String.valueOf(b.index), 1));
-    List<Future<BrickFrame>> marks = new ArrayList<>();
-    for (BrickClient b : have) {
-      marks.add(b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.PENDING, pending), Buffer.buffer()));
-    }
+    Map<Integer, Long> pending = new HashMap<>();
+    missed.forEach(b -> pending.put(b.index, 1L));
+    Requests.MetaUpdate blame = new Requests.MetaUpdate(path, 0, 0, 0, pending);
+    List<Future<Replies.MetaReply>> marks = have.stream().map(b -> b.call(blame)).toList();
     return Future.join(marks).transform(ignored -> {
       if (marks.stream().anyMatch(Future::succeeded)) {
         return Future.<Void>succeededFuture();
@@ -446,10 +457,10 @@ final class ReplicaSet {
 
   /** AFR post-op: the bricks that took every write of a session are no longer dirty. Completes when all answered. */
   Future<Void> clearDirty(String path, List<BrickClient> on) {
-    List<Future<BrickFrame>> calls = new ArrayList<>();
+    List<Future<Replies.MetaReply>> calls = new ArrayList<>();
     for (BrickClient b : on) {
       if (b.isUp()) {
-        calls.add(b.call(BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, -1), Buffer.buffer())
+        calls.add(b.call(new Requests.MetaUpdate(path, -1, 0, 0, Map.of()))
             .onFailure(e -> LOG.fine("dirty mark of " + path + " stays on " + b.brick.name() + ": " + e)));
       }
     }
@@ -469,10 +480,6 @@ final class ReplicaSet {
   /** Where writers take a file's lock: every live data brick, in brick order. */
   List<BrickClient> liveDataBricks() {
     return liveBricks().stream().filter(b -> !b.brick.arbiter()).toList();
-  }
-
-  static Attr attr(BrickFrame f) {
-    return Attr.fromJson(f.header().getJsonObject(BrickFields.ATTR));
   }
 
   <T> T await(Future<T> f) {

@@ -1,12 +1,8 @@
 package dev.mortar.client;
 
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.api.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,7 +13,7 @@ import java.util.logging.Logger;
 
 /**
  * AFR post-ops, batched: the end of a write session (its dirty mark cleared, then its lock given up) waits here a
- * few milliseconds and goes with the other sessions that ended meanwhile, in one {@link BrickOp#END_SESSIONS}
+ * few milliseconds and goes with the other sessions that ended meanwhile, in one {@link Requests.EndSessions}
  * request per brick. A program that writes many small files then costs two requests per file and brick instead of
  * three. Nothing waits for these requests; a session that starts again on a file whose end is still queued sends
  * the queue first, so that its lock is not held up.
@@ -30,7 +26,7 @@ final class SessionEnds {
   static final int MAX_BATCH = 256;
 
   private final Vertx vertx;
-  private final Map<BrickClient, JsonArray> queued = new LinkedHashMap<>();
+  private final Map<BrickClient, List<Requests.SessionEnd>> queued = new LinkedHashMap<>();
   private final Set<String> paths = new HashSet<>();
   private int size;
   private long timer = -1;
@@ -53,14 +49,9 @@ final class SessionEnds {
     }
     for (BrickClient b : on) {
       if (b.isUp()) {
-        JsonObject s = new JsonObject().put(BrickFields.PATH, path).put(BrickFields.CLEAR, clearOn.contains(b));
-        if (owner != null && unlockOn.contains(b)) {
-          s.put(BrickFields.OWNER, owner);
-          if (!lockPath.equals(path)) {
-            s.put(BrickFields.LOCK_PATH, lockPath);
-          }
-        }
-        queued.computeIfAbsent(b, k -> new JsonArray()).add(s);
+        boolean unlock = owner != null && unlockOn.contains(b);
+        queued.computeIfAbsent(b, k -> new ArrayList<>()).add(new Requests.SessionEnd(path, clearOn.contains(b),
+            unlock ? owner : null, unlock && !lockPath.equals(path) ? lockPath : null));
         size++;
       }
     }
@@ -89,14 +80,12 @@ final class SessionEnds {
       timer = -1;
     }
     List<Future<?>> sent = new ArrayList<>();
-    queued.forEach((b, sessions) -> sent.add(b.call(BrickOp.END_SESSIONS, "/",
-        h -> h.put(BrickFields.SESSIONS, sessions), Buffer.buffer()).onComplete(r -> {
+    queued.forEach((b, sessions) -> sent.add(b.call(new Requests.EndSessions(sessions)).onComplete(r -> {
           if (r.failed()) {
             LOG.fine(sessions.size() + " session ends not taken by " + b.brick.name() + " (their dirty marks stay: "
                 + "heal checks those files): " + r.cause());
-          } else if (!r.result().header().getJsonArray(BrickFields.FAILED, new JsonArray()).isEmpty()) {
-            LOG.fine("dirty marks kept on " + b.brick.name() + ": " + r.result().header()
-                .getJsonArray(BrickFields.FAILED));
+          } else if (!r.result().failed().isEmpty()) {
+            LOG.fine("dirty marks kept on " + b.brick.name() + ": " + r.result().failed());
           }
         })));
     queued.clear();

@@ -1,18 +1,14 @@
 package dev.mortar.client;
 
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.VolumePaths;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +21,7 @@ import java.util.logging.Logger;
 /**
  * Unlink-behind, as CephFS's asynchronous unlinks: an unlink is answered once it is queued, and the bricks answer
  * later. Per directory one request is on its way at a time; names unlinked meanwhile wait for its answer and then go
- * together, in one {@link BrickOp#UNLINK_MANY} per brick. So {@code rm -rf} of a big directory costs each brick a
+ * together, in one {@link Requests.UnlinkMany} per brick. So {@code rm -rf} of a big directory costs each brick a
  * request per round trip, not one per file. Whatever touches a name waits for its unlink first ({@link #await}). A
  * name no brick unlinked stays: that is logged and counted; a brick that failed where another did not is blamed on
  * the directory, as for any change it missed.
@@ -95,17 +91,17 @@ final class UnlinksBehind {
   }
 
   private void send(String dir, List<String> names) {
-    Future<ReplicaSet.Written> sent = names.size() == 1
-        ? rs.writeAsync(BrickOp.UNLINK, VolumePaths.child(dir, names.get(0)), h -> { }, Buffer.buffer(), dir)
-        : rs.writeAsync(BrickOp.UNLINK_MANY, dir, h -> h.put(BrickFields.NAMES, new JsonArray(names)),
-            Buffer.buffer(), dir);
+    Future<Void> sent = names.size() == 1
+        ? rs.writeAsync(new Requests.Unlink(VolumePaths.child(dir, names.get(0))), dir).mapEmpty()
+        : rs.writeAsync(new Requests.UnlinkMany(dir, names), dir).map(w -> {
+          outcomes(dir, w);
+          return null;
+        });
     sent.onComplete(done -> {
       if (done.failed()) {
         if (!(done.cause() instanceof BrickException e && e.errno() == Errno.ENOENT)) {
           names.forEach(n -> failed(VolumePaths.child(dir, n), done.cause().getMessage()));
         }
-      } else if (names.size() > 1) {
-        outcomes(dir, names, done.result());
       }
       List<String> next;
       synchronized (this) {
@@ -128,16 +124,13 @@ final class UnlinksBehind {
    * Each name's outcome in the bricks' answers to an UNLINK_MANY: a name no brick unlinked stays (said and counted);
    * the bricks that failed where another succeeded are blamed on the directory, so that heal removes it there too.
    */
-  private void outcomes(String dir, List<String> names, ReplicaSet.Written w) {
+  private void outcomes(String dir, ReplicaSet.Written<Replies.UnlinkManyReply> w) {
     Map<String, Map<BrickClient, String>> failedOn = new HashMap<>();
-    w.answers().forEach((b, answer) -> answer.header().getJsonArray(BrickFields.FAILED, new JsonArray())
-        .forEach(f -> {
-          JsonObject o = (JsonObject) f;
-          if (!Errno.ENOENT.name().equals(o.getString(BrickFields.ERRNO))) {
-            failedOn.computeIfAbsent(o.getString(BrickFields.NAME), n -> new HashMap<>())
-                .put(b, o.getString(BrickFields.MESSAGE));
-          }
-        }));
+    w.answers().forEach((b, answer) -> answer.failed().forEach(f -> {
+      if (!Errno.ENOENT.name().equals(f.errno())) {
+        failedOn.computeIfAbsent(f.name(), n -> new HashMap<>()).put(b, f.message());
+      }
+    }));
     Set<BrickClient> lagging = new HashSet<>();
     failedOn.forEach((name, why) -> {
       if (why.size() == w.took().size()) {

@@ -1,21 +1,22 @@
 package dev.mortar.client;
 
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.EveryBrickLock;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 
-/** The mount's lock requests to its bricks: what {@link EveryBrickLock} takes a file's write lock with. */
+/**
+ * The mount's lock requests to its bricks: what {@link EveryBrickLock} takes a file's write lock with. That class
+ * (common to the mount and the healer) still names its calls' answers {@link BrickFrame}s; nothing reads them, so a
+ * granted lock is answered as null.
+ */
 final class WriteLockCalls implements EveryBrickLock.Bricks<BrickClient> {
   private static final Logger LOG = Logger.getLogger(WriteLockCalls.class.getName());
   /**
@@ -35,7 +36,7 @@ final class WriteLockCalls implements EveryBrickLock.Bricks<BrickClient> {
 
   @Override
   public Future<BrickFrame> tryLock(BrickClient b, String path, String owner) {
-    return lockCall(b, path, owner, 0);
+    return lockCall(b, path, owner, 0).map((BrickFrame) null);
   }
 
   @Override
@@ -74,13 +75,13 @@ final class WriteLockCalls implements EveryBrickLock.Bricks<BrickClient> {
   }
 
   /** The unlocks, sent; their answers for a caller that waits. */
-  static List<Future<BrickFrame>> unlockCalls(List<BrickClient> held, String path, String owner) {
-    return held.stream().map(b -> b.call(BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner),
-        Buffer.buffer())).toList();
+  static List<Future<Replies.Done>> unlockCalls(List<BrickClient> held, String path, String owner) {
+    Requests.Unlock unlock = new Requests.Unlock(path, owner);
+    return held.stream().map(b -> b.call(unlock)).toList();
   }
 
   /** Waits until every call has answered or failed (or the bricks' timeout): the caller looks at each, or not. */
-  void awaitQuietly(List<Future<BrickFrame>> calls) {
+  void awaitQuietly(List<Future<Replies.Done>> calls) {
     try {
       rs.await(Future.join(calls));
     } catch (BrickException someFailed) {
@@ -89,11 +90,9 @@ final class WriteLockCalls implements EveryBrickLock.Bricks<BrickClient> {
   }
 
   /** A try or a renewal of a held lease ({@code waitMs} 0), or a wait for the lock. */
-  static Future<BrickFrame> lockCall(BrickClient b, String path, String owner, long waitMs) {
-    Consumer<JsonObject> fields = h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LEASE_MS)
-        .put(BrickFields.WAIT, waitMs);
+  static Future<Replies.Done> lockCall(BrickClient b, String path, String owner, long waitMs) {
+    Requests.Lock lock = new Requests.Lock(path, owner, LEASE_MS, waitMs);
     // A try is answered within the ping timeout; a wait may last as long as it asked for, by design.
-    return waitMs == 0 ? b.call(BrickOp.LOCK, path, fields, Buffer.buffer())
-        : b.call(BrickOp.LOCK, path, fields, Buffer.buffer(), waitMs + 2_000);
+    return waitMs == 0 ? b.call(lock) : b.call(lock, waitMs + 2_000);
   }
 }

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.api.BrickCodec;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.model.Brick;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +30,12 @@ class BrickClientTest {
   private static void brick(Vertx vertx, boolean answersPings, long slowMs) {
     BrickFrameCodec.register(vertx);
     vertx.eventBus().<BrickFrame>consumer(Addresses.brick("vol", 0), m -> {
-      String op = m.body().header().getString(BrickFields.OP);
-      if (op.equals(BrickOp.STATUS.name())) {
+      if (BrickCodec.decodeRequest(m.body()) instanceof Requests.Status) {
         if (answersPings) {
-          m.reply(BrickFrame.of(new JsonObject()));
+          m.reply(BrickCodec.encodeReply(new Replies.StatusReply(true, 1, 0, "/b", null, -1, java.util.List.of())));
         }
       } else if (slowMs >= 0) {
-        vertx.setTimer(Math.max(1, slowMs), t -> m.reply(BrickFrame.of(new JsonObject().put("done", op))));
+        vertx.setTimer(Math.max(1, slowMs), t -> m.reply(BrickCodec.encodeReply(Replies.Done.INSTANCE)));
       }
     });
   }
@@ -49,9 +48,9 @@ class BrickClientTest {
   void aSlowRequestOfABrickThatAnswersPingsIsWaitedFor(Vertx vertx) throws Exception {
     brick(vertx, true, 4 * PING_TIMEOUT_MS); // an fsync of much data on a slow disk
     BrickClient c = client(vertx);
-    BrickFrame f = c.call(BrickOp.FSYNC, "/big", h -> { }, Buffer.buffer()).toCompletionStage().toCompletableFuture()
+    Replies.Done f = c.call(new Requests.Fsync("/big", false)).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
-    assertEquals("FSYNC", f.header().getString("done"));
+    assertEquals(Replies.Done.INSTANCE, f);
     assertTrue(c.isUp(), "a busy brick is not taken for a dead one");
   }
 
@@ -61,7 +60,7 @@ class BrickClientTest {
     BrickClient c = client(vertx);
     long t0 = System.nanoTime();
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> c.call(BrickOp.WRITE, "/f", h -> { }, Buffer.buffer("x")).toCompletionStage().toCompletableFuture()
+        () -> c.call(new Requests.Write("/f", 0, 0, null, Buffer.buffer("x"))).toCompletionStage().toCompletableFuture()
             .get(10, TimeUnit.SECONDS));
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     assertEquals(Errno.ENOTCONN, ((BrickException) e.getCause()).errno(), e.getCause().getMessage());

@@ -6,19 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mortar.brick.BrickVerticle;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrameCodec;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.LockRange;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeOptions;
 import dev.mortar.common.model.VolumeStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,36 +70,34 @@ class MountLocksTest {
   }
 
   /** A lock request of another mount, straight to one brick; the errno it is refused with, or null. */
-  private Errno direct(int brick, BrickOp op, String owner, Consumer<JsonObject> fields) throws Exception {
+  private Errno direct(int brick, BrickRequest<?> request) throws Exception {
     try {
-      clients.get(brick).call(op, "/", fields.andThen(h -> h.put(BrickFields.GFID, file)
-          .put(BrickFields.OWNER, owner)), Buffer.buffer()).toCompletionStage().toCompletableFuture()
-          .get(5, TimeUnit.SECONDS);
+      clients.get(brick).call(request).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       return null;
     } catch (ExecutionException e) {
       return ((BrickException) e.getCause()).errno();
     }
   }
 
-  private static Consumer<JsonObject> exclusive() {
-    return h -> h.put(BrickFields.FLOCK, BrickFields.FLOCK_EXCLUSIVE);
+  private Requests.Flock flock(String owner, Requests.FlockType type) {
+    return new Requests.Flock(file, owner, type, 10_000);
   }
 
-  private static Consumer<JsonObject> ranges(LockRange... r) {
-    return h -> h.put(BrickFields.RANGES, LockRange.toJson(List.of(r)));
+  private Requests.RecordLocks ranges(String owner, LockRange... r) {
+    return new Requests.RecordLocks(file, owner, 10_000, List.of(r));
   }
 
   @Test
   void aLockInTheWayOnOneBrickIsGivenBackWhereItWasGranted() throws Exception {
     // Another mount holds it on brick 1 only (it took it while brick 0 was cut off from it)
-    assertEquals(null, direct(1, BrickOp.FLOCK, "other", exclusive()));
+    assertEquals(null, direct(1, flock("other", Requests.FlockType.EXCLUSIVE)));
     assertEquals(-Errno.EAGAIN.code, locks.flock(file, "/f", "me", MountLocks.LOCK_EX | MountLocks.LOCK_NB, PID));
-    assertEquals(null, direct(0, BrickOp.FLOCK, "third", exclusive()), "brick 0 got the flock back");
+    assertEquals(null, direct(0, flock("third", Requests.FlockType.EXCLUSIVE)), "brick 0 got the flock back");
 
-    assertEquals(null, direct(1, BrickOp.RECORD_LOCK, "other", ranges(new LockRange(0, 9, true))));
+    assertEquals(null, direct(1, ranges("other", new LockRange(0, 9, true))));
     assertEquals(-Errno.EAGAIN.code, locks.setlk(file, "/f", "me", new LockRange(5, 5, true), true, false, PID));
     assertFalse(locks.holdsRecordLocks("me"));
-    assertEquals(null, direct(0, BrickOp.RECORD_LOCK, "third", ranges(new LockRange(5, 5, true))),
+    assertEquals(null, direct(0, ranges("third", new LockRange(5, 5, true))),
         "brick 0 got the record lock back");
   }
 
@@ -115,10 +110,10 @@ class MountLocksTest {
     clients.get(2).probe().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertTrue(clients.get(2).isUp());
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MountLocks.LEASE_MS);
-    while (direct(2, BrickOp.FLOCK, "other", exclusive()) == null
-        || direct(2, BrickOp.RECORD_LOCK, "other", ranges(new LockRange(9, 9, false))) == null) {
-      direct(2, BrickOp.FLOCK, "other", h -> h.put(BrickFields.FLOCK, BrickFields.FLOCK_UNLOCK));
-      direct(2, BrickOp.RECORD_LOCK, "other", ranges());
+    while (direct(2, flock("other", Requests.FlockType.EXCLUSIVE)) == null
+        || direct(2, ranges("other", new LockRange(9, 9, false))) == null) {
+      direct(2, flock("other", Requests.FlockType.UNLOCK));
+      direct(2, ranges("other"));
       assertTrue(System.nanoTime() < deadline, "brick 2 has the locks within a renewal");
       Thread.sleep(200);
     }

@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mortar.brick.BrickVerticle;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrameCodec;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.model.Brick;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -65,21 +64,29 @@ class ReplicaSetTest {
   }
 
   private FileMeta meta(int brick, String path) throws Exception {
-    return FileMeta.fromJson(clients.get(brick).call(BrickOp.META_GET, path, h -> { }, Buffer.buffer())
-        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).header().getJsonObject(BrickFields.META));
+    return clients.get(brick).call(new Requests.MetaGet(path)).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.SECONDS).meta();
+  }
+
+  /** A new file as the brick makes one by default; {@code gfid} null: the brick makes one up. */
+  private static Requests.Create create(String path, String gfid) {
+    return new Requests.Create(path, 0644, -1, -1, gfid, false, 0, null, 0, Buffer.buffer());
+  }
+
+  private static Requests.Write write(String path, long offset, long dirty, String data) {
+    return new Requests.Write(path, offset, dirty, null, Buffer.buffer(data));
   }
 
   @Test
   void aBrickThatMissesAChangeIsBlamedOnTheOnesThatHaveIt() throws Exception {
-    rs.write(BrickOp.CREATE, "/f", h -> { }, Buffer.buffer(), "/");
+    rs.write(create("/f", null), "/");
     assertFalse(clients.get(2).isUp(), "the dead brick is marked down after one timeout");
     for (int b = 0; b < 2; b++) {
       assertEquals(1L, meta(b, "/").pending().get(2), "brick " + b + " blames brick 2 for the missed name");
     }
 
     long t0 = System.nanoTime();
-    rs.write(BrickOp.WRITE, "/f", h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.DIRTY, 1),
-        Buffer.buffer("data"), "/f");
+    rs.write(write("/f", 0, 1, "data"), "/f");
     assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS),
         "a brick known to be down costs no more waiting");
     for (int b = 0; b < 2; b++) {
@@ -91,20 +98,20 @@ class ReplicaSetTest {
 
   @Test
   void readsComeFromTheLocalBrickAndFailOverWhenItIsGone() throws Exception {
-    rs.write(BrickOp.CREATE, "/r", h -> { }, Buffer.buffer(), "/");
-    rs.write(BrickOp.WRITE, "/r", h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("same"), "/r");
+    rs.write(create("/r", null), "/");
+    rs.write(write("/r", 0, 0, "same"), "/r");
     Files.writeString(dir.resolve("b1/r"), "LOCL"); // tell the copies apart: brick 1 is the local one
-    assertEquals("LOCL", rs.read(BrickOp.READ, "/r", h -> h.put(BrickFields.SIZE, 4)).data().toString());
+    assertEquals("LOCL", rs.read(new Requests.Read("/r", 0, 4), "/r").data().toString());
     vertx.undeploy(deployments.get(1)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertEquals("same", rs.read(BrickOp.READ, "/r", h -> h.put(BrickFields.SIZE, 4)).data().toString(),
+    assertEquals("same", rs.read(new Requests.Read("/r", 0, 4), "/r").data().toString(),
         "the local brick is gone: the read comes from the other copy, without an error");
     assertFalse(clients.get(1).isUp());
   }
 
   @Test
   void aReadWhenNoBrickAnswersForAMomentWaitsForOneInsteadOfFailing() throws Exception {
-    rs.write(BrickOp.CREATE, "/m", h -> { }, Buffer.buffer(), "/");
-    rs.write(BrickOp.WRITE, "/m", h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("kept"), "/m");
+    rs.write(create("/m", null), "/");
+    rs.write(write("/m", 0, 0, "kept"), "/m");
     // Both live bricks' addresses go away for a moment, as while the client's cluster membership merges.
     for (int i = 0; i < 2; i++) {
       vertx.undeploy(deployments.get(i)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -112,7 +119,7 @@ class ReplicaSetTest {
     Path b0 = dir.resolve("b0");
     vertx.setTimer(300, t -> vertx.deployVerticle(new BrickVerticle("v", "vol", 0, b0, "n0:" + b0, 24009,
         new SimpleMeterRegistry())));
-    assertEquals("kept", rs.read(BrickOp.READ, "/m", h -> h.put(BrickFields.SIZE, 4)).data().toString(),
+    assertEquals("kept", rs.read(new Requests.Read("/m", 0, 4), "/m").data().toString(),
         "the read waits for brick 0 to answer again");
     assertTrue(clients.get(0).isUp());
   }
@@ -120,40 +127,38 @@ class ReplicaSetTest {
   @Test
   void everyCopyOfANewFileHasTheFileIdTheClientChose() throws Exception {
     String gfid = java.util.UUID.randomUUID().toString();
-    rs.write(BrickOp.CREATE, "/same", h -> h.put(BrickFields.GFID, gfid), Buffer.buffer(), "/");
+    rs.write(create("/same", gfid), "/");
     assertEquals(gfid, meta(0, "/same").gfid());
     assertEquals(gfid, meta(1, "/same").gfid());
   }
 
   @Test
   void aRefusalByEveryBrickIsTheAnswer() {
-    rs.write(BrickOp.MKDIR, "/d", h -> { }, Buffer.buffer(), "/");
+    rs.write(new Requests.Mkdir("/d", 0755, -1, -1, null, 0), "/");
     BrickException e = assertThrows(BrickException.class,
-        () -> rs.write(BrickOp.MKDIR, "/d", h -> { }, Buffer.buffer(), "/"));
+        () -> rs.write(new Requests.Mkdir("/d", 0755, -1, -1, null, 0), "/"));
     assertEquals(Errno.EEXIST, e.errno());
   }
 
   @Test
   void withQuorumAutoTwoOfThreeBricksWriteOn() throws Exception {
     rs.quorum(new Quorum("auto", 0));
-    rs.write(BrickOp.CREATE, "/q", h -> { }, Buffer.buffer(), "/");
+    rs.write(create("/q", null), "/");
     assertEquals(1L, meta(0, "/").pending().get(2), "the majority writes on and blames the dead brick");
   }
 
   @Test
   void withoutQuorumAWriteFailsWithErofsAndTheCopiesThatTookItAreMarkedForHeal() throws Exception {
-    rs.write(BrickOp.CREATE, "/nq", h -> { }, Buffer.buffer(), "/");
+    rs.write(create("/nq", null), "/");
     rs.quorum(new Quorum("fixed", 3));
-    BrickException e = assertThrows(BrickException.class, () -> rs.write(BrickOp.WRITE, "/nq",
-        h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("not acknowledged"), "/nq"));
+    BrickException e = assertThrows(BrickException.class, () -> rs.write(write("/nq", 0, 0, "not acknowledged"), "/nq"));
     assertEquals(Errno.EROFS, e.errno(), "refused at once: brick 2 is known to be down");
     assertEquals(0, Files.size(dir.resolve("b0/nq")), "nothing was sent");
 
     // A brick that goes away during the write: the write lands on the others, but is not acknowledged.
     rs.quorum(new Quorum("fixed", 2));
     vertx.undeploy(deployments.get(1)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    e = assertThrows(BrickException.class, () -> rs.write(BrickOp.WRITE, "/nq",
-        h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("landed on brick 0 only"), "/nq"));
+    e = assertThrows(BrickException.class, () -> rs.write(write("/nq", 0, 0, "landed on brick 0 only"), "/nq"));
     assertEquals(Errno.EROFS, e.errno());
     org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
       while (meta(0, "/nq").dirty() == 0) {
@@ -176,11 +181,10 @@ class ReplicaSetTest {
     rs = new ReplicaSet(vertx, clients, TIMEOUT_MS + 1_000, new dev.mortar.common.model.Volume("v", "vol",
         dev.mortar.common.model.VolumeStatus.Started, 3, 0, "tcp", clients.stream().map(c -> c.brick).toList(),
         java.util.Map.of(dev.mortar.common.model.VolumeOptions.QUORUM_TYPE, "none")));
-    rs.write(BrickOp.CREATE, "/w", h -> { }, Buffer.buffer(), "/");
-    rs.write(BrickOp.WRITE, "/w", h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.DIRTY, 1),
-        Buffer.buffer("first "), "/w");
+    rs.write(create("/w", null), "/");
+    rs.write(write("/w", 0, 1, "first "), "/w");
     assertEquals(1, brickOps(1, "write"), "a session's first write carries the dirty mark: the brick makes it");
-    rs.write(BrickOp.WRITE, "/w", h -> h.put(BrickFields.OFFSET, 6L), Buffer.buffer("then more"), "/w");
+    rs.write(write("/w", 6, 0, "then more"), "/w");
     assertEquals(1, brickOps(1, "write"), "the next one is not sent to the brick on this host");
     assertEquals(2, brickOps(0, "write"), "it is sent to the other");
     assertEquals(1.0, client.get("mortar_client_local_writes_total").counter().count());
@@ -189,8 +193,7 @@ class ReplicaSetTest {
     }
     assertEquals(2L, meta(1, "/w").pending().get(2), "the dead brick is blamed for both writes on the copy written here too");
 
-    BrickException e = assertThrows(BrickException.class, () -> rs.write(BrickOp.WRITE, "/gone",
-        h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("x"), "/gone"));
+    BrickException e = assertThrows(BrickException.class, () -> rs.write(write("/gone", 0, 0, "x"), "/gone"));
     assertEquals(Errno.ENOENT, e.errno(), "a file it cannot open here: the brick is asked, and answers");
     assertEquals(2, brickOps(1, "write"));
   }

@@ -3,23 +3,19 @@ package dev.mortar.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mortar.brick.BrickVerticle;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.model.Brick;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,9 +44,17 @@ class SessionEndsTest {
     ends = new SessionEnds(vertx);
   }
 
-  private static BrickFrame call(BrickClient b, BrickOp op, String path, Consumer<JsonObject> fields) throws Exception {
-    return b.call(op, path, fields, Buffer.buffer()).toCompletionStage().toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
+  /** A new file, dirty and locked by {@code owner}, as a client's create makes it. */
+  private static void create(BrickClient b, String path, String owner, long lease) throws Exception {
+    await(b.call(new Requests.Create(path, 0644, -1, -1, null, false, 1, owner, lease, Buffer.buffer())));
+  }
+
+  private static FileMeta meta(BrickClient b, String path) throws Exception {
+    return await(b.call(new Requests.MetaGet(path))).meta();
+  }
+
+  private static void lock(BrickClient b, String path, String owner, long waitMs) throws Exception {
+    await(b.call(new Requests.Lock(path, owner, 10_000, waitMs)));
   }
 
   private static <T> T await(Future<T> f) throws Exception {
@@ -67,8 +71,7 @@ class SessionEndsTest {
     for (int f = 0; f < 20; f++) {
       String path = "/f" + f;
       for (BrickClient b : clients) {
-        call(b, BrickOp.CREATE, path, h -> h.put(BrickFields.OWNER, "w" + path).put(BrickFields.LEASE, 60_000)
-            .put(BrickFields.DIRTY, 1));
+        create(b, path, "w" + path, 60_000);
       }
     }
     for (int f = 0; f < 20; f++) {
@@ -79,9 +82,8 @@ class SessionEndsTest {
       assertEquals(1.0, endRequests(b), "brick " + b + ": twenty sessions, one request");
       for (int f = 0; f < 20; f++) {
         String path = "/f" + f;
-        assertEquals(0, FileMeta.fromJson(call(clients.get(b), BrickOp.META_GET, path, h -> { }).header()
-            .getJsonObject(BrickFields.META)).dirty(), path + " clean on brick " + b);
-        call(clients.get(b), BrickOp.LOCK, path, h -> h.put(BrickFields.OWNER, "next").put(BrickFields.WAIT, 0));
+        assertEquals(0, meta(clients.get(b), path).dirty(), path + " clean on brick " + b);
+        lock(clients.get(b), path, "next", 0);
       }
     }
   }
@@ -90,35 +92,30 @@ class SessionEndsTest {
   void aQueuedEndGoesByItsTimerWithoutAFlush() throws Exception {
     BrickClient b = clients.get(0);
     for (String path : List.of("/timer", "/again")) {
-      call(b, BrickOp.CREATE, path, h -> h.put(BrickFields.OWNER, "w" + path).put(BrickFields.LEASE, 60_000)
-          .put(BrickFields.DIRTY, 1));
+      create(b, path, "w" + path, 60_000);
     }
     ends.add("/timer", List.of(b), "w/timer", List.of(b), "/timer");
     // Nobody flushes: its timer sends it, and the lock is free within a second at most.
-    call(b, BrickOp.LOCK, "/timer", h -> h.put(BrickFields.OWNER, "next").put(BrickFields.WAIT, 1_000));
-    assertEquals(0, FileMeta.fromJson(call(b, BrickOp.META_GET, "/timer", h -> { }).header()
-        .getJsonObject(BrickFields.META)).dirty());
+    lock(b, "/timer", "next", 1_000);
+    assertEquals(0, meta(b, "/timer").dirty());
 
     ends.add("/again", List.of(b), "w/again", List.of(b), "/again");
     ends.flushIfQueued("/other"); // nothing queued for it: the queue stays
     ends.flushIfQueued("/again");
-    call(b, BrickOp.LOCK, "/again", h -> h.put(BrickFields.OWNER, "next").put(BrickFields.WAIT, 1_000));
+    lock(b, "/again", "next", 1_000);
     assertEquals(2.0, endRequests(0), "one request each time");
   }
 
   @Test
   void aSessionOfAFileRenamedSinceClearsTheMarkWhereTheFileIsAndGivesUpTheLockWhereItWasTaken() throws Exception {
     BrickClient b = clients.get(0);
-    call(b, BrickOp.CREATE, "/log", h -> h.put(BrickFields.OWNER, "w/log").put(BrickFields.LEASE, 60_000)
-        .put(BrickFields.DIRTY, 1));
-    call(b, BrickOp.RENAME, "/log", h -> h.put(BrickFields.TO, "/log.1")); // logrotate, while the writer writes
-    call(b, BrickOp.CREATE, "/log", h -> h.put(BrickFields.OWNER, "w2/log").put(BrickFields.DIRTY, 1)); // a new log
+    create(b, "/log", "w/log", 60_000);
+    await(b.call(new Requests.Rename("/log", "/log.1"))); // logrotate, while the writer writes
+    create(b, "/log", "w2/log", 10_000); // a new log
     ends.add("/log.1", List.of(b), "w/log", List.of(b), "/log");
     await(ends.flush());
-    assertEquals(0, FileMeta.fromJson(call(b, BrickOp.META_GET, "/log.1", h -> { }).header()
-        .getJsonObject(BrickFields.META)).dirty(), "the renamed file's mark is cleared");
-    assertEquals(1, FileMeta.fromJson(call(b, BrickOp.META_GET, "/log", h -> { }).header()
-        .getJsonObject(BrickFields.META)).dirty(), "the new file at the old name keeps its own");
-    call(b, BrickOp.LOCK, "/log", h -> h.put(BrickFields.OWNER, "next").put(BrickFields.WAIT, 0)); // given up
+    assertEquals(0, meta(b, "/log.1").dirty(), "the renamed file's mark is cleared");
+    assertEquals(1, meta(b, "/log").dirty(), "the new file at the old name keeps its own");
+    lock(b, "/log", "next", 0); // given up
   }
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.mortar.brick.BrickVerticle;
 import dev.mortar.common.api.Addresses;
-import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
-import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.api.BrickCodec;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeOptions;
@@ -60,7 +60,7 @@ class WriteLockTest {
     }
     AtomicInteger locksToDeadBrick = new AtomicInteger();
     vertx.eventBus().<BrickFrame>consumer(Addresses.brick("vol", 2), m -> {
-      if (BrickOp.LOCK.name().equals(m.body().header().getString(BrickFields.OP))) {
+      if (BrickCodec.decodeRequest(m.body()) instanceof Requests.Lock) {
         locksToDeadBrick.incrementAndGet();
       }
     });
@@ -68,12 +68,12 @@ class WriteLockTest {
         3, 0, "tcp", clients.stream().map(c -> c.brick).toList(), Map.of(VolumeOptions.QUORUM_TYPE, "none")));
     String gfid = UUID.randomUUID().toString();
     for (int i = 0; i < 2; i++) {
-      clients.get(i).call(BrickOp.CREATE, "/f", h -> h.put(BrickFields.GFID, gfid), Buffer.buffer())
+      clients.get(i).call(new Requests.Create("/f", 0644, -1, -1, gfid, false, 0, null, 0, Buffer.buffer()))
           .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
     // Another writer holds the lock on brick 1 for a moment (its lease ends after 800 ms).
-    clients.get(1).call(BrickOp.LOCK, "/f", h -> h.put(BrickFields.OWNER, "other").put(BrickFields.LEASE, 800),
-        Buffer.buffer()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    clients.get(1).call(new Requests.Lock("/f", "other", 800, 0)).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
 
     MortarFs fs = new MortarFs(rs, vertx, 1_000, new SimpleMeterRegistry());
     FuseFileInfo fi = FuseFileInfo.of(Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 64));
