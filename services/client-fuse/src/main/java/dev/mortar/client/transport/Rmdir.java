@@ -1,0 +1,29 @@
+package dev.mortar.client.transport;
+
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.BrickRequests;
+import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.api.BrickApi;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * RMDIR, which the typed brick API ({@code Requests}) lacks: sent as the frame that a request record of this shape
+ * encodes to ({@code op} RMDIR and {@code path}), which the brick's protocol already serves. Goes once
+ * {@code Requests.Rmdir} exists.
+ */
+public record Rmdir(String path) implements BrickRequest<Replies.Done> {
+  @Override
+  public Future<Replies.Done> applyTo(BrickApi brick) {
+    return Future.failedFuture(new BrickException(Errno.EOPNOTSUPP, "RMDIR is not in the brick API"));
+  }
+
+  Future<Replies.Done> send(Vertx vertx, String address, long timeoutMs) {
+    return BrickRequests.send(vertx, address, BrickOp.RMDIR, path, h -> { }, Buffer.buffer(), timeoutMs)
+        .map(Replies.Done.INSTANCE);
+  }
+}
