@@ -18,6 +18,7 @@ import dev.mortar.common.brick.VolumePaths;
 import dev.mortar.common.brick.api.BrickRequest;
 import dev.mortar.common.brick.api.Replies;
 import dev.mortar.common.brick.api.Requests;
+import dev.mortar.common.config.ClientTunables;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -58,21 +59,21 @@ final class MortarFs extends FuseStubFS {
   private static final long UTIME_NOW = (1L << 30) - 1;
   private static final long UTIME_OMIT = (1L << 30) - 2;
   /** A writer keeps its file's lock while it writes; released this long after its last write. */
-  private static final long LOCK_IDLE_MS = 100;
+  private static final long LOCK_IDLE_MS = ClientTunables.WRITE_LOCK_IDLE_MS.get();
   /** An operation slower than this is logged: it waited for a brick that is away, or a lock. */
-  private static final long SLOW_OP_MS = 1_500;
+  private static final long SLOW_OP_MS = ClientTunables.SLOW_OP_MS.get();
   /** Write-behind window: sequential writes are acknowledged at once and sent while the program goes on. */
-  private static final int WRITE_BEHIND_MAX = 64;
-  private static final long WRITE_BEHIND_BYTES = 16L << 20;
+  private static final int WRITE_BEHIND_MAX = ClientTunables.WRITE_BEHIND_REQUESTS.getInt();
+  private static final long WRITE_BEHIND_BYTES = ClientTunables.WRITE_BEHIND_BYTES.get();
   /** Sequential writes (128 KiB each from the kernel) are gathered into brick requests of up to this size. */
-  private static final int GATHER_BYTES = 1 << 20;
+  private static final int GATHER_BYTES = ClientTunables.WRITE_GATHER_BYTES.getInt();
   /** Full gathers' arrays, used again: enough for a write-behind window. */
   private final WriteGather.Spares spares = new WriteGather.Spares(GATHER_BYTES,
       (int) (WRITE_BEHIND_BYTES / GATHER_BYTES));
   /** How often attributes past their cache time are dropped. */
   private static final long PRUNE_MS = 10_000;
   /** A new file not yet made on the bricks (see {@link #create}) is made at the latest this long after. */
-  private static final long UNSENT_CREATE_MS = 100;
+  private static final long UNSENT_CREATE_MS = ClientTunables.UNSENT_CREATE_MS.get();
 
   private final ReplicaSet rs;
   private final WriteLockCalls lockCalls;

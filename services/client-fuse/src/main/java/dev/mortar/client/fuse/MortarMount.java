@@ -6,6 +6,7 @@ import dev.mortar.client.transport.BrickClient;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.cluster.ClusterBootstrap;
+import dev.mortar.common.config.ClientTunables;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeOptions;
@@ -96,9 +97,9 @@ public final class MortarMount {
       Future.join(bricks.stream().map(BrickClient::probe).toList()).toCompletionStage().toCompletableFuture()
           .exceptionally(e -> null).get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
       ReplicaSet rs = new ReplicaSet(vertx, bricks, timeoutMs + 1_000, volume);
-      // Every second: which bricks are back, and which are blamed for missed changes (reads avoid those).
-      vertx.setPeriodic(1000, t -> Future.join(bricks.stream().map(BrickClient::probe).toList())
-          .onComplete(x -> rs.forgetHealed()));
+      // Every status period: which bricks are back, and which are blamed for missed changes (reads avoid those).
+      vertx.setPeriodic(ClientTunables.STATUS_PERIOD_MS.get(), t -> Future.join(bricks.stream()
+          .map(BrickClient::probe).toList()).onComplete(x -> rs.forgetHealed()));
       followVolume(vertx, volume.name(), bricks, rs);
       serveMetrics(vertx, registry, local, options.metricsPort());
       long cacheMs = Long.parseLong(VolumeOptions.effective(volume, VolumeOptions.MD_CACHE_TIMEOUT)) * 1000;

@@ -1,5 +1,6 @@
 package dev.mortar.client.fuse;
 
+import dev.mortar.common.config.ClientTunables;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * change made by another client shows within a second; this client's own writes drop the windows at once.
  */
 final class ReadAhead {
-  static final int WINDOW = 2 << 20;
+  static final int WINDOW = ClientTunables.READ_AHEAD_BYTES.getInt();
   private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** A blocking read of one range from a good copy. */

@@ -8,6 +8,7 @@ import dev.mortar.common.brick.api.BrickCodec;
 import dev.mortar.common.brick.api.BrickRequest;
 import dev.mortar.common.brick.api.Replies;
 import dev.mortar.common.brick.api.Requests;
+import dev.mortar.common.config.ClientTunables;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -30,8 +31,8 @@ import java.util.logging.Logger;
  */
 public final class MountLocks {
   private static final Logger LOG = Logger.getLogger(MountLocks.class.getName());
-  static final long LEASE_MS = 10_000;
-  private static final long RETRY_MS = 100;
+  static final long LEASE_MS = ClientTunables.PROGRAM_LOCK_LEASE_MS.get();
+  private static final long RETRY_MS = ClientTunables.PROGRAM_LOCK_RETRY_MS.get();
   /** flock(2) operations, as Linux numbers them. */
   static final int LOCK_EX = 2;
   static final int LOCK_NB = 4;

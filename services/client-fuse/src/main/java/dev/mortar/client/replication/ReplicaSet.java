@@ -12,6 +12,7 @@ import dev.mortar.common.brick.api.BrickCodec;
 import dev.mortar.common.brick.api.BrickRequest;
 import dev.mortar.common.brick.api.Replies;
 import dev.mortar.common.brick.api.Requests;
+import dev.mortar.common.config.ClientTunables;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeOptions;
 import io.vertx.core.Future;
@@ -44,7 +45,7 @@ public final class ReplicaSet {
   private static final long RESOLVE_TIMEOUT_MS = 30_000;
   private static final long PROBE_AGAIN_MS = 100;
   /** Room under which writes are not deferred: more than a second of write-behind windows could hold. */
-  static final long SHORT_OF_ROOM_BYTES = 256L << 20;
+  static final long SHORT_OF_ROOM_BYTES = ClientTunables.SHORT_OF_ROOM_BYTES.get();
   private final Vertx vertx;
   private volatile Quorum quorum;
   private volatile Volume volume;

@@ -2,6 +2,7 @@ package dev.mortar.client.replication;
 
 import dev.mortar.client.transport.BrickClient;
 import dev.mortar.common.brick.api.Requests;
+import dev.mortar.common.config.ClientTunables;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -22,9 +23,9 @@ import java.util.logging.Logger;
 public final class SessionEnds {
   private static final Logger LOG = Logger.getLogger(SessionEnds.class.getName());
   /** How long an ended session may wait for others. A lock is given up at most this much later. */
-  static final long DELAY_MS = 5;
+  static final long DELAY_MS = ClientTunables.SESSION_ENDS_DELAY_MS.get();
   /** Sessions per request at most. */
-  static final int MAX_BATCH = 256;
+  static final int MAX_BATCH = ClientTunables.SESSION_ENDS_BATCH.getInt();
 
   private final Vertx vertx;
   private final Map<BrickClient, List<Requests.SessionEnd>> queued = new LinkedHashMap<>();

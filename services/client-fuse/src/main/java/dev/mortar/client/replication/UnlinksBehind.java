@@ -6,6 +6,7 @@ import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.VolumePaths;
 import dev.mortar.common.brick.api.Replies;
 import dev.mortar.common.brick.api.Requests;
+import dev.mortar.common.config.ClientTunables;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
 public final class UnlinksBehind {
   private static final Logger LOG = Logger.getLogger(UnlinksBehind.class.getName());
   /** Unlinks queued or on their way, at most: the next waits for one to end. */
-  static final int MAX = 64;
+  static final int MAX = ClientTunables.UNLINKS_BEHIND.getInt();
 
   private final ReplicaSet rs;
   private final Counter failures;

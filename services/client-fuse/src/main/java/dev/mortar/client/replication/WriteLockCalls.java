@@ -7,6 +7,7 @@ import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.EveryBrickLock;
 import dev.mortar.common.brick.api.Replies;
 import dev.mortar.common.brick.api.Requests;
+import dev.mortar.common.config.ClientTunables;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -24,8 +25,8 @@ public final class WriteLockCalls implements EveryBrickLock.Bricks<BrickClient> 
    * The lock's lease, renewed every third of it while held. Short: a writer cut off while holding a lock holds up the
    * other side of the cut until the lease runs out.
    */
-  public static final long LEASE_MS = 3_000;
-  private static final long WAIT_MS = 30_000;
+  public static final long LEASE_MS = ClientTunables.WRITE_LOCK_LEASE_MS.get();
+  private static final long WAIT_MS = ClientTunables.WRITE_LOCK_WAIT_MS.get();
   /** A wait for another writer's lock this long is logged, with who held it. */
   private static final long SLOW_MS = 500;
 

@@ -10,6 +10,7 @@ import dev.mortar.common.brick.api.BrickRequest;
 import dev.mortar.common.brick.api.RemoteBrick;
 import dev.mortar.common.brick.api.Replies;
 import dev.mortar.common.brick.api.Requests;
+import dev.mortar.common.config.ClientTunables;
 import dev.mortar.common.model.Brick;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -34,13 +35,14 @@ import java.util.logging.Logger;
 public final class BrickClient extends AbstractBrickClient {
   private static final Logger LOG = Logger.getLogger(BrickClient.class.getName());
   /** The longest a request is waited for while its brick answers pings (GlusterFS's frame timeout is 30 min). */
-  public static final long OP_DEADLINE_MS = 120_000;
+  public static final long OP_DEADLINE_MS = ClientTunables.OP_DEADLINE_MS.get();
   /**
    * Requests with this much data are sent from an event loop: sending one encodes it, a copy of the data into a new
    * buffer, which the FUSE thread that a program's write waits for should not pay (a 1 MiB gathered write cost it
    * about 1 ms here).
    */
   private static final int SEND_FROM_LOOP_BYTES = 64 << 10;
+  private static final long PING_CHECK_MIN_MS = ClientTunables.PING_CHECK_MIN_MS.get();
   /** The answer to a write made in the brick's directory here: the brick would have told the attributes. */
   private static final Replies.AttrReply WRITTEN_HERE = new Replies.AttrReply(null);
 
@@ -236,7 +238,7 @@ public final class BrickClient extends AbstractBrickClient {
   }
 
   private static long checkEveryMs(long timeoutMs) {
-    return Math.max(50, timeoutMs / 10);
+    return Math.max(PING_CHECK_MIN_MS, timeoutMs / 10);
   }
 
   private Future<Replies.StatusReply> ping(long timeout) {
