@@ -12,9 +12,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * RMDIR, which the typed brick API ({@code Requests}) lacks: sent as the frame that a request record of this shape
- * encodes to ({@code op} RMDIR and {@code path}), which the brick's protocol already serves. Goes once
- * {@code Requests.Rmdir} exists.
+ * RMDIR, which the typed brick API ({@code Requests}, {@code BrickCodec}) lacks: sent as the frame that a request
+ * record of this shape would be encoded to ({@code op} RMDIR and {@code path}). A brick decoding requests with
+ * BrickCodec refuses it until the API has {@code Requests.Rmdir}, which then replaces this record.
  */
 public record Rmdir(String path) implements BrickRequest<Replies.Done> {
   @Override
