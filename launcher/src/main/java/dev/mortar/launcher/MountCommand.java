@@ -1,8 +1,8 @@
 package dev.mortar.launcher;
 
-import dev.mortar.client.MortarMount;
-import dev.mortar.client.MountOptions;
-import dev.mortar.client.MountSpec;
+import dev.mortar.client.fuse.MortarMount;
+import dev.mortar.client.fuse.MountOptions;
+import dev.mortar.client.fuse.MountSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
