@@ -169,7 +169,7 @@ public final class BrickClient extends AbstractBrickClient {
   public <R> Future<R> call(BrickRequest<R> request, long deadlineMs) {
     Promise<R> answer = Promise.promise();
     waiting.put(answer, System.nanoTime());
-    Runnable send = () -> send(request, deadlineMs).onComplete(ar -> {
+    Runnable send = () -> remote.call(request, deadlineMs).onComplete(ar -> {
       waiting.remove(answer);
       if (ar.succeeded()) {
         answer.tryComplete(ar.result());
@@ -183,10 +183,6 @@ public final class BrickClient extends AbstractBrickClient {
       send.run();
     }
     return answer.future().onFailure(this::downIfSilent);
-  }
-
-  private <R> Future<R> send(BrickRequest<R> request, long deadlineMs) {
-    return remote.call(request, deadlineMs);
   }
 
   /** The file data a request carries. */
