@@ -36,6 +36,11 @@ public abstract class AbstractBrickClient implements BrickApi {
   }
 
   @Override
+  public final Future<Replies.Done> rmdir(Requests.Rmdir request) {
+    return call(request);
+  }
+
+  @Override
   public final Future<Replies.CreateReply> create(Requests.Create request) {
     return call(request);
   }

@@ -20,6 +20,8 @@ public interface BrickApi {
 
   Future<Replies.AttrReply> mkdir(Requests.Mkdir request);
 
+  Future<Replies.Done> rmdir(Requests.Rmdir request);
+
   Future<Replies.CreateReply> create(Requests.Create request);
 
   Future<Replies.AttrReply> open(Requests.Open request);

@@ -23,6 +23,7 @@ public final class BrickCodec {
       Map.entry(BrickOp.READDIR, Requests.Readdir.class),
       Map.entry(BrickOp.NAMES, Requests.ListNames.class),
       Map.entry(BrickOp.MKDIR, Requests.Mkdir.class),
+      Map.entry(BrickOp.RMDIR, Requests.Rmdir.class),
       Map.entry(BrickOp.CREATE, Requests.Create.class),
       Map.entry(BrickOp.OPEN, Requests.Open.class),
       Map.entry(BrickOp.READ, Requests.Read.class),

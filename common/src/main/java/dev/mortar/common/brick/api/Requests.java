@@ -62,6 +62,14 @@ public final class Requests {
     }
   }
 
+  /** RMDIR: An empty directory. */
+  public record Rmdir(String path) implements BrickRequest<Replies.Done> {
+    @Override
+    public Future<Replies.Done> applyTo(BrickApi brick) {
+      return brick.rmdir(this);
+    }
+  }
+
   /** CREATE: A regular file. Without {@code exclusive} an existing file is kept. With {@code owner} the file's write lock is tried first (as {@link Lock} with no wait) for {@code lease} ms, and the reply says whether it was granted. {@code data} is the new file's first bytes, written only where this request made the file (the reply's gfid is then {@code gfid}), so data needs a gfid (EINVAL). */
   public record Create(String path, int mode, int uid, int gid, @Nullable String gfid, boolean exclusive, long dirty, @Nullable String owner, long lease, Buffer data) implements BrickRequest<Replies.CreateReply> {
     @Override

@@ -9,6 +9,7 @@ import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
+import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.brick.LockRange;
@@ -98,5 +99,17 @@ class BrickCodecTest {
         BrickFrame.of(new JsonObject().put("op", "RECORD_LOCK_PROBE").put("gfid", "g").put("owner", "o")
             .put("probe", new JsonObject().put("start", 9).put("end", 2).put("write", true)))));
     assertEquals(Errno.EINVAL, badRange.errno(), "a record's own checks answer EINVAL too");
+  }
+
+  @Test
+  void everyOperationHasItsRequestRecord() {
+    for (BrickOp op : BrickOp.values()) {
+      BrickFrame bare = BrickFrame.of(new JsonObject().put("op", op.name()));
+      try {
+        assertEquals(op, BrickCodec.op(BrickCodec.decodeRequest(bare)));
+      } catch (BrickException e) {
+        assertEquals(Errno.EINVAL, e.errno(), op + ": " + e.getMessage());
+      }
+    }
   }
 }
