@@ -104,6 +104,14 @@ public final class BrickService implements BrickApi {
     return done.future();
   }
 
+  /** Work that answers nothing but that it was done. */
+  private static Supplier<Replies.Done> done(Runnable work) {
+    return () -> {
+      work.run();
+      return Replies.Done.INSTANCE;
+    };
+  }
+
   /** An answer made at once (on the event loop), or its failure. */
   private static <R> Future<R> now(Supplier<R> work) {
     try {
@@ -152,10 +160,7 @@ public final class BrickService implements BrickApi {
 
   @Override
   public Future<Replies.Done> rmdir(Requests.Rmdir r) {
-    return onWorker(r, r.path(), () -> {
-      storage.rmdir(r.path());
-      return Replies.Done.INSTANCE;
-    });
+    return onWorker(r, r.path(), done(() -> storage.rmdir(r.path())));
   }
 
   /** With an owner the file's lock is tried first, and given back if the file was not made. */
@@ -223,10 +228,7 @@ public final class BrickService implements BrickApi {
 
   @Override
   public Future<Replies.Done> fsync(Requests.Fsync r) {
-    return onWorker(r, r.path(), () -> {
-      storage.fsync(r.path(), r.dataOnly());
-      return Replies.Done.INSTANCE;
-    });
+    return onWorker(r, r.path(), done(() -> storage.fsync(r.path(), r.dataOnly())));
   }
 
   /** Nothing to flush: a brick holds no open state. */
@@ -243,10 +245,7 @@ public final class BrickService implements BrickApi {
 
   @Override
   public Future<Replies.Done> unlink(Requests.Unlink r) {
-    return onWorker(r, r.path(), () -> {
-      storage.unlink(r.path());
-      return Replies.Done.INSTANCE;
-    });
+    return onWorker(r, r.path(), done(() -> storage.unlink(r.path())));
   }
 
   @Override
@@ -269,10 +268,7 @@ public final class BrickService implements BrickApi {
 
   @Override
   public Future<Replies.Done> rename(Requests.Rename r) {
-    return onWorker(r, r.path(), () -> {
-      storage.rename(r.path(), r.to());
-      return Replies.Done.INSTANCE;
-    });
+    return onWorker(r, r.path(), done(() -> storage.rename(r.path(), r.to())));
   }
 
   @Override
@@ -322,10 +318,7 @@ public final class BrickService implements BrickApi {
 
   @Override
   public Future<Replies.Done> setXattr(Requests.SetXattr r) {
-    return onWorker(r, r.path(), () -> {
-      storage.setxattr(r.path(), r.name(), r.value(), r.flags());
-      return Replies.Done.INSTANCE;
-    });
+    return onWorker(r, r.path(), done(() -> storage.setxattr(r.path(), r.name(), r.value(), r.flags())));
   }
 
   @Override
@@ -335,10 +328,7 @@ public final class BrickService implements BrickApi {
 
   @Override
   public Future<Replies.Done> removeXattr(Requests.RemoveXattr r) {
-    return onWorker(r, r.path(), () -> {
-      storage.removexattr(r.path(), r.name());
-      return Replies.Done.INSTANCE;
-    });
+    return onWorker(r, r.path(), done(() -> storage.removexattr(r.path(), r.name())));
   }
 
   @Override
