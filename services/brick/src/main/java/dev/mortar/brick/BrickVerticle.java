@@ -109,7 +109,7 @@ public final class BrickVerticle extends VerticleBase {
       return s;
     }).onSuccess(s -> {
       storage = s;
-      endpoint.serve(new BrickService(vertx, context, workers, s, blames, info, () -> availBytes, registry));
+      endpoint.serve(new BrickService(context, workers, s, blames, info, () -> availBytes, registry));
       LOG.info("brick " + info.brickName() + " of volume " + info.volumeName() + " online");
       announceOnline();
       // A brick whose object store comes back is online again: the healers are told at once, as at a start.

@@ -19,7 +19,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -55,17 +54,17 @@ public final class BrickService implements BrickApi {
    * @param loop       the brick's event loop, where its locks live
    * @param availBytes bytes free for writes as of the last look, -1 unknown (for STATUS)
    */
-  public BrickService(Vertx vertx, Context loop, WorkerExecutor workers, BrickStorage storage, BlameTracker blames,
-                      BrickInfo info, LongSupplier availBytes, MeterRegistry registry) {
+  public BrickService(Context loop, WorkerExecutor workers, BrickStorage storage, BlameTracker blames, BrickInfo info,
+                      LongSupplier availBytes, MeterRegistry registry) {
     this.loop = loop;
     this.workers = workers;
     this.storage = storage;
     this.blames = blames;
     this.info = info;
     this.availBytes = availBytes;
-    this.locks = new FileLocks(vertx);
-    this.flocks = new Flocks(vertx);
-    this.recordLocks = new RecordLocks(vertx);
+    this.locks = new FileLocks(loop.owner());
+    this.flocks = new Flocks(loop.owner());
+    this.recordLocks = new RecordLocks(loop.owner());
     this.bytesRead = bytes(registry, "read");
     this.bytesWritten = bytes(registry, "write");
   }
