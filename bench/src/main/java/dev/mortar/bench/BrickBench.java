@@ -2,16 +2,14 @@ package dev.mortar.bench;
 
 import dev.mortar.brick.BrickVerticle;
 import dev.mortar.common.api.Addresses;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
-import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.RemoteBrick;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.cluster.ClusterBootstrap;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -28,7 +26,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Drives the brick protocol directly, over the clustered event bus between two Vert.x nodes on loopback (the path a
@@ -53,6 +50,7 @@ public final class BrickBench {
   private final int runs;
   private Vertx brickNode;
   private Vertx clientNode;
+  private RemoteBrick remote;
 
   private BrickBench(Path base, int runs) {
     this.base = base;
@@ -81,9 +79,10 @@ public final class BrickBench {
     Path brick = base.resolve("brick");
     await(brickNode.deployVerticle(new BrickVerticle("bench", VOLUME_ID, 0, brick, "127.0.0.1:" + brick, 24509,
         new SimpleMeterRegistry())));
+    remote = new RemoteBrick(clientNode, Addresses.brick(VOLUME_ID, 0), 60_000);
     for (int i = 0; i < 100; i++) { // the client learns the brick's address once the cluster has settled
       try {
-        call(BrickOp.STATUS, "/", h -> { }, Buffer.buffer());
+        call(Requests.Status.INSTANCE);
         return;
       } catch (Exception e) {
         Thread.sleep(100);
@@ -105,11 +104,16 @@ public final class BrickBench {
     return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
-  private BrickFrame call(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) throws Exception {
-    JsonObject h = new JsonObject().put(BrickFields.OP, op.name()).put(BrickFields.PATH, path);
-    fields.accept(h);
-    return await(clientNode.eventBus().<BrickFrame>request(Addresses.brick(VOLUME_ID, 0), new BrickFrame(h, data),
-        new DeliveryOptions().setSendTimeout(60_000))).body();
+  private <R> R call(BrickRequest<R> request) throws Exception {
+    return await(remote.call(request));
+  }
+
+  private static Requests.Create create(String path, boolean exclusive) {
+    return new Requests.Create(path, 0644, -1, -1, null, exclusive, 0, null, 0, Buffer.buffer());
+  }
+
+  private static Requests.Write write(String path, long offset, Buffer data) {
+    return new Requests.Write(path, offset, 0, null, data);
   }
 
   /** One workload: {@code ops} operations, {@code op.call(i)} doing the i-th; with {@code threads} at once. */
@@ -161,10 +165,10 @@ public final class BrickBench {
           StandardOpenOption.WRITE));
     }, (r, n) -> {
       String d = "/c" + r + "-" + n;
-      call(BrickOp.MKDIR, d, h -> { }, Buffer.buffer());
+      call(new Requests.Mkdir(d, 0755, -1, -1, null, 0));
       return opsPerSecond(CREATES, n, i -> {
-        call(BrickOp.CREATE, d + "/f" + i, h -> h.put(BrickFields.EXCLUSIVE, true), Buffer.buffer());
-        call(BrickOp.WRITE, d + "/f" + i, h -> h.put(BrickFields.OFFSET, 0L), smallBuf);
+        call(create(d + "/f" + i, true));
+        call(write(d + "/f" + i, 0L, smallBuf));
       });
     });
 
@@ -179,11 +183,11 @@ public final class BrickBench {
       }
     }, (r, n) -> {
       String f = "/w" + r + "-" + n;
-      call(BrickOp.CREATE, f, h -> { }, Buffer.buffer());
-      call(BrickOp.TRUNCATE, f, h -> h.put(BrickFields.SIZE, smallFileSize), Buffer.buffer());
+      call(create(f, false));
+      call(new Requests.Truncate(f, smallFileSize));
       return opsPerSecond(SMALL_WRITES, n, i -> {
         long off = new SplittableRandom(i).nextLong(smallFileSize / SMALL) * SMALL;
-        call(BrickOp.WRITE, f, h -> h.put(BrickFields.OFFSET, off), smallBuf);
+        call(write(f, off, smallBuf));
       });
     });
 
@@ -191,8 +195,7 @@ public final class BrickBench {
       Path d = local.resolve("c0");
       return opsPerSecond(STATS, 1, i -> Files.readAttributes(d.resolve("f" + (i % CREATES)), "unix:*",
           LinkOption.NOFOLLOW_LINKS));
-    }, (r, n) -> opsPerSecond(STATS, n, i -> call(BrickOp.LOOKUP, "/c0-1/f" + (i % CREATES), h -> { },
-        Buffer.buffer())));
+    }, (r, n) -> opsPerSecond(STATS, n, i -> call(new Requests.Lookup("/c0-1/f" + (i % CREATES)))));
 
     report("1 MiB sequential writes", r -> {
       Path f = local.resolve("b" + r);
@@ -203,12 +206,11 @@ public final class BrickBench {
       }
     }, (r, n) -> {
       String f = "/b" + r + "-" + n;
-      call(BrickOp.CREATE, f, h -> { }, Buffer.buffer());
+      call(create(f, false));
       try {
-        return opsPerSecond(BIG_WRITES, n, i -> call(BrickOp.WRITE, f, h -> h.put(BrickFields.OFFSET, (long) i * BIG),
-            bigBuf));
+        return opsPerSecond(BIG_WRITES, n, i -> call(write(f, (long) i * BIG, bigBuf)));
       } finally {
-        call(BrickOp.UNLINK, f, h -> { }, Buffer.buffer());
+        call(new Requests.Unlink(f));
       }
     });
     System.out.printf(Locale.ROOT, "%n1 MiB writes: ops/s = MiB/s. Ratios above 1 would mean the brick beats the"

@@ -11,17 +11,17 @@ import dev.mortar.brick.storage.local.BrickDirectory;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
-import dev.mortar.common.brick.BrickOp;
-import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.LockRange;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.RemoteBrick;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -49,10 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrickProtocolTest {
   private static final String VOL = "vol-id";
+  /** LOCK's wait where a test does not care: longer than any lock in these tests is held. */
+  private static final long WAIT = 30_000;
 
   @TempDir
   static Path dir;
   private Vertx vertx;
+  private RemoteBrick brick;
   Path brickDir;
 
   @BeforeAll
@@ -64,6 +66,7 @@ class BrickProtocolTest {
     vertx.deployVerticle(new BrickVerticle("v", VOL, 0, location(), "n1:" + location(), 24009,
             new SimpleMeterRegistry(), s3()))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    brick = new RemoteBrick(vertx, Addresses.brick(VOL, 0), 10_000);
   }
 
   /** Where brick 0 keeps its files. */
@@ -83,20 +86,34 @@ class BrickProtocolTest {
 
   // ---- a tiny client ----
 
-  private BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
-    return BrickCalls.call(vertx, Addresses.brick(VOL, brick), op, path, fields, data);
+  private <R> R call(BrickRequest<R> request) {
+    return BrickCalls.await(brick.call(request));
   }
 
-  private BrickFrame call(BrickOp op, String path, Consumer<JsonObject> fields) {
-    return call(0, op, path, fields, Buffer.buffer());
+  /** A frame as any sender may make it: for what the typed API cannot even express. */
+  private void refused(JsonObject header) {
+    errno(Errno.EINVAL, () -> BrickCalls.raw(vertx, brick.address(), header));
   }
 
-  private BrickFrame call(BrickOp op, String path) {
-    return call(op, path, h -> { });
+  private static Requests.Mkdir mkdir(String path) {
+    return new Requests.Mkdir(path, 0755, -1, -1, null, 0);
   }
 
-  private Attr attr(BrickFrame f) {
-    return Attr.fromJson(f.header().getJsonObject(BrickFields.ATTR));
+  private static Requests.Create create(String path) {
+    return create(path, null, false);
+  }
+
+  private static Requests.Create create(String path, String gfid, boolean exclusive) {
+    return new Requests.Create(path, 0644, -1, -1, gfid, exclusive, 0, null, 0, Buffer.buffer());
+  }
+
+  /** A create that tries the file's write lock for {@code owner} first. */
+  private static Requests.Create createLocked(String path, String owner, long dirty) {
+    return new Requests.Create(path, 0644, -1, -1, null, false, dirty, owner, 10_000, Buffer.buffer());
+  }
+
+  private Attr attr(BrickRequest<Replies.AttrReply> request) {
+    return call(request).attr();
   }
 
   private static void errno(Errno expected, Runnable r) {
@@ -105,33 +122,38 @@ class BrickProtocolTest {
   }
 
   private Attr write(String path, long offset, String text) {
-    return attr(call(0, BrickOp.WRITE, path, h -> h.put(BrickFields.OFFSET, offset),
-        Buffer.buffer(text.getBytes(StandardCharsets.UTF_8))));
+    return attr(new Requests.Write(path, offset, 0, null, Buffer.buffer(text.getBytes(StandardCharsets.UTF_8))));
   }
 
   private String read(String path, long offset, int size) {
-    return call(BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, offset).put(BrickFields.SIZE, size))
-        .data().toString(StandardCharsets.ISO_8859_1);
+    return call(new Requests.Read(path, offset, size)).data().toString(StandardCharsets.ISO_8859_1);
   }
 
   private List<String> names(String dirPath) {
     List<String> out = new ArrayList<>();
-    call(BrickOp.READDIR, dirPath).header().getJsonArray(BrickFields.ENTRIES)
-        .forEach(o -> out.add(((JsonObject) o).getString("name")));
+    call(new Requests.Readdir(dirPath)).entries().forEach(e -> out.add(e.name()));
     out.sort(null);
     return out;
+  }
+
+  private FileMeta meta(String path) {
+    return call(new Requests.MetaGet(path)).meta();
+  }
+
+  private FileMeta metaUpdate(String path, long dirty, long dataVersion, Map<Integer, Long> pending) {
+    return call(new Requests.MetaUpdate(path, dirty, dataVersion, 0, pending)).meta();
   }
 
   // ---- tests ----
 
   @Test
   void filesAreWrittenReadAndKeptAsAPlainCopyOnDisk() throws Exception {
-    Attr d = attr(call(BrickOp.MKDIR, "/data", h -> h.put(BrickFields.MODE, 0750)));
+    Attr d = attr(new Requests.Mkdir("/data", 0750, -1, -1, null, 0));
     assertTrue(d.isDirectory());
     assertEquals(0750, d.mode() & 07777);
     assertNotNull(d.gfid());
-    Attr f = attr(call(BrickOp.CREATE, "/data/dates.txt", h -> h.put(BrickFields.MODE, 0640)
-        .put(BrickFields.EXCLUSIVE, true)));
+    Attr f = call(new Requests.Create("/data/dates.txt", 0640, -1, -1, null, true, 0, null, 0, Buffer.buffer()))
+        .attr();
     assertTrue(f.isRegularFile());
     assertEquals(0640, f.mode() & 07777);
     write("/data/dates.txt", 0, "node1 - Mon\n");
@@ -144,15 +166,15 @@ class BrickProtocolTest {
       assertEquals("node1 - Mon\nnode1 - Tue\n", Files.readString(brickDir.resolve("data/dates.txt")),
           "the brick is a plain, readable copy");
     }
-    assertEquals(f.gfid(), attr(call(BrickOp.OPEN, "/data/dates.txt")).gfid(), "the file ID is stable");
+    assertEquals(f.gfid(), attr(new Requests.Open("/data/dates.txt")).gfid(), "the file ID is stable");
     String chosen = "0f0e0d0c-0b0a-4908-8706-050403020100";
-    assertEquals(chosen, attr(call(BrickOp.CREATE, "/data/chosen", h -> h.put(BrickFields.GFID, chosen))).gfid(),
+    assertEquals(chosen, call(create("/data/chosen", chosen, false)).attr().gfid(),
         "the client chooses the file ID, so every brick gives the file the same one");
-    errno(Errno.EINVAL, () -> call(BrickOp.MKDIR, "/data/badid", h -> h.put(BrickFields.GFID, "not-a-uuid")));
-    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/data/badid"));
-    call(BrickOp.FSYNC, "/data/dates.txt");
-    call(BrickOp.FLUSH, "/data/dates.txt");
-    call(BrickOp.RELEASE, "/data/dates.txt");
+    errno(Errno.EINVAL, () -> call(new Requests.Mkdir("/data/badid", 0755, -1, -1, "not-a-uuid", 0)));
+    errno(Errno.ENOENT, () -> call(new Requests.Lookup("/data/badid")));
+    call(new Requests.Fsync("/data/dates.txt", false));
+    call(new Requests.Flush("/data/dates.txt"));
+    call(new Requests.Release("/data/dates.txt"));
     // overwrite in the middle
     write("/data/dates.txt", 8, "Wed");
     assertEquals("node1 - Wed\nnode1 - Tue\n", read("/data/dates.txt", 0, 4096));
@@ -161,34 +183,34 @@ class BrickProtocolTest {
   @Test
   void aCreateWithDataMakesTheFileWithItsFirstBytesAndNeverWritesAFileThatWasThere() throws Exception {
     String id = "1f0e0d0c-0b0a-4908-8706-050403020100";
-    Attr made = attr(call(0, BrickOp.CREATE, "/born-full", h -> h.put(BrickFields.GFID, id).put(BrickFields.DIRTY, 1),
-        Buffer.buffer("first bytes\n")));
+    Attr made = call(new Requests.Create("/born-full", 0644, -1, -1, id, false, 1, null, 0,
+        Buffer.buffer("first bytes\n"))).attr();
     assertEquals(id, made.gfid(), "made by this request");
     assertEquals(12, made.size(), "the answer has the size with the data");
     assertEquals("first bytes\n", read("/born-full", 0, 100));
     if (onLocalDisk()) {
       assertEquals("first bytes\n", Files.readString(brickDir.resolve("born-full")));
     }
-    Attr kept = attr(call(0, BrickOp.CREATE, "/born-full", h -> h.put(BrickFields.GFID, UUID.randomUUID().toString()),
-        Buffer.buffer("other")));
+    Attr kept = call(new Requests.Create("/born-full", 0644, -1, -1, UUID.randomUUID().toString(), false, 0, null, 0,
+        Buffer.buffer("other"))).attr();
     assertEquals(id, kept.gfid(), "the file that was there is answered: another file ID than the one asked for");
     assertEquals("first bytes\n", read("/born-full", 0, 100), "and it is not written");
-    errno(Errno.EINVAL, () -> call(0, BrickOp.CREATE, "/no-id", h -> { }, Buffer.buffer("data")));
-    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/no-id"));
+    errno(Errno.EINVAL, () -> call(new Requests.Create("/no-id", 0644, -1, -1, null, false, 0, null, 0,
+        Buffer.buffer("data"))));
+    errno(Errno.ENOENT, () -> call(new Requests.Lookup("/no-id")));
   }
 
   @Test
   void manyUnlinksOfOneDirectoryGoInOneRequestAndEachNameThatFailedIsSaid() {
-    call(BrickOp.MKDIR, "/gone", h -> { });
-    call(BrickOp.MKDIR, "/gone/sub", h -> { });
+    call(mkdir("/gone"));
+    call(mkdir("/gone/sub"));
     for (int i = 0; i < 4; i++) {
-      call(BrickOp.CREATE, "/gone/f" + i, h -> { });
+      call(create("/gone/f" + i));
     }
-    JsonArray failed = call(BrickOp.UNLINK_MANY, "/gone", h -> h.put(BrickFields.NAMES,
-        new JsonArray(List.of("f0", "f1", "missing", "sub", "../f2", "f3")))).header().getJsonArray(BrickFields.FAILED);
+    List<Replies.FailedName> failed = call(new Requests.UnlinkMany("/gone",
+        List.of("f0", "f1", "missing", "sub", "../f2", "f3"))).failed();
     Map<String, String> errnos = new java.util.TreeMap<>();
-    failed.forEach(f -> errnos.put(((JsonObject) f).getString(BrickFields.NAME), ((JsonObject) f)
-        .getString(BrickFields.ERRNO)));
+    failed.forEach(f -> errnos.put(f.name(), f.errno()));
     assertEquals(Map.of("missing", "ENOENT", "sub", "EISDIR", "../f2", "EINVAL"), errnos,
         "each name that was not unlinked, with its errno; a name that would leave the directory is refused");
     assertEquals(List.of("f2", "sub"), names("/gone").stream().sorted().toList(), "the others are gone");
@@ -196,224 +218,217 @@ class BrickProtocolTest {
 
   @Test
   void readdirReturnsAttributesAndHidesTheBrickMetadata() {
-    call(BrickOp.MKDIR, "/list", h -> { });
+    call(mkdir("/list"));
     for (int i = 0; i < 3; i++) {
       int n = i;
-      call(BrickOp.CREATE, "/list/f" + i, h -> { });
+      call(create("/list/f" + i));
       write("/list/f" + i, 0, "x".repeat(n + 1));
     }
-    JsonArray entries = call(BrickOp.READDIR, "/list").header().getJsonArray(BrickFields.ENTRIES);
+    List<Replies.DirEntry> entries = call(new Requests.Readdir("/list")).entries();
     assertEquals(3, entries.size());
-    for (Object o : entries) {
-      JsonObject e = (JsonObject) o;
-      Attr a = Attr.fromJson(e.getJsonObject(BrickFields.ATTR));
-      assertEquals(Integer.parseInt(e.getString("name").substring(1)) + 1, a.size(), "sizes come with the names");
+    for (Replies.DirEntry e : entries) {
+      assertEquals(Integer.parseInt(e.name().substring(1)) + 1, e.attr().size(), "sizes come with the names");
     }
     assertFalse(names("/").contains(BrickDirectory.META_DIR));
-    JsonArray bare = call(BrickOp.READDIR, "/list", h -> h.put(BrickFields.NAMES_ONLY, true)).header()
-        .getJsonArray(BrickFields.NAMES);
-    assertEquals(List.of("f0", "f1", "f2"), bare.stream().map(String.class::cast).sorted().toList(),
+    List<String> bare = call(new Requests.ListNames("/list")).names();
+    assertEquals(List.of("f0", "f1", "f2"), bare.stream().sorted().toList(),
         "a names-only listing has the same names");
-    assertFalse(call(BrickOp.READDIR, "/", h -> h.put(BrickFields.NAMES_ONLY, true)).header()
-        .getJsonArray(BrickFields.NAMES).contains(BrickDirectory.META_DIR));
-    errno(Errno.ENOTDIR, () -> call(BrickOp.READDIR, "/list/f0", h -> h.put(BrickFields.NAMES_ONLY, true)));
-    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/.mortar"));
-    errno(Errno.EACCES, () -> call(BrickOp.MKDIR, "/.mortar"));
-    errno(Errno.EACCES, () -> call(BrickOp.READDIR, "/.mortar/index"));
-    errno(Errno.ENOTDIR, () -> call(BrickOp.READDIR, "/list/f0"));
+    assertFalse(call(new Requests.ListNames("/")).names().contains(BrickDirectory.META_DIR));
+    errno(Errno.ENOTDIR, () -> call(new Requests.ListNames("/list/f0")));
+    errno(Errno.ENOENT, () -> call(new Requests.Lookup("/.mortar")));
+    errno(Errno.EACCES, () -> call(mkdir("/.mortar")));
+    errno(Errno.EACCES, () -> call(new Requests.Readdir("/.mortar/index")));
+    errno(Errno.ENOTDIR, () -> call(new Requests.Readdir("/list/f0")));
   }
 
   @Test
   void namespaceErrorsGiveTheErrnoAProgramExpects() {
-    call(BrickOp.MKDIR, "/ns", h -> { });
-    call(BrickOp.CREATE, "/ns/file", h -> { });
-    errno(Errno.EEXIST, () -> call(BrickOp.MKDIR, "/ns", h -> { }));
-    errno(Errno.EEXIST, () -> call(BrickOp.CREATE, "/ns/file", h -> h.put(BrickFields.EXCLUSIVE, true)));
-    assertEquals(0, attr(call(BrickOp.CREATE, "/ns/file", h -> { })).size(), "non-exclusive create keeps it");
-    errno(Errno.EISDIR, () -> call(BrickOp.CREATE, "/ns", h -> { }));
-    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/ns/missing"));
-    errno(Errno.ENOENT, () -> call(BrickOp.MKDIR, "/nope/sub", h -> { }));
-    errno(Errno.ENOTDIR, () -> call(BrickOp.MKDIR, "/ns/file/sub", h -> { }));
-    errno(Errno.EISDIR, () -> call(BrickOp.UNLINK, "/ns"));
-    errno(Errno.ENOTEMPTY, () -> call(BrickOp.RMDIR, "/ns"));
-    errno(Errno.ENOTDIR, () -> call(BrickOp.RMDIR, "/ns/file"));
-    errno(Errno.EISDIR, () -> call(BrickOp.OPEN, "/ns"));
-    errno(Errno.EISDIR, () -> call(BrickOp.READ, "/ns", h -> h.put(BrickFields.SIZE, 10)));
+    call(mkdir("/ns"));
+    call(create("/ns/file"));
+    errno(Errno.EEXIST, () -> call(mkdir("/ns")));
+    errno(Errno.EEXIST, () -> call(create("/ns/file", null, true)));
+    assertEquals(0, call(create("/ns/file")).attr().size(), "non-exclusive create keeps it");
+    errno(Errno.EISDIR, () -> call(create("/ns")));
+    errno(Errno.ENOENT, () -> call(new Requests.Lookup("/ns/missing")));
+    errno(Errno.ENOENT, () -> call(mkdir("/nope/sub")));
+    errno(Errno.ENOTDIR, () -> call(mkdir("/ns/file/sub")));
+    errno(Errno.EISDIR, () -> call(new Requests.Unlink("/ns")));
+    errno(Errno.ENOTEMPTY, () -> call(new Requests.Rmdir("/ns")));
+    errno(Errno.ENOTDIR, () -> call(new Requests.Rmdir("/ns/file")));
+    errno(Errno.EISDIR, () -> call(new Requests.Open("/ns")));
+    errno(Errno.EISDIR, () -> call(new Requests.Read("/ns", 0, 10)));
     errno(Errno.ENOENT, () -> write("/ns/missing", 0, "x"));
-    errno(Errno.EBUSY, () -> call(BrickOp.RMDIR, "/"));
-    call(BrickOp.UNLINK, "/ns/file");
-    call(BrickOp.RMDIR, "/ns");
-    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/ns"));
+    errno(Errno.EBUSY, () -> call(new Requests.Rmdir("/")));
+    call(new Requests.Unlink("/ns/file"));
+    call(new Requests.Rmdir("/ns"));
+    errno(Errno.ENOENT, () -> call(new Requests.Lookup("/ns")));
   }
 
   @Test
   void renameReplacesMovesAcrossDirectoriesAndRefusesWhatRenameRefuses() {
-    call(BrickOp.MKDIR, "/r", h -> { });
-    call(BrickOp.MKDIR, "/r/a", h -> { });
-    call(BrickOp.MKDIR, "/r/b", h -> { });
-    call(BrickOp.CREATE, "/r/a/one", h -> { });
+    call(mkdir("/r"));
+    call(mkdir("/r/a"));
+    call(mkdir("/r/b"));
+    call(create("/r/a/one"));
     write("/r/a/one", 0, "one");
-    call(BrickOp.CREATE, "/r/b/two", h -> { });
+    call(create("/r/b/two"));
     write("/r/b/two", 0, "two");
-    String gfid = attr(call(BrickOp.LOOKUP, "/r/a/one")).gfid();
-    call(BrickOp.RENAME, "/r/a/one", h -> h.put(BrickFields.TO, "/r/b/two")); // across directories, replacing
+    String gfid = attr(new Requests.Lookup("/r/a/one")).gfid();
+    call(new Requests.Rename("/r/a/one", "/r/b/two")); // across directories, replacing
     assertEquals("one", read("/r/b/two", 0, 10));
-    assertEquals(gfid, attr(call(BrickOp.LOOKUP, "/r/b/two")).gfid(), "the file keeps its ID through a rename");
-    errno(Errno.ENOENT, () -> call(BrickOp.LOOKUP, "/r/a/one"));
-    call(BrickOp.CREATE, "/r/b/x", h -> { });
-    errno(Errno.EISDIR, () -> call(BrickOp.RENAME, "/r/b/x", h -> h.put(BrickFields.TO, "/r/a")));
-    errno(Errno.ENOTDIR, () -> call(BrickOp.RENAME, "/r/a", h -> h.put(BrickFields.TO, "/r/b/x")));
-    errno(Errno.ENOTEMPTY, () -> call(BrickOp.RENAME, "/r/a", h -> h.put(BrickFields.TO, "/r/b")));
-    errno(Errno.EINVAL, () -> call(BrickOp.RENAME, "/r/b", h -> h.put(BrickFields.TO, "/r/b/inside")));
-    call(BrickOp.RENAME, "/r/b", h -> h.put(BrickFields.TO, "/r/a")); // a directory over an empty one
+    assertEquals(gfid, attr(new Requests.Lookup("/r/b/two")).gfid(), "the file keeps its ID through a rename");
+    errno(Errno.ENOENT, () -> call(new Requests.Lookup("/r/a/one")));
+    call(create("/r/b/x"));
+    errno(Errno.EISDIR, () -> call(new Requests.Rename("/r/b/x", "/r/a")));
+    errno(Errno.ENOTDIR, () -> call(new Requests.Rename("/r/a", "/r/b/x")));
+    errno(Errno.ENOTEMPTY, () -> call(new Requests.Rename("/r/a", "/r/b")));
+    errno(Errno.EINVAL, () -> call(new Requests.Rename("/r/b", "/r/b/inside")));
+    call(new Requests.Rename("/r/b", "/r/a")); // a directory over an empty one
     assertEquals(List.of("two", "x"), names("/r/a"));
   }
 
   @Test
   void hardLinksAndSymlinks() {
-    call(BrickOp.CREATE, "/orig", h -> { });
+    call(create("/orig"));
     write("/orig", 0, "shared");
-    Attr linked = attr(call(BrickOp.LINK, "/orig", h -> h.put(BrickFields.TO, "/alias")));
-    Attr orig = attr(call(BrickOp.LOOKUP, "/orig"));
+    Attr linked = attr(new Requests.Link("/orig", "/alias"));
+    Attr orig = attr(new Requests.Lookup("/orig"));
     assertEquals(2, linked.nlink());
     assertEquals(orig.ino(), linked.ino());
     assertEquals(orig.gfid(), linked.gfid(), "two names, one file ID");
-    errno(Errno.EEXIST, () -> call(BrickOp.LINK, "/orig", h -> h.put(BrickFields.TO, "/alias")));
-    call(BrickOp.MKDIR, "/ldir", h -> { });
-    errno(Errno.EPERM, () -> call(BrickOp.LINK, "/ldir", h -> h.put(BrickFields.TO, "/ldir2")));
+    errno(Errno.EEXIST, () -> call(new Requests.Link("/orig", "/alias")));
+    call(mkdir("/ldir"));
+    errno(Errno.EPERM, () -> call(new Requests.Link("/ldir", "/ldir2")));
 
     String target = "../../outside//etc/passwd/";
-    Attr s = attr(call(BrickOp.SYMLINK, "/sym", h -> h.put(BrickFields.TARGET, target)));
+    Attr s = attr(symlink("/sym", target));
     assertTrue(s.isSymlink());
     assertNotNull(s.gfid(), "symlinks get a file ID too");
-    assertEquals(target, call(BrickOp.READLINK, "/sym").header().getString(BrickFields.TARGET),
-        "the target is stored exactly as given");
-    errno(Errno.EINVAL, () -> call(BrickOp.READLINK, "/orig"));
-    errno(Errno.EEXIST, () -> call(BrickOp.SYMLINK, "/sym", h -> h.put(BrickFields.TARGET, "x")));
+    assertEquals(target, call(new Requests.Readlink("/sym")).target(), "the target is stored exactly as given");
+    errno(Errno.EINVAL, () -> call(new Requests.Readlink("/orig")));
+    errno(Errno.EEXIST, () -> call(symlink("/sym", "x")));
     // never followed on the brick: not as the last component, not in the middle
-    call(BrickOp.SYMLINK, "/out", h -> h.put(BrickFields.TARGET, dir.resolve("other").toString()));
-    errno(Errno.ELOOP, () -> call(BrickOp.OPEN, "/out"));
-    errno(Errno.ELOOP, () -> call(BrickOp.CREATE, "/out/escaped", h -> { }));
+    call(symlink("/out", dir.resolve("other").toString()));
+    errno(Errno.ELOOP, () -> call(new Requests.Open("/out")));
+    errno(Errno.ELOOP, () -> call(create("/out/escaped")));
     errno(Errno.ELOOP, () -> write("/out", 0, "x"));
     assertFalse(Files.exists(dir.resolve("other/escaped")), "nothing was written outside the brick");
     // a directory already used (and so checked) that is removed or renamed and replaced by a link is not followed
-    call(BrickOp.MKDIR, "/was-dir", h -> { });
-    call(BrickOp.MKDIR, "/moved-dir", h -> { });
-    call(BrickOp.CREATE, "/was-dir/f", h -> { });
-    call(BrickOp.CREATE, "/moved-dir/f", h -> { });
-    call(BrickOp.UNLINK, "/was-dir/f");
-    call(BrickOp.RMDIR, "/was-dir");
-    call(BrickOp.RENAME, "/moved-dir", h -> h.put(BrickFields.TO, "/moved-dir-2"));
+    call(mkdir("/was-dir"));
+    call(mkdir("/moved-dir"));
+    call(create("/was-dir/f"));
+    call(create("/moved-dir/f"));
+    call(new Requests.Unlink("/was-dir/f"));
+    call(new Requests.Rmdir("/was-dir"));
+    call(new Requests.Rename("/moved-dir", "/moved-dir-2"));
     for (String d : List.of("/was-dir", "/moved-dir")) {
-      call(BrickOp.SYMLINK, d, h -> h.put(BrickFields.TARGET, dir.resolve("other").toString()));
-      errno(Errno.ELOOP, () -> call(BrickOp.CREATE, d + "/escaped", h -> { }));
+      call(symlink(d, dir.resolve("other").toString()));
+      errno(Errno.ELOOP, () -> call(create(d + "/escaped")));
     }
     assertFalse(Files.exists(dir.resolve("other/escaped")), "nothing was written outside the brick");
-    call(BrickOp.UNLINK, "/sym");
-    errno(Errno.ENOENT, () -> call(BrickOp.READLINK, "/sym"));
+    call(new Requests.Unlink("/sym"));
+    errno(Errno.ENOENT, () -> call(new Requests.Readlink("/sym")));
+  }
+
+  private static Requests.Symlink symlink(String path, String target) {
+    return new Requests.Symlink(path, target, -1, -1, null);
   }
 
   @Test
   void attributesAreSetAsAsked() {
-    call(BrickOp.CREATE, "/attrs", h -> { });
-    assertEquals(0600, attr(call(BrickOp.CHMOD, "/attrs", h -> h.put(BrickFields.MODE, 0600))).mode() & 07777);
-    Attr owned = attr(call(BrickOp.CHOWN, "/attrs", h -> h.put(BrickFields.UID, 1234).put(BrickFields.GID, 5678)));
+    call(create("/attrs"));
+    assertEquals(0600, attr(new Requests.Chmod("/attrs", 0600)).mode() & 07777);
+    Attr owned = attr(new Requests.Chown("/attrs", 1234, 5678));
     assertEquals(1234, owned.uid());
     assertEquals(5678, owned.gid());
-    assertEquals(1234, attr(call(BrickOp.CHOWN, "/attrs", h -> h.put(BrickFields.GID, 42))).uid(), "-1 keeps uid");
+    assertEquals(1234, attr(new Requests.Chown("/attrs", -1, 42)).uid(), "-1 keeps uid");
     long t = 1_600_000_000_123_456_789L;
-    Attr timed = attr(call(BrickOp.UTIMENS, "/attrs", h -> h.put(BrickFields.ATIME, t).put(BrickFields.MTIME, t + 1)));
+    Attr timed = attr(new Requests.Utimens("/attrs", t, t + 1));
     assertEquals(t, timed.atime());
     assertEquals(t + 1, timed.mtime());
-    Attr kept = attr(call(BrickOp.UTIMENS, "/attrs", h -> h.put(BrickFields.ATIME, BrickFields.TIME_NOW)
-        .put(BrickFields.MTIME, BrickFields.TIME_OMIT)));
+    Attr kept = attr(new Requests.Utimens("/attrs", Requests.Utimens.NOW, Requests.Utimens.OMIT));
     assertEquals(t + 1, kept.mtime(), "omitted time kept");
     assertTrue(kept.atime() > t, "now");
 
-    Attr trunc = attr(call(BrickOp.TRUNCATE, "/attrs", h -> h.put(BrickFields.SIZE, 5L << 30)));
+    Attr trunc = attr(new Requests.Truncate("/attrs", 5L << 30));
     assertEquals(5L << 30, trunc.size(), "sparse past 4 GiB");
     assertTrue(trunc.blocks() > 0);
     write("/attrs", (5L << 30) - 3, "end");
     assertEquals("end", read("/attrs", (5L << 30) - 3, 10));
-    assertEquals(3, attr(call(BrickOp.TRUNCATE, "/attrs", h -> h.put(BrickFields.SIZE, 3L))).size());
+    assertEquals(3, attr(new Requests.Truncate("/attrs", 3L)).size());
 
-    JsonObject fs = call(BrickOp.STATFS, "/").header();
-    assertTrue(fs.getLong("blocks") > 0 && fs.getLong("blockSize") > 0);
-    assertEquals(255, fs.getInteger("maxNameLength"));
+    Replies.StatfsReply fs = call(Requests.Statfs.INSTANCE);
+    assertTrue(fs.blocks() > 0 && fs.blockSize() > 0);
+    assertEquals(255, fs.maxNameLength());
   }
 
   @Test
   void extendedAttributesOfTheUserButNeverOursShowThrough() {
-    call(BrickOp.CREATE, "/xa", h -> { });
+    call(create("/xa"));
     byte[] value = {0, 1, 2, (byte) 255};
-    call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.colour"), Buffer.buffer(value));
-    assertArrayEquals(value, call(BrickOp.GETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.colour")).data().getBytes());
-    assertEquals(new JsonArray().add("user.colour"), call(BrickOp.LISTXATTR, "/xa").header().getJsonArray(BrickFields.NAMES),
+    call(new Requests.SetXattr("/xa", "user.colour", 0, Buffer.buffer(value)));
+    assertArrayEquals(value, call(new Requests.GetXattr("/xa", "user.colour")).data().getBytes());
+    assertEquals(List.of("user.colour"), call(new Requests.ListXattr("/xa")).names(),
         "user.mortar.meta is not listed");
-    errno(Errno.EEXIST, () -> call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.colour")
-        .put(BrickFields.FLAGS, BrickFields.XATTR_CREATE), Buffer.buffer("x")));
-    errno(Errno.ENODATA, () -> call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.size")
-        .put(BrickFields.FLAGS, BrickFields.XATTR_REPLACE), Buffer.buffer("x")));
-    errno(Errno.ENODATA, () -> call(BrickOp.GETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.size")));
-    errno(Errno.EACCES, () -> call(BrickOp.GETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.mortar.meta")));
-    errno(Errno.EACCES, () -> call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.mortar.meta"),
-        Buffer.buffer("{}")));
-    errno(Errno.EOPNOTSUPP, () -> call(0, BrickOp.SETXATTR, "/xa", h -> h.put(BrickFields.NAME, "trusted.x"),
-        Buffer.buffer("x")));
-    call(BrickOp.REMOVEXATTR, "/xa", h -> h.put(BrickFields.NAME, "user.colour"));
-    assertTrue(call(BrickOp.LISTXATTR, "/xa").header().getJsonArray(BrickFields.NAMES).isEmpty());
+    errno(Errno.EEXIST, () -> call(new Requests.SetXattr("/xa", "user.colour", Requests.SetXattr.CREATE,
+        Buffer.buffer("x"))));
+    errno(Errno.ENODATA, () -> call(new Requests.SetXattr("/xa", "user.size", Requests.SetXattr.REPLACE,
+        Buffer.buffer("x"))));
+    errno(Errno.ENODATA, () -> call(new Requests.GetXattr("/xa", "user.size")));
+    errno(Errno.EACCES, () -> call(new Requests.GetXattr("/xa", "user.mortar.meta")));
+    errno(Errno.EACCES, () -> call(new Requests.SetXattr("/xa", "user.mortar.meta", 0, Buffer.buffer("{}"))));
+    errno(Errno.EOPNOTSUPP, () -> call(new Requests.SetXattr("/xa", "trusted.x", 0, Buffer.buffer("x"))));
+    call(new Requests.RemoveXattr("/xa", "user.colour"));
+    assertTrue(call(new Requests.ListXattr("/xa")).names().isEmpty());
   }
 
   @Test
   void hostilePathsAreRefused() {
-    errno(Errno.EINVAL, () -> call(BrickOp.LOOKUP, "relative"));
-    errno(Errno.EINVAL, () -> call(BrickOp.CREATE, "/../escape", h -> { }));
-    errno(Errno.EINVAL, () -> call(BrickOp.LOOKUP, "/a/../../etc/passwd"));
-    errno(Errno.EINVAL, () -> call(BrickOp.LOOKUP, "/a/./b"));
-    errno(Errno.EINVAL, () -> call(BrickOp.LOOKUP, "//double"));
-    errno(Errno.EINVAL, () -> call(BrickOp.CREATE, "/nul\0byte", h -> { }));
-    errno(Errno.ENAMETOOLONG, () -> call(BrickOp.CREATE, "/" + "n".repeat(256), h -> { }));
-    errno(Errno.ENAMETOOLONG, () -> call(BrickOp.LOOKUP, "/a".repeat(2100)));
-    errno(Errno.EINVAL, () -> call(BrickOp.SYMLINK, "/badlink", h -> h.put(BrickFields.TARGET, "a\0b")));
-    errno(Errno.EINVAL, () -> call(BrickOp.READ, "/", h -> h.put(BrickFields.SIZE, -1)));
-    errno(Errno.EINVAL, () -> call(0, BrickOp.WRITE, "/x", h -> h.put(BrickFields.OFFSET, -5L), Buffer.buffer("x")));
-    errno(Errno.EINVAL, () -> call(BrickOp.RENAME, "/", h -> h.put(BrickFields.TO, "/elsewhere")));
-    Attr longest = attr(call(BrickOp.CREATE, "/" + "n".repeat(255), h -> { }));
+    errno(Errno.EINVAL, () -> call(new Requests.Lookup("relative")));
+    errno(Errno.EINVAL, () -> call(create("/../escape")));
+    errno(Errno.EINVAL, () -> call(new Requests.Lookup("/a/../../etc/passwd")));
+    errno(Errno.EINVAL, () -> call(new Requests.Lookup("/a/./b")));
+    errno(Errno.EINVAL, () -> call(new Requests.Lookup("//double")));
+    errno(Errno.EINVAL, () -> call(create("/nul\0byte")));
+    errno(Errno.ENAMETOOLONG, () -> call(create("/" + "n".repeat(256))));
+    errno(Errno.ENAMETOOLONG, () -> call(new Requests.Lookup("/a".repeat(2100))));
+    errno(Errno.EINVAL, () -> call(symlink("/badlink", "a\0b")));
+    errno(Errno.EINVAL, () -> call(new Requests.Read("/", 0, -1)));
+    errno(Errno.EINVAL, () -> call(new Requests.Write("/x", -5L, 0, null, Buffer.buffer("x"))));
+    errno(Errno.EINVAL, () -> call(new Requests.Rename("/", "/elsewhere")));
+    Attr longest = call(create("/" + "n".repeat(255))).attr();
     assertEquals(1, longest.nlink(), "a 255-byte name is fine, and a new file has one name");
   }
 
   @Test
   void replicationCountersAreKeptAndTheHealIndexFollowsThem() throws Exception {
-    call(BrickOp.CREATE, "/healme", h -> { });
-    FileMeta m0 = FileMeta.fromJson(call(BrickOp.META_GET, "/healme").header().getJsonObject(BrickFields.META));
+    call(create("/healme"));
+    FileMeta m0 = meta("/healme");
     assertTrue(m0.clean());
-    assertEquals(attr(call(BrickOp.LOOKUP, "/healme")).gfid(), m0.gfid());
+    assertEquals(attr(new Requests.Lookup("/healme")).gfid(), m0.gfid());
 
-    FileMeta dirty = FileMeta.fromJson(call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.DIRTY, 1)
-        .put(BrickFields.DATA_VERSION, 1)).header().getJsonObject(BrickFields.META));
+    FileMeta dirty = metaUpdate("/healme", 1, 1, Map.of());
     assertEquals(1, dirty.dirty());
     assertTrue(indexGfids().contains(m0.gfid()), "a write in flight is in the heal index");
 
-    FileMeta blamed = FileMeta.fromJson(call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.DIRTY, -1)
-        .put(BrickFields.PENDING, new JsonObject().put("1", 1))).header().getJsonObject(BrickFields.META));
+    FileMeta blamed = metaUpdate("/healme", -1, 0, Map.of(1, 1L));
     assertEquals(0, blamed.dirty());
     assertEquals(1L, blamed.pending().get(1), "brick 1 missed the write");
     assertTrue(indexGfids().contains(m0.gfid()));
 
-    assertEquals(List.of(1), call(BrickOp.STATUS, "/").header().getJsonArray(BrickFields.BLAMES).getList(),
+    assertEquals(List.of(1), call(Requests.Status.INSTANCE).blames(),
         "STATUS tells clients that brick 1 is blamed, so they read nothing from it until it is healed");
 
-    errno(Errno.EINVAL, () -> call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.DIRTY, -1)));
-    FileMeta healed = FileMeta.fromJson(call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.PENDING,
-        new JsonObject().put("1", -1))).header().getJsonObject(BrickFields.META));
+    errno(Errno.EINVAL, () -> metaUpdate("/healme", -1, 0, Map.of()));
+    FileMeta healed = metaUpdate("/healme", 0, 0, Map.of(1, -1L));
     assertTrue(healed.clean());
     assertEquals(1, healed.dataVersion());
     assertFalse(indexGfids().contains(m0.gfid()), "clean again: out of the index");
-    assertTrue(call(BrickOp.STATUS, "/").header().getJsonArray(BrickFields.BLAMES).isEmpty(), "nobody blamed");
+    assertTrue(call(Requests.Status.INSTANCE).blames().isEmpty(), "nobody blamed");
 
     // a blamed file that is deleted leaves the index with it
-    call(BrickOp.META_UPDATE, "/healme", h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
-    call(BrickOp.UNLINK, "/healme");
+    metaUpdate("/healme", 0, 0, Map.of(1, 1L));
+    call(new Requests.Unlink("/healme"));
     assertFalse(indexGfids().contains(m0.gfid()));
 
     if (!onLocalDisk()) {
@@ -421,26 +436,26 @@ class BrickProtocolTest {
     }
     // files put into the brick by hand get an ID on first use
     Files.writeString(brickDir.resolve("byhand"), "x");
-    assertNotNull(FileMeta.fromJson(call(BrickOp.META_GET, "/byhand").header().getJsonObject(BrickFields.META)).gfid());
+    assertNotNull(meta("/byhand").gfid());
   }
 
   @Test
   void theHealIndexNamesABlamedFileWhereItIsAfterARename() throws Exception {
-    call(BrickOp.MKDIR, "/hint-dir", h -> { });
-    call(BrickOp.CREATE, "/hint-dir/inner", h -> { });
-    call(BrickOp.CREATE, "/hint-file", h -> { });
+    call(mkdir("/hint-dir"));
+    call(create("/hint-dir/inner"));
+    call(create("/hint-file"));
     for (String p : List.of("/hint-dir/inner", "/hint-file")) {
-      call(BrickOp.META_UPDATE, p, h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
+      metaUpdate(p, 0, 0, Map.of(1, 1L));
     }
-    String inner = attr(call(BrickOp.LOOKUP, "/hint-dir/inner")).gfid();
-    String file = attr(call(BrickOp.LOOKUP, "/hint-file")).gfid();
+    String inner = attr(new Requests.Lookup("/hint-dir/inner")).gfid();
+    String file = attr(new Requests.Lookup("/hint-file")).gfid();
 
     // The healer of this brick looks for what it blames under the names the index gives.
-    call(BrickOp.RENAME, "/hint-file", h -> h.put(BrickFields.TO, "/hint-file-renamed"));
-    call(BrickOp.RENAME, "/hint-dir", h -> h.put(BrickFields.TO, "/hint-dir-renamed"));
-    assertEquals("/hint-file-renamed", indexed().get(file).getString("path"));
-    assertEquals("/hint-dir-renamed/inner", indexed().get(inner).getString("path"));
-    assertTrue(indexed().get(inner).containsKey(BrickFields.META), "the entry carries the file's counters");
+    call(new Requests.Rename("/hint-file", "/hint-file-renamed"));
+    call(new Requests.Rename("/hint-dir", "/hint-dir-renamed"));
+    assertEquals("/hint-file-renamed", indexed().get(file).path());
+    assertEquals("/hint-dir-renamed/inner", indexed().get(inner).path());
+    assertNotNull(indexed().get(inner).meta(), "the entry carries the file's counters");
 
     if (!onLocalDisk()) {
       return; // the object store's index is made from its namespace: no hint to go stale
@@ -451,30 +466,26 @@ class BrickProtocolTest {
     Files.writeString(entries.resolve(file), "/somewhere-else");
     String gone = UUID.randomUUID().toString();
     Files.writeString(entries.resolve(gone), "/never-was");
-    Map<String, JsonObject> after = indexed();
-    assertEquals("/hint-file-renamed", after.get(file).getString("path"));
+    Map<String, Replies.IndexEntry> after = indexed();
+    assertEquals("/hint-file-renamed", after.get(file).path());
     assertFalse(after.containsKey(gone), "an entry whose file is gone is dropped: " + after.keySet());
     assertEquals("/hint-file-renamed", Files.readString(entries.resolve(file)), "the hint is rewritten");
 
     for (String p : List.of("/hint-dir-renamed/inner", "/hint-file-renamed")) {
-      call(BrickOp.META_UPDATE, p, h -> h.put(BrickFields.PENDING, new JsonObject().put("1", -1)));
+      metaUpdate(p, 0, 0, Map.of(1, -1L));
     }
     assertFalse(indexed().containsKey(file), "healed: out of the index");
   }
 
   /** The heal index by file ID. */
-  private Map<String, JsonObject> indexed() {
-    Map<String, JsonObject> out = new HashMap<>();
-    call(BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES)
-        .forEach(o -> out.put(((JsonObject) o).getString("gfid"), (JsonObject) o));
+  private Map<String, Replies.IndexEntry> indexed() {
+    Map<String, Replies.IndexEntry> out = new HashMap<>();
+    call(Requests.IndexList.INSTANCE).entries().forEach(e -> out.put(e.gfid(), e));
     return out;
   }
 
   private List<String> indexGfids() {
-    List<String> out = new ArrayList<>();
-    call(BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES)
-        .forEach(o -> out.add(((JsonObject) o).getString("gfid")));
-    return out;
+    return call(Requests.IndexList.INSTANCE).entries().stream().map(Replies.IndexEntry::gfid).toList();
   }
 
   @Test
@@ -482,22 +493,21 @@ class BrickProtocolTest {
     Path slowDir = dir.resolve("slow-brick");
     vertx.deployVerticle(new BrickVerticle("v", VOL, 1, slowDir, "n1:" + slowDir, 24009, new SimpleMeterRegistry()))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    RemoteBrick slow = new RemoteBrick(vertx, Addresses.brick(VOL, 1), 30_000);
     Path fifo = slowDir.resolve("fifo");
     Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
     assertEquals(0, mk.waitFor());
     // Opening a FIFO for reading blocks until a writer comes: it fills every worker of the slow brick.
     List<io.vertx.core.Future<?>> stuck = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      stuck.add(vertx.eventBus().request(Addresses.brick(VOL, 1), BrickFrame.of(new JsonObject()
-          .put(BrickFields.OP, BrickOp.READ.name()).put(BrickFields.PATH, "/fifo").put(BrickFields.SIZE, 1)),
-          new DeliveryOptions().setSendTimeout(30_000)));
+      stuck.add(slow.read(new Requests.Read("/fifo", 0, 1)));
     }
     Thread.sleep(300);
     long t0 = System.nanoTime();
-    call(BrickOp.LOOKUP, "/");
-    BrickFrame status = call(1, BrickOp.STATUS, "/", h -> { }, Buffer.buffer());
+    call(new Requests.Lookup("/"));
+    Replies.StatusReply status = BrickCalls.await(slow.status(Requests.Status.INSTANCE));
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(status.header().getBoolean("online"), "the stuck brick still answers status (event loop free)");
+    assertTrue(status.online(), "the stuck brick still answers status (event loop free)");
     assertTrue(ms < 2_000, "the other brick answered in " + ms + " ms while one brick's disk was stuck");
     // Release the readers: opened read-write, a FIFO never blocks and counts as a writer; one byte each.
     try (var w = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
@@ -509,88 +519,74 @@ class BrickProtocolTest {
 
   @Test
   void checksumsTellWhichWindowsDiffer() {
-    call(BrickOp.CREATE, "/sums", h -> { });
-    call(0, BrickOp.WRITE, "/sums", h -> h.put(BrickFields.OFFSET, 0L), Buffer.buffer("aaaabbbb"));
-    JsonObject first = call(BrickOp.CHECKSUM, "/sums", h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.SIZE, 4))
-        .header();
-    JsonObject second = call(BrickOp.CHECKSUM, "/sums", h -> h.put(BrickFields.OFFSET, 4L).put(BrickFields.SIZE, 4))
-        .header();
-    assertEquals(4, first.getInteger(BrickFields.SIZE));
-    assertFalse(first.getString(BrickFields.SUM).equals(second.getString(BrickFields.SUM)));
-    assertEquals(first.getString(BrickFields.SUM), call(BrickOp.CHECKSUM, "/sums", h -> h.put(BrickFields.OFFSET, 0L)
-        .put(BrickFields.SIZE, 4)).header().getString(BrickFields.SUM), "the same bytes, the same digest");
-    assertEquals(0, call(BrickOp.CHECKSUM, "/sums", h -> h.put(BrickFields.OFFSET, 100L).put(BrickFields.SIZE, 4))
-        .header().getInteger(BrickFields.SIZE), "nothing past the end");
+    call(create("/sums"));
+    call(new Requests.Write("/sums", 0L, 0, null, Buffer.buffer("aaaabbbb")));
+    Replies.ChecksumReply first = call(new Requests.Checksum("/sums", 0L, 4));
+    Replies.ChecksumReply second = call(new Requests.Checksum("/sums", 4L, 4));
+    assertEquals(4, first.size());
+    assertFalse(first.sum().equals(second.sum()));
+    assertEquals(first.sum(), call(new Requests.Checksum("/sums", 0L, 4)).sum(), "the same bytes, the same digest");
+    assertEquals(0, call(new Requests.Checksum("/sums", 100L, 4)).size(), "nothing past the end");
   }
 
   @Test
   void writeLocksAreTriedWaitedForReleasedAndExpire() throws Exception {
-    call(BrickOp.CREATE, "/locked", h -> { });
-    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-a").put(BrickFields.LEASE, 10_000));
+    call(create("/locked"));
+    call(new Requests.Lock("/locked", "expiry-a", 10_000, WAIT));
     long t0 = System.nanoTime();
-    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-b")
-        .put(BrickFields.WAIT, 0)));
+    errno(Errno.EAGAIN, () -> call(new Requests.Lock("/locked", "expiry-b", 10_000, 0)));
     assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(1_000), "a try answers at once");
-    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-a").put(BrickFields.WAIT, 0)); // its own: renewed
-    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-b")
-        .put(BrickFields.WAIT, 200)));
-    vertx.setTimer(300, t -> BrickRequests.send(vertx, Addresses.brick(VOL, 0), BrickOp.UNLOCK, "/locked",
-        h -> h.put(BrickFields.OWNER, "expiry-a"), Buffer.buffer(), 5_000));
-    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-b").put(BrickFields.WAIT, 5_000)
-        .put(BrickFields.LEASE, 300));
+    call(new Requests.Lock("/locked", "expiry-a", 10_000, 0)); // its own: renewed
+    errno(Errno.EAGAIN, () -> call(new Requests.Lock("/locked", "expiry-b", 10_000, 200)));
+    vertx.setTimer(300, t -> brick.unlock(new Requests.Unlock("/locked", "expiry-a")));
+    call(new Requests.Lock("/locked", "expiry-b", 300, 5_000));
     t0 = System.nanoTime();
-    call(BrickOp.LOCK, "/locked", h -> h.put(BrickFields.OWNER, "expiry-c").put(BrickFields.WAIT, 5_000));
+    call(new Requests.Lock("/locked", "expiry-c", 10_000, 5_000));
     assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(200), "c got it when b's lease ran out");
   }
 
   @Test
   void aWriteDelayedPastItsLostLeaseIsRefusedAndOverwritesNothing() throws Exception {
-    call(BrickOp.CREATE, "/fenced", h -> { });
-    call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-a").put(BrickFields.LEASE, 200));
-    call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 0L).put(BrickFields.OWNER, "late-a"),
-        Buffer.buffer("a-line\n"));
+    call(create("/fenced"));
+    call(new Requests.Lock("/fenced", "late-a", 200, WAIT));
+    call(new Requests.Write("/fenced", 0L, 0, "late-a", Buffer.buffer("a-line\n")));
     // a is cut off: its lease runs out, b takes the lock and appends
-    call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-b").put(BrickFields.WAIT, 5_000));
-    errno(Errno.ESTALE, () -> call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 7L)
-        .put(BrickFields.OWNER, "late-c"), Buffer.buffer("c-line\n"))); // nobody writes under another's lock
-    call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 7L).put(BrickFields.OWNER, "late-b"),
-        Buffer.buffer("b-line\n"));
-    call(BrickOp.UNLOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-b"));
+    call(new Requests.Lock("/fenced", "late-b", 10_000, 5_000));
+    errno(Errno.ESTALE, () -> call(new Requests.Write("/fenced", 7L, 0, "late-c",
+        Buffer.buffer("c-line\n")))); // nobody writes under another's lock
+    call(new Requests.Write("/fenced", 7L, 0, "late-b", Buffer.buffer("b-line\n")));
+    call(new Requests.Unlock("/fenced", "late-b"));
     // the network is back: what a sent before the cut arrives, at the offset b wrote
-    errno(Errno.ESTALE, () -> call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 7L)
-        .put(BrickFields.OWNER, "late-a"), Buffer.buffer("a-late\n")));
-    errno(Errno.ESTALE, () -> call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-a")
-        .put(BrickFields.WAIT, 0)));
+    errno(Errno.ESTALE, () -> call(new Requests.Write("/fenced", 7L, 0, "late-a", Buffer.buffer("a-late\n"))));
+    errno(Errno.ESTALE, () -> call(new Requests.Lock("/fenced", "late-a", 10_000, 0)));
     assertEquals("a-line\nb-line\n", read("/fenced", 0, 100));
     // a lease that ran out while nobody else wanted the lock: the writer goes on (a slow renewal is no cut)
-    call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-d").put(BrickFields.LEASE, 100));
+    call(new Requests.Lock("/fenced", "late-d", 100, WAIT));
     Thread.sleep(300);
-    call(0, BrickOp.WRITE, "/fenced", h -> h.put(BrickFields.OFFSET, 14L).put(BrickFields.OWNER, "late-d"),
-        Buffer.buffer("d-line\n"));
-    call(BrickOp.LOCK, "/fenced", h -> h.put(BrickFields.OWNER, "late-d").put(BrickFields.WAIT, 0)); // renewed
+    call(new Requests.Write("/fenced", 14L, 0, "late-d", Buffer.buffer("d-line\n")));
+    call(new Requests.Lock("/fenced", "late-d", 10_000, 0)); // renewed
     assertEquals("a-line\nb-line\nd-line\n", read("/fenced", 0, 100));
   }
 
-  private BrickFrame flock(String gfid, String owner, String type, long lease) {
-    return call(BrickOp.FLOCK, "/", h -> h.put(BrickFields.GFID, gfid).put(BrickFields.OWNER, owner)
-        .put(BrickFields.FLOCK, type).put(BrickFields.LEASE, lease));
+  private void flock(String gfid, String owner, Requests.FlockType type, long lease) {
+    call(new Requests.Flock(gfid, owner, type, lease));
   }
 
   @Test
   void flocksAreSharedOrExclusivePerFileIdAndRunOutWithTheirLease() throws Exception {
     String file = java.util.UUID.randomUUID().toString();
-    flock(file, "m1/1", BrickFields.FLOCK_SHARED, 10_000);
-    flock(file, "m2/1", BrickFields.FLOCK_SHARED, 10_000);
-    errno(Errno.EAGAIN, () -> flock(file, "m3/1", BrickFields.FLOCK_EXCLUSIVE, 10_000));
-    errno(Errno.EAGAIN, () -> flock(file, "m1/1", BrickFields.FLOCK_EXCLUSIVE, 10_000)); // m2 shares it
-    flock(java.util.UUID.randomUUID().toString(), "m3/1", BrickFields.FLOCK_EXCLUSIVE, 10_000); // another file
-    flock(file, "m2/1", BrickFields.FLOCK_UNLOCK, 0);
-    flock(file, "m1/1", BrickFields.FLOCK_EXCLUSIVE, 1_000); // the only holder converts
-    errno(Errno.EAGAIN, () -> flock(file, "m2/1", BrickFields.FLOCK_SHARED, 10_000));
+    flock(file, "m1/1", Requests.FlockType.SHARED, 10_000);
+    flock(file, "m2/1", Requests.FlockType.SHARED, 10_000);
+    errno(Errno.EAGAIN, () -> flock(file, "m3/1", Requests.FlockType.EXCLUSIVE, 10_000));
+    errno(Errno.EAGAIN, () -> flock(file, "m1/1", Requests.FlockType.EXCLUSIVE, 10_000)); // m2 shares it
+    flock(java.util.UUID.randomUUID().toString(), "m3/1", Requests.FlockType.EXCLUSIVE, 10_000); // another file
+    flock(file, "m2/1", Requests.FlockType.UNLOCK, 0);
+    flock(file, "m1/1", Requests.FlockType.EXCLUSIVE, 1_000); // the only holder converts
+    errno(Errno.EAGAIN, () -> flock(file, "m2/1", Requests.FlockType.SHARED, 10_000));
     long t0 = System.nanoTime();
     while (true) { // m1's mount stopped renewing: its lock goes with the lease
       try {
-        flock(file, "m2/1", BrickFields.FLOCK_EXCLUSIVE, 10_000);
+        flock(file, "m2/1", Requests.FlockType.EXCLUSIVE, 10_000);
         break;
       } catch (BrickException busy) {
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "the lease runs out: " + busy);
@@ -598,80 +594,70 @@ class BrickProtocolTest {
       }
     }
     assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(800), "not before the lease ran out");
-    errno(Errno.EINVAL, () -> flock(file, "m2/1", "rw", 10_000));
-    errno(Errno.EINVAL, () -> call(BrickOp.FLOCK, "/", h -> h.put(BrickFields.OWNER, "m2/1")));
+    refused(new JsonObject().put("op", "FLOCK").put("gfid", file).put("owner", "m2/1").put("type", "rw")
+        .put("lease", 10_000));
+    refused(new JsonObject().put("op", "FLOCK").put("owner", "m2/1"));
   }
 
-  private BrickFrame recordLocks(String gfid, String owner, List<dev.mortar.common.brick.LockRange> ranges) {
-    return call(BrickOp.RECORD_LOCK, "/", h -> h.put(BrickFields.GFID, gfid).put(BrickFields.OWNER, owner)
-        .put(BrickFields.RANGES, dev.mortar.common.brick.LockRange.toJson(ranges)).put(BrickFields.LEASE, 10_000));
+  private void recordLocks(String gfid, String owner, List<LockRange> ranges) {
+    call(new Requests.RecordLocks(gfid, owner, 10_000, ranges));
   }
 
   @Test
   void recordLocksExcludeOtherOwnersWhereTheyConflictAndAreProbed() {
-    var w = new dev.mortar.common.brick.LockRange(0, 9, true);
+    var w = new LockRange(0, 9, true);
     String file = java.util.UUID.randomUUID().toString();
     recordLocks(file, "p1", List.of(w));
-    recordLocks(file, "p2", List.of(new dev.mortar.common.brick.LockRange(10, 19, true))); // beside it
-    errno(Errno.EAGAIN, () -> recordLocks(file, "p3", List.of(new dev.mortar.common.brick.LockRange(5, 5, false))));
-    JsonObject probe = call(BrickOp.RECORD_LOCK, "/", h -> h.put(BrickFields.GFID, file).put(BrickFields.OWNER, "p3")
-        .put(BrickFields.PROBE, new dev.mortar.common.brick.LockRange(0, 100, false).toJson())).header();
-    assertEquals(w.toJson(), probe.getJsonObject(BrickFields.CONFLICT), "F_GETLK names the lock in the way");
+    recordLocks(file, "p2", List.of(new LockRange(10, 19, true))); // beside it
+    errno(Errno.EAGAIN, () -> recordLocks(file, "p3", List.of(new LockRange(5, 5, false))));
+    Replies.ProbeReply probe = call(new Requests.ProbeRecordLock(file, "p3", new LockRange(0, 100, false)));
+    assertEquals(w, probe.conflict(), "F_GETLK names the lock in the way");
     recordLocks(file, "p1", List.of()); // all given up
-    recordLocks(file, "p3", List.of(new dev.mortar.common.brick.LockRange(5, 5, false)));
-    errno(Errno.EINVAL, () -> call(BrickOp.RECORD_LOCK, "/", h -> h.put(BrickFields.GFID, file)
-        .put(BrickFields.OWNER, "p3").put(BrickFields.RANGES, new JsonArray().add(new JsonObject()
-            .put(BrickFields.START, 9).put(BrickFields.END, 2).put(BrickFields.WRITE, true)))));
+    recordLocks(file, "p3", List.of(new LockRange(5, 5, false)));
+    refused(new JsonObject().put("op", "RECORD_LOCK").put("gfid", file).put("owner", "p3").put("lease", 10_000)
+        .put("ranges", new JsonArray().add(new JsonObject().put("start", 9).put("end", 2).put("write", true))));
   }
 
   @Test
   void createTakesTheLockAndMarksTheNewFileDirtyInOneRequest() throws Exception {
-    BrickFrame made = call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "a").put(BrickFields.LEASE, 10_000)
-        .put(BrickFields.DIRTY, 1));
-    assertEquals(true, made.header().getBoolean(BrickFields.LOCKED));
-    assertEquals(1, FileMeta.fromJson(call(BrickOp.META_GET, "/new").header().getJsonObject(BrickFields.META))
-        .dirty());
-    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/new", h -> h.put(BrickFields.OWNER, "b").put(BrickFields.WAIT, 0)));
+    Replies.CreateReply made = call(createLocked("/new", "a", 1));
+    assertEquals(true, made.locked());
+    assertEquals(1, meta("/new").dirty());
+    errno(Errno.EAGAIN, () -> call(new Requests.Lock("/new", "b", 10_000, 0)));
     // Another writer's create of the same file keeps the file and says it did not get the lock.
-    assertEquals(false, call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "b")).header()
-        .getBoolean(BrickFields.LOCKED));
+    assertEquals(false, call(createLocked("/new", "b", 0)).locked());
     // A create that fails gives the lock it took back.
-    errno(Errno.EEXIST, () -> call(BrickOp.CREATE, "/new", h -> h.put(BrickFields.OWNER, "c")
-        .put(BrickFields.EXCLUSIVE, true).put(BrickFields.GFID, java.util.UUID.randomUUID().toString())));
+    errno(Errno.EEXIST, () -> call(new Requests.Create("/new", 0644, -1, -1, java.util.UUID.randomUUID().toString(),
+        true, 0, "c", 10_000, Buffer.buffer())));
     // The session's end: the dirty mark goes, then the lock, in one request.
-    call(BrickOp.END_SESSIONS, "/", h -> h.put(BrickFields.SESSIONS, new JsonArray().add(new JsonObject()
-        .put(BrickFields.PATH, "/new").put(BrickFields.CLEAR, true).put(BrickFields.OWNER, "a"))));
-    assertEquals(0, FileMeta.fromJson(call(BrickOp.META_GET, "/new").header().getJsonObject(BrickFields.META))
-        .dirty());
-    call(BrickOp.LOCK, "/new", h -> h.put(BrickFields.OWNER, "d").put(BrickFields.WAIT, 0)); // a and c hold nothing
+    call(new Requests.EndSessions(List.of(new Requests.SessionEnd("/new", true, "a", null))));
+    assertEquals(0, meta("/new").dirty());
+    call(new Requests.Lock("/new", "d", 10_000, 0)); // a and c hold nothing
   }
 
   @Test
   void manyWriteSessionsEndInOneRequestMarksFirstThenLocks() {
     for (String f : List.of("/s1", "/s2")) {
-      call(BrickOp.CREATE, f, h -> h.put(BrickFields.OWNER, "w" + f).put(BrickFields.LEASE, 10_000)
-          .put(BrickFields.DIRTY, 1));
+      call(createLocked(f, "w" + f, 1));
     }
-    call(BrickOp.CREATE, "/s3", h -> { });
-    call(BrickOp.LOCK, "/s3", h -> h.put(BrickFields.OWNER, "w/s3").put(BrickFields.LEASE, 10_000));
-    JsonArray sessions = new JsonArray()
-        .add(new JsonObject().put(BrickFields.PATH, "/s1").put(BrickFields.CLEAR, true).put(BrickFields.OWNER, "w/s1"))
-        .add(new JsonObject().put(BrickFields.PATH, "/s2").put(BrickFields.CLEAR, true)) // its lock is kept
-        .add(new JsonObject().put(BrickFields.PATH, "/s3").put(BrickFields.OWNER, "w/s3")) // lock only
-        .add(new JsonObject().put(BrickFields.PATH, "/gone").put(BrickFields.CLEAR, true).put(BrickFields.OWNER, "x"));
-    JsonArray failed = call(BrickOp.END_SESSIONS, "/", h -> h.put(BrickFields.SESSIONS, sessions)).header()
-        .getJsonArray(BrickFields.FAILED);
+    call(create("/s3"));
+    call(new Requests.Lock("/s3", "w/s3", 10_000, WAIT));
+    List<Requests.SessionEnd> sessions = List.of(
+        new Requests.SessionEnd("/s1", true, "w/s1", null),
+        new Requests.SessionEnd("/s2", true, null, null), // its lock is kept
+        new Requests.SessionEnd("/s3", false, "w/s3", null), // lock only
+        new Requests.SessionEnd("/gone", true, "x", null));
+    List<String> failed = call(new Requests.EndSessions(sessions)).failed();
     assertEquals(1, failed.size(), "only the missing file's mark failed: " + failed);
-    assertTrue(failed.getString(0).startsWith("/gone"), failed.encode());
+    assertTrue(failed.get(0).startsWith("/gone"), failed.toString());
     for (String f : List.of("/s1", "/s2", "/s3")) {
-      assertEquals(0, FileMeta.fromJson(call(BrickOp.META_GET, f).header().getJsonObject(BrickFields.META)).dirty(),
-          f + " is clean");
+      assertEquals(0, meta(f).dirty(), f + " is clean");
     }
-    JsonArray index = call(BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES);
-    assertTrue(index.stream().map(e -> ((JsonObject) e).getString("path")).noneMatch(p -> p.startsWith("/s")),
-        "no heal-index entry is left for them: " + index.encode());
-    call(BrickOp.LOCK, "/s1", h -> h.put(BrickFields.OWNER, "n").put(BrickFields.WAIT, 0));
-    call(BrickOp.LOCK, "/s3", h -> h.put(BrickFields.OWNER, "n").put(BrickFields.WAIT, 0));
-    errno(Errno.EAGAIN, () -> call(BrickOp.LOCK, "/s2", h -> h.put(BrickFields.OWNER, "n").put(BrickFields.WAIT, 0)));
+    List<Replies.IndexEntry> index = call(Requests.IndexList.INSTANCE).entries();
+    assertTrue(index.stream().map(Replies.IndexEntry::path).noneMatch(p -> p.startsWith("/s")),
+        "no heal-index entry is left for them: " + index);
+    call(new Requests.Lock("/s1", "n", 10_000, 0));
+    call(new Requests.Lock("/s3", "n", 10_000, 0));
+    errno(Errno.EAGAIN, () -> call(new Requests.Lock("/s2", "n", 10_000, 0)));
   }
 }

@@ -3,39 +3,41 @@ package dev.mortar.healer;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
-import dev.mortar.common.brick.BrickOp;
-import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.RemoteBrick;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
- * The bricks of one volume as the healer reaches them: blocking requests (the healer runs on worker threads) that
- * fail with the brick's errno, ENOTCONN when a brick does not answer in time.
+ * The bricks of one volume as the healer reaches them, one {@link RemoteBrick} each: blocking calls (the healer runs
+ * on worker threads) that fail with the brick's errno, ENOTCONN when a brick does not answer in time.
  */
 final class BrickCalls {
-  private final Vertx vertx;
+  /** Beyond a call's own timeout, how long a wait for its answer may last (the answer is on its way). */
+  private static final long AWAIT_GRACE_MS = 5_000;
+
   final Volume volume;
   private final long timeoutMs;
+  private final List<RemoteBrick> bricks;
 
   BrickCalls(Vertx vertx, Volume volume, long timeoutMs) {
-    this.vertx = vertx;
     this.volume = volume;
     this.timeoutMs = timeoutMs;
+    this.bricks = IntStream.range(0, volume.bricks().size())
+        .mapToObj(i -> new RemoteBrick(vertx, Addresses.brick(volume.id(), i), timeoutMs)).toList();
   }
 
   /**
@@ -48,7 +50,7 @@ final class BrickCalls {
   }
 
   int size() {
-    return volume.bricks().size();
+    return bricks.size();
   }
 
   boolean arbiter(int brick) {
@@ -59,28 +61,28 @@ final class BrickCalls {
     return volume.bricks().get(brick).name();
   }
 
-  BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
-    return await(brick, send(brick, op, path, fields, data));
+  <R> R call(int brick, BrickRequest<R> request) {
+    return await(brick, send(brick, request));
   }
 
   /** Sends without waiting, so that several bricks work at once; {@link #await} the answer. */
-  Future<BrickFrame> send(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) {
-    return BrickRequests.send(vertx, Addresses.brick(volume.id(), brick), op, path, fields, data, timeoutMs);
+  <R> Future<R> send(int brick, BrickRequest<R> request) {
+    return bricks.get(brick).call(request);
   }
 
   /** A request the brick may hold up to {@code waitMs} by design (a LOCK that waits): given that much longer. */
-  BrickFrame callWaiting(int brick, BrickOp op, String path, Consumer<JsonObject> fields, long waitMs) {
-    return await(brick, BrickRequests.send(vertx, Addresses.brick(volume.id(), brick), op, path, fields,
-        Buffer.buffer(), timeoutMs + waitMs), waitMs);
+  <R> R callWaiting(int brick, BrickRequest<R> request, long waitMs) {
+    return await(brick, bricks.get(brick).call(request, timeoutMs + waitMs), waitMs);
   }
 
-  BrickFrame await(int brick, Future<BrickFrame> f) {
+  <R> R await(int brick, Future<R> f) {
     return await(brick, f, 0);
   }
 
-  private BrickFrame await(int brick, Future<BrickFrame> f, long waitMs) {
+  private <R> R await(int brick, Future<R> f, long waitMs) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(timeoutMs + waitMs + 5_000, TimeUnit.MILLISECONDS);
+      return f.toCompletionStage().toCompletableFuture().get(timeoutMs + waitMs + AWAIT_GRACE_MS,
+          TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof BrickException b ? b : new BrickException(Errno.EIO, String.valueOf(e.getCause()));
     } catch (InterruptedException e) {
@@ -91,20 +93,9 @@ final class BrickCalls {
     }
   }
 
-  BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields) {
-    return call(brick, op, path, fields, Buffer.buffer());
-  }
-
-  BrickFrame call(int brick, BrickOp op, String path) {
-    return call(brick, op, path, h -> { }, Buffer.buffer());
-  }
-
   /** Does every brick of the volume answer now? */
   boolean allAnswer() {
-    List<Future<BrickFrame>> asked = new ArrayList<>();
-    for (int i = 0; i < size(); i++) {
-      asked.add(send(i, BrickOp.STATUS, "/", h -> { }, Buffer.buffer()));
-    }
+    List<Future<Replies.StatusReply>> asked = bricks.stream().map(b -> b.status(Requests.Status.INSTANCE)).toList();
     try {
       Future.all(asked).toCompletionStage().toCompletableFuture().get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
       return true;
@@ -117,11 +108,11 @@ final class BrickCalls {
   }
 
   FileMeta meta(int brick, String path) {
-    return FileMeta.fromJson(call(brick, BrickOp.META_GET, path).header().getJsonObject(BrickFields.META));
+    return call(brick, new Requests.MetaGet(path)).meta();
   }
 
   Attr lookup(int brick, String path) {
-    return Attr.fromJson(call(brick, BrickOp.LOOKUP, path).header().getJsonObject(BrickFields.ATTR));
+    return call(brick, new Requests.Lookup(path)).attr();
   }
 
   /** Adds {@code delta} to the blame {@code on} holds against each brick of {@code against}. */
@@ -130,16 +121,14 @@ final class BrickCalls {
   }
 
   /** {@link #blame}, not waited for. */
-  Future<BrickFrame> sendBlame(int on, String path, Map<Integer, Long> delta) {
-    JsonObject pending = new JsonObject();
-    delta.forEach((brick, n) -> pending.put(String.valueOf(brick), n));
-    return send(on, BrickOp.META_UPDATE, path, h -> h.put(BrickFields.PENDING, pending), Buffer.buffer());
+  Future<Replies.MetaReply> sendBlame(int on, String path, Map<Integer, Long> delta) {
+    return send(on, new Requests.MetaUpdate(path, 0, 0, 0, delta));
   }
 
   /** Waits for calls sent to bricks (each: the brick, its call); the first failure is thrown once all answered. */
-  void awaitAll(List<Map.Entry<Integer, Future<BrickFrame>>> calls) {
+  <R> void awaitAll(List<Map.Entry<Integer, Future<R>>> calls) {
     BrickException first = null;
-    for (Map.Entry<Integer, Future<BrickFrame>> c : calls) {
+    for (Map.Entry<Integer, Future<R>> c : calls) {
       try {
         await(c.getKey(), c.getValue());
       } catch (BrickException e) {
@@ -151,20 +140,35 @@ final class BrickCalls {
     }
   }
 
+  /**
+   * Makes {@code path} on {@code brick} an entry like {@code like}: a directory or a regular file with its mode,
+   * owner and file ID, marked dirty {@code dirty} times (to be filled next); an existing file is kept. Not waited
+   * for: its attributes once made.
+   */
+  Future<Attr> sendMake(int brick, String path, Attr like, long dirty) {
+    int mode = like.mode() & 07777;
+    return like.isDirectory()
+        ? send(brick, new Requests.Mkdir(path, mode, like.uid(), like.gid(), like.gfid(), dirty))
+            .map(Replies.AttrReply::attr)
+        : send(brick, new Requests.Create(path, mode, like.uid(), like.gid(), like.gfid(), false, dirty, null, 0,
+            Buffer.buffer())).map(Replies.CreateReply::attr);
+  }
+
   /** A directory's entries by name, with their attributes. */
   Map<String, Attr> listing(int brick, String dir) {
     Map<String, Attr> out = new LinkedHashMap<>();
-    call(brick, BrickOp.READDIR, dir).header().getJsonArray(BrickFields.ENTRIES).forEach(o -> {
-      JsonObject e = (JsonObject) o;
-      out.put(e.getString("name"), Attr.fromJson(e.getJsonObject(BrickFields.ATTR)));
-    });
+    call(brick, new Requests.Readdir(dir)).entries().forEach(e -> out.put(e.name(), e.attr()));
     return out;
   }
 
   /** The digest of one window of a file, or null past its end. */
   String checksum(int brick, String path, long offset, int size) {
-    JsonObject h = call(brick, BrickOp.CHECKSUM, path, x -> x.put(BrickFields.OFFSET, offset)
-        .put(BrickFields.SIZE, size)).header();
-    return h.getInteger(BrickFields.SIZE, 0) == 0 ? null : h.getString(BrickFields.SUM);
+    Replies.ChecksumReply c = call(brick, new Requests.Checksum(path, offset, size));
+    return c.size() == 0 ? null : c.sum();
+  }
+
+  /** The heal index of a brick. */
+  List<Replies.IndexEntry> index(int brick) {
+    return call(brick, Requests.IndexList.INSTANCE).entries();
   }
 }

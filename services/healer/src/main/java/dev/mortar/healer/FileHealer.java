@@ -2,16 +2,16 @@ package dev.mortar.healer;
 
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.EveryBrickLock;
 import dev.mortar.common.brick.FileMeta;
-import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.VolumePaths;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
+import dev.mortar.common.config.HealTunables;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,7 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.logging.Logger;
 
@@ -38,10 +37,6 @@ final class FileHealer {
   private static final Logger LOG = Logger.getLogger(FileHealer.class.getName());
   /** A large file is compared and copied in windows of this size, never held in memory. */
   static final int WINDOW = 1 << 20;
-  private static final long LOCK_LEASE_MS = 30_000;
-  private static final long LOCK_WAIT_MS = 5_000;
-  /** Requests entry heal keeps in flight when it makes many entries in one directory. */
-  private static final int ENTRIES_IN_FLIGHT = 32;
 
   /** What became of one heal. */
   enum Outcome {
@@ -109,6 +104,9 @@ final class FileHealer {
   private final LongConsumer bytesCopied;
   private final Optional<SplitBrainResolver.Policy> policy;
   private final SplitBrainResolver resolver;
+  private final long lockLeaseMs = HealTunables.LOCK_LEASE_MS.get();
+  private final long lockWaitMs = HealTunables.LOCK_WAIT_MS.get();
+  private final int entriesInFlight = HealTunables.ENTRIES_IN_FLIGHT.getInt();
 
   /** @param policy the volume's {@code cluster.favorite-child-policy}; empty: split-brains wait for a person */
   FileHealer(BrickCalls bricks, String owner, LongConsumer bytesCopied, Optional<SplitBrainResolver.Policy> policy) {
@@ -122,9 +120,8 @@ final class FileHealer {
   private void copyData(int from, int to, String fromPath, String toPath, long size) {
     for (long off = 0; off < size; off += WINDOW) {
       long at = off;
-      Buffer data = bricks.call(from, BrickOp.READ, fromPath, h -> h.put(BrickFields.OFFSET, at)
-          .put(BrickFields.SIZE, WINDOW), Buffer.buffer()).data();
-      bricks.call(to, BrickOp.WRITE, toPath, h -> h.put(BrickFields.OFFSET, at), data);
+      Buffer data = bricks.call(from, new Requests.Read(fromPath, at, WINDOW)).data();
+      bricks.call(to, new Requests.Write(toPath, at, 0, null, data));
       bytesCopied.accept(data.length());
     }
   }
@@ -205,13 +202,13 @@ final class FileHealer {
     return new EveryBrickLock<>(new LockCalls()).take(path, data, () -> owner).bricks();
   }
 
-  private static Consumer<JsonObject> lockFields(String owner, long waitMs) {
-    return h -> h.put(BrickFields.OWNER, owner).put(BrickFields.LEASE, LOCK_LEASE_MS).put(BrickFields.WAIT, waitMs);
+  private Requests.Lock lockRequest(String path, String owner, long waitMs) {
+    return new Requests.Lock(path, owner, lockLeaseMs, waitMs);
   }
 
   private void unlock(String path, List<Integer> held, String owner) {
-    List<Map.Entry<Integer, Future<BrickFrame>>> calls = held.stream().map(i -> Map.entry(i,
-        bricks.send(i, BrickOp.UNLOCK, path, h -> h.put(BrickFields.OWNER, owner), Buffer.buffer()))).toList();
+    List<Map.Entry<Integer, Future<Replies.Done>>> calls = held.stream().map(i -> Map.entry(i,
+        bricks.send(i, new Requests.Unlock(path, owner)))).toList();
     try {
       bricks.awaitAll(calls);
     } catch (BrickException e) {
@@ -219,11 +216,11 @@ final class FileHealer {
     }
   }
 
-  /** The healer's lock requests, by brick index. */
+  /** The healer's lock requests, by brick index. {@link EveryBrickLock} looks only at whether a call succeeded. */
   private final class LockCalls implements EveryBrickLock.Bricks<Integer> {
     @Override
     public Future<BrickFrame> tryLock(Integer brick, String path, String owner) {
-      return bricks.send(brick, BrickOp.LOCK, path, lockFields(owner, 0), Buffer.buffer());
+      return bricks.send(brick, lockRequest(path, owner, 0)).mapEmpty();
     }
 
     @Override
@@ -233,7 +230,7 @@ final class FileHealer {
 
     @Override
     public void lockWaiting(Integer brick, String path, String owner) {
-      bricks.callWaiting(brick, BrickOp.LOCK, path, lockFields(owner, LOCK_WAIT_MS), LOCK_WAIT_MS);
+      bricks.callWaiting(brick, lockRequest(path, owner, lockWaitMs), lockWaitMs);
     }
 
     @Override
@@ -251,19 +248,19 @@ final class FileHealer {
     Map<Integer, FileMeta> metas = new HashMap<>();
     Map<Integer, Attr> attrs = new HashMap<>();
     Set<Integer> absent = new TreeSet<>();
-    List<Future<BrickFrame>> asked = new ArrayList<>();
+    List<Future<Replies.MetaReply>> asked = new ArrayList<>();
     for (int i = 0; i < bricks.size(); i++) {
       boolean look = locked == null || locked.contains(i) || bricks.arbiter(i);
-      asked.add(look ? bricks.send(i, BrickOp.META_GET, path, h -> { }, Buffer.buffer()) : null);
+      asked.add(look ? bricks.send(i, new Requests.MetaGet(path)) : null);
     }
     for (int i = 0; i < bricks.size(); i++) {
       if (asked.get(i) == null) {
         continue;
       }
       try {
-        JsonObject h = bricks.await(i, asked.get(i)).header();
-        metas.put(i, FileMeta.fromJson(h.getJsonObject(BrickFields.META)));
-        attrs.put(i, Attr.fromJson(h.getJsonObject(BrickFields.ATTR)));
+        Replies.MetaReply copy = bricks.await(i, asked.get(i));
+        metas.put(i, copy.meta());
+        attrs.put(i, copy.attr());
       } catch (BrickException e) {
         if (e.errno() == Errno.ENOENT) {
           absent.add(i);
@@ -305,7 +302,7 @@ final class FileHealer {
     }
     // The sinks are whole: every source's blame and every dirty mark goes, on all bricks at once (in either order
     // a crash between them only means one more look by heal).
-    List<Map.Entry<Integer, Future<BrickFrame>>> settled = new ArrayList<>();
+    List<Map.Entry<Integer, Future<Replies.MetaReply>>> settled = new ArrayList<>();
     for (int src : sources) {
       Map<Integer, Long> clear = new HashMap<>();
       sinks.forEach(s -> clear.put(s, -c.metas().get(src).pending().getOrDefault(s, 0L)));
@@ -382,11 +379,10 @@ final class FileHealer {
    * The copies are whole now: no dirty mark stays. Sent to all bricks at once, and waited for together with
    * {@code sent}, the other updates of this moment (counter deltas: a brick that gets two applies both, in any order).
    */
-  private void clearDirty(String path, Copies c, List<Map.Entry<Integer, Future<BrickFrame>>> sent) {
+  private void clearDirty(String path, Copies c, List<Map.Entry<Integer, Future<Replies.MetaReply>>> sent) {
     c.metas().forEach((i, m) -> {
       if (m.dirty() > 0) {
-        sent.add(Map.entry(i, bricks.send(i, BrickOp.META_UPDATE, path, h -> h.put(BrickFields.DIRTY, -m.dirty()),
-            Buffer.buffer())));
+        sent.add(Map.entry(i, bricks.send(i, new Requests.MetaUpdate(path, -m.dirty(), 0, 0, Map.of()))));
       }
     });
     bricks.awaitAll(sent);
@@ -403,8 +399,7 @@ final class FileHealer {
       }
       return List.of(); // a symlink's own attributes are not changed through it
     }
-    Attr now = had != null ? had : Attr.fromJson(bricks.call(sink, attr.isDirectory() ? BrickOp.MKDIR
-        : BrickOp.CREATE, path, owned(attr)).header().getJsonObject(BrickFields.ATTR));
+    Attr now = had != null ? had : bricks.await(sink, bricks.sendMake(sink, path, attr, 0));
     List<String> next = List.of();
     if (attr.isDirectory()) {
       next = healEntries(source, sink, path);
@@ -412,19 +407,17 @@ final class FileHealer {
       now = healData(source, sink, path, attr.size(), now);
     }
     if ((now.mode() & 07777) != (attr.mode() & 07777)) {
-      bricks.call(sink, BrickOp.CHMOD, path, h -> h.put(BrickFields.MODE, attr.mode() & 07777));
+      bricks.call(sink, new Requests.Chmod(path, attr.mode() & 07777));
     }
     if (now.uid() != attr.uid() || now.gid() != attr.gid()) {
-      bricks.call(sink, BrickOp.CHOWN, path, h -> h.put(BrickFields.UID, attr.uid()).put(BrickFields.GID,
-          attr.gid()));
+      bricks.call(sink, new Requests.Chown(path, attr.uid(), attr.gid()));
     }
     setTimes(sink, path, attr);
     return next;
   }
 
   private void setTimes(int sink, String path, Attr attr) {
-    bricks.call(sink, BrickOp.UTIMENS, path, h -> h.put(BrickFields.ATIME, attr.atime())
-        .put(BrickFields.MTIME, attr.mtime()));
+    bricks.call(sink, new Requests.Utimens(path, attr.atime(), attr.mtime()));
   }
 
   /**
@@ -439,22 +432,14 @@ final class FileHealer {
           bricks.checksum(source, path, at, WINDOW))) {
         continue;
       }
-      Buffer data = bricks.call(source, BrickOp.READ, path, h -> h.put(BrickFields.OFFSET, at)
-          .put(BrickFields.SIZE, WINDOW), Buffer.buffer()).data();
-      after = Attr.fromJson(bricks.call(sink, BrickOp.WRITE, path, h -> h.put(BrickFields.OFFSET, at), data)
-          .header().getJsonObject(BrickFields.ATTR));
+      Buffer data = bricks.call(source, new Requests.Read(path, at, WINDOW)).data();
+      after = bricks.call(sink, new Requests.Write(path, at, 0, null, data)).attr();
       bytesCopied.accept(data.length());
     }
     if (after.size() != size) {
-      after = Attr.fromJson(bricks.call(sink, BrickOp.TRUNCATE, path, h -> h.put(BrickFields.SIZE, size)).header()
-          .getJsonObject(BrickFields.ATTR));
+      after = bricks.call(sink, new Requests.Truncate(path, size)).attr();
     }
     return after;
-  }
-
-  private static Consumer<JsonObject> owned(Attr attr) {
-    return h -> h.put(BrickFields.MODE, attr.mode() & 07777).put(BrickFields.UID, attr.uid())
-        .put(BrickFields.GID, attr.gid()).put(BrickFields.GFID, attr.gfid());
   }
 
   /**
@@ -472,7 +457,7 @@ final class FileHealer {
       }
     }
     List<String> next = new ArrayList<>();
-    List<Future<BrickFrame>> inFlight = new ArrayList<>();
+    List<Future<Attr>> inFlight = new ArrayList<>();
     for (Map.Entry<String, Attr> e : want.entrySet()) {
       Attr had = have.get(e.getKey());
       if (had == null || !Objects.equals(had.gfid(), e.getValue().gfid())) {
@@ -483,10 +468,9 @@ final class FileHealer {
           continue;
         }
         // Many new entries in one directory are the usual case after an outage: several requests at once.
-        inFlight.add(bricks.send(sink, attr.isDirectory() ? BrickOp.MKDIR : BrickOp.CREATE, child,
-            owned(attr).andThen(h -> h.put(BrickFields.DIRTY, 1)), Buffer.buffer()));
+        inFlight.add(bricks.sendMake(sink, child, attr, 1));
         next.add(child);
-        if (inFlight.size() >= ENTRIES_IN_FLIGHT) {
+        if (inFlight.size() >= entriesInFlight) {
           inFlight.forEach(f -> bricks.await(sink, f));
           inFlight.clear();
         }
@@ -498,16 +482,16 @@ final class FileHealer {
 
   /** Makes a symlink on the sink like the source's, with its file ID. */
   private void makeSymlink(int source, int sink, String path, Attr attr) {
-    String target = bricks.call(source, BrickOp.READLINK, path).header().getString(BrickFields.TARGET);
-    bricks.call(sink, BrickOp.SYMLINK, path, owned(attr).andThen(h -> h.put(BrickFields.TARGET, target)));
+    String target = bricks.call(source, new Requests.Readlink(path)).target();
+    bricks.call(sink, new Requests.Symlink(path, target, attr.uid(), attr.gid(), attr.gfid()));
   }
 
   private void removeTree(int brick, String path, Attr attr) {
     if (attr.isDirectory()) {
       bricks.listing(brick, path).forEach((name, a) -> removeTree(brick, VolumePaths.child(path, name), a));
-      bricks.call(brick, BrickOp.RMDIR, path);
+      bricks.call(brick, new Requests.Rmdir(path));
     } else {
-      bricks.call(brick, BrickOp.UNLINK, path);
+      bricks.call(brick, new Requests.Unlink(path));
     }
   }
 }

@@ -5,10 +5,9 @@ import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.api.HealerOp;
 import dev.mortar.common.cluster.ServiceRegistration;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.brick.SplitBrains;
+import dev.mortar.common.config.HealTunables;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeOptions;
 import dev.mortar.common.model.VolumeStatus;
@@ -35,17 +34,16 @@ import java.util.logging.Logger;
 /**
  * The self-heal service of one node, for the bricks of this node. It works from the heal index the bricks keep
  * (never a crawl of the tree to find work): at once when a brick comes online, a peer comes back or someone runs
- * {@code volume heal} ({@link Addresses#EVENTS_HEAL}), and every {@link #SWEEP_MS} as a safety net. Files are healed
+ * {@code volume heal} ({@link Addresses#EVENTS_HEAL}), and every {@link HealTunables#SWEEP_MS} as a safety net. Files are healed
  * in parallel, at most {@code cluster.shd-max-threads} at a time, parents before their children, on the healer's
  * own worker threads, so healing neither holds an event loop nor starves the clients.
  */
 public final class HealerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HealerVerticle.class.getName());
-  static final long SWEEP_MS = 2_000;
   /** How long a file with nothing but dirty marks is left to whoever is filling it before it is healed here. */
-  static final long TORN_GRACE_MS = 5_000;
+  private final long tornGraceMs = HealTunables.TORN_GRACE_MS.get();
   /** Upper bound of cluster.shd-max-threads. */
-  private static final int MAX_PARALLEL = 64;
+  private final int maxParallel = HealTunables.MAX_PARALLEL.getInt();
 
   private final String nodeUuid;
   private final Supplier<List<Volume>> volumes;
@@ -75,10 +73,10 @@ public final class HealerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     sweeper = vertx.createSharedWorkerExecutor("mortar-healer-sweep", 1);
-    healers = vertx.createSharedWorkerExecutor("mortar-healer-files", MAX_PARALLEL);
+    healers = vertx.createSharedWorkerExecutor("mortar-healer-files", maxParallel);
     bytesHealed = Counter.builder("mortar_heal_bytes_total").description("Bytes copied to bricks by heal")
         .register(registry);
-    vertx.setPeriodic(SWEEP_MS, t -> requestSweep(false));
+    vertx.setPeriodic(HealTunables.SWEEP_MS.get(), t -> requestSweep(false));
     ServiceRegistration.<JsonObject>register(vertx, Addresses.EVENTS_HEAL, m -> {
       LOG.fine("heal now: " + HealEvent.fromJson(m.body()).reason());
       requestSweep(true);
@@ -163,10 +161,9 @@ public final class HealerVerticle extends VerticleBase {
     for (int b = 0; b < bricks.size(); b++) {
       Map<String, FileMeta> metas = new LinkedHashMap<>();
       try {
-        bricks.call(b, BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES).forEach(o -> {
-          JsonObject e = (JsonObject) o;
-          if (e.containsKey(BrickFields.META)) {
-            metas.put(e.getString("path"), FileMeta.fromJson(e.getJsonObject(BrickFields.META)));
+        bricks.index(b).forEach(e -> {
+          if (e.meta() != null) {
+            metas.put(e.path(), e.meta());
           }
         });
       } catch (BrickException away) {
@@ -207,7 +204,7 @@ public final class HealerVerticle extends VerticleBase {
 
   private void sweep(boolean retry) {
     long now = System.currentTimeMillis();
-    deferred.values().removeIf(since -> now - since > 20 * TORN_GRACE_MS); // healed or gone meanwhile
+    deferred.values().removeIf(since -> now - since > 20 * tornGraceMs); // healed or gone meanwhile
     for (Volume v : volumes.get()) {
       if (v.status() != VolumeStatus.Started || !HealSettings.of(v).enabled()) {
         continue;
@@ -237,17 +234,15 @@ public final class HealerVerticle extends VerticleBase {
     Volume v = bricks.volume;
     long now = System.currentTimeMillis();
     try {
-      bricks.call(brick, BrickOp.INDEX_LIST, "/").header().getJsonArray(BrickFields.ENTRIES).forEach(o -> {
-        JsonObject e = (JsonObject) o;
-        String path = e.getString("path");
-        boolean blames = e.containsKey(BrickFields.META) && FileMeta.fromJson(e.getJsonObject(BrickFields.META))
-            .pending().values().stream().anyMatch(n -> n > 0);
+      bricks.index(brick).forEach(e -> {
+        String path = e.path();
+        boolean blames = e.meta() != null && e.meta().pending().values().stream().anyMatch(n -> n > 0);
         Long since = deferred.get(v.id() + path);
         if (blames) {
           paths.put(path, FileHealer.Why.SOURCE);
         } else if (since == null) {
           paths.put(path, FileHealer.Why.LISTED);
-        } else if (now - since >= TORN_GRACE_MS) {
+        } else if (now - since >= tornGraceMs) {
           paths.put(path, FileHealer.Why.TORN);
         }
       });
@@ -276,7 +271,7 @@ public final class HealerVerticle extends VerticleBase {
 
   /**
    * Heals {@code paths} of volume {@code v} in parallel. A file with nothing but dirty marks is left for
-   * {@link #TORN_GRACE_MS} first: a live writer or another node's healer may be about to clear it.
+   * {@link #tornGraceMs} first: a live writer or another node's healer may be about to clear it.
    */
   private int healAll(Volume v, FileHealer healer, Map<String, FileHealer.Why> paths) {
     long now = System.currentTimeMillis();
@@ -286,7 +281,7 @@ public final class HealerVerticle extends VerticleBase {
       } else {
         deferred.remove(v.id() + p);
       }
-    }, Math.min(MAX_PARALLEL, HealSettings.of(v).parallelFiles()));
+    }, Math.min(maxParallel, HealSettings.of(v).parallelFiles()));
   }
 
   private FileHealer.Result healOne(Volume v, FileHealer healer, String path, FileHealer.Why why) {

@@ -2,10 +2,10 @@ package dev.mortar.healer;
 
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickOp;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.VolumePaths;
+import dev.mortar.common.brick.api.Requests;
+import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -174,14 +174,12 @@ final class SplitBrainResolver {
       if (!c.reachable(b)) {
         continue;
       }
-      bricks.call(b, BrickOp.CREATE, copyPath, h -> h.put(BrickFields.GFID, gfid).put(BrickFields.MODE,
-          lost.mode() & 07777).put(BrickFields.UID, lost.uid()).put(BrickFields.GID, lost.gid())
-          .put(BrickFields.EXCLUSIVE, true));
+      bricks.call(b, new Requests.Create(copyPath, lost.mode() & 07777, lost.uid(), lost.gid(), gfid, true, 0, null,
+          0, Buffer.buffer()));
       if (!bricks.arbiter(b)) {
         copier.copy(loser, b, path, copyPath, lost.size());
       }
-      bricks.call(b, BrickOp.UTIMENS, copyPath, h -> h.put(BrickFields.ATIME, lost.atime())
-          .put(BrickFields.MTIME, lost.mtime()));
+      bricks.call(b, new Requests.Utimens(copyPath, lost.atime(), lost.mtime()));
       made.add(b);
     }
     Map<Integer, Long> away = new HashMap<>();
@@ -231,19 +229,16 @@ final class SplitBrainResolver {
       if (ours != null) {
         String renamed = child + ".conflict-" + bricks.volume.bricks().get(loser).host() + "-"
             + STAMP.format(Instant.ofEpochSecond(0, theirs.mtime()));
-        bricks.call(loser, BrickOp.RENAME, child, h -> h.put(BrickFields.TO, renamed));
+        bricks.call(loser, new Requests.Rename(child, renamed));
         child = renamed;
       }
       String entry = child;
       if (theirs.isSymlink()) {
-        String target = bricks.call(loser, BrickOp.READLINK, entry).header().getString(BrickFields.TARGET);
-        bricks.call(winner, BrickOp.SYMLINK, entry, h -> h.put(BrickFields.TARGET, target)
-            .put(BrickFields.GFID, theirs.gfid()));
+        String target = bricks.call(loser, new Requests.Readlink(entry)).target();
+        bricks.call(winner, new Requests.Symlink(entry, target, -1, -1, theirs.gfid()));
         continue;
       }
-      bricks.call(winner, theirs.isDirectory() ? BrickOp.MKDIR : BrickOp.CREATE, entry, h -> h
-          .put(BrickFields.MODE, theirs.mode() & 07777).put(BrickFields.UID, theirs.uid())
-          .put(BrickFields.GID, theirs.gid()).put(BrickFields.GFID, theirs.gfid()));
+      bricks.await(winner, bricks.sendMake(winner, entry, theirs, 0));
       // The loser's copy is the only one with content: it blames the winner's new, empty one.
       bricks.blame(loser, entry, Map.of(winner, 1L));
       made.add(entry);

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mortar.brick.BrickVerticle;
 import dev.mortar.common.api.Addresses;
-import dev.mortar.common.brick.BrickFields;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
 import dev.mortar.common.brick.BrickOp;
-import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.api.BrickCodec;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.RemoteBrick;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeStatus;
@@ -19,7 +21,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,41 +76,55 @@ class FileHealerTest {
     workers.close();
   }
 
-  private BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data)
-      throws Exception {
-    return BrickRequests.send(vertx, Addresses.brick("vol", brick), op, path, fields, data, 5000)
+  private <R> R call(int brick, BrickRequest<R> request) throws Exception {
+    return new RemoteBrick(vertx, Addresses.brick("vol", brick), 5000).call(request)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private BrickFrame call(int brick, BrickOp op, String path, Consumer<JsonObject> fields) throws Exception {
-    return call(brick, op, path, fields, Buffer.buffer());
-  }
-
   /** Both bricks, as a client does while all is well. */
-  private void both(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data) throws Exception {
+  private void both(BrickRequest<?> request) throws Exception {
     for (int b = 0; b < 2; b++) {
-      call(b, op, path, fields, data);
+      call(b, request);
     }
   }
 
   /** Brick 0 only, brick 1 blamed for it on {@code blameOn} (the file, or the parent for a name change). */
-  private void missed(BrickOp op, String path, Consumer<JsonObject> fields, Buffer data, String blameOn)
-      throws Exception {
-    call(0, op, path, fields, data);
-    call(0, BrickOp.META_UPDATE, blameOn, h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
+  private void missed(BrickRequest<?> request, String blameOn) throws Exception {
+    call(0, request);
+    blame(0, blameOn, 1);
   }
 
-  private static Consumer<JsonObject> gfid() {
-    String id = UUID.randomUUID().toString();
-    return h -> h.put(BrickFields.GFID, id);
+  /** {@code on} holds one change more that {@code blamed} missed. */
+  private void blame(int on, String path, int blamed) throws Exception {
+    call(on, new Requests.MetaUpdate(path, 0, 0, 0, Map.of(blamed, 1L)));
   }
 
-  private static Consumer<JsonObject> at(long offset) {
-    return h -> h.put(BrickFields.OFFSET, offset);
+  private static String gfid() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static Requests.Create create(String path) {
+    return create(path, 0644);
+  }
+
+  private static Requests.Create create(String path, int mode) {
+    return new Requests.Create(path, mode, -1, -1, gfid(), false, 0, null, 0, Buffer.buffer());
+  }
+
+  private static Requests.Mkdir mkdir(String path) {
+    return new Requests.Mkdir(path, 0755, -1, -1, gfid(), 0);
+  }
+
+  private static Requests.Write write(String path, long offset, String data) {
+    return write(path, offset, Buffer.buffer(data));
+  }
+
+  private static Requests.Write write(String path, long offset, Buffer data) {
+    return new Requests.Write(path, offset, 0, null, data);
   }
 
   private FileMeta meta(int brick, String path) throws Exception {
-    return FileMeta.fromJson(call(brick, BrickOp.META_GET, path, h -> { }).header().getJsonObject(BrickFields.META));
+    return call(brick, new Requests.MetaGet(path)).meta();
   }
 
   private FileHealer healer() {
@@ -127,8 +141,7 @@ class FileHealerTest {
   private int healEverything() throws Exception {
     Set<String> paths = new LinkedHashSet<>();
     for (int b = 0; b < 2; b++) {
-      call(b, BrickOp.INDEX_LIST, "/", h -> { }).header().getJsonArray(BrickFields.ENTRIES)
-          .forEach(o -> paths.add(((JsonObject) o).getString("path")));
+      call(b, Requests.IndexList.INSTANCE).entries().forEach(e -> paths.add(e.path()));
     }
     FileHealer healer = healer();
     return vertx.executeBlocking(() -> new ParallelHeal(workers, healer::heal).run(now(paths), (p, o) -> { }, 4))
@@ -149,7 +162,7 @@ class FileHealerTest {
       assertEquals(meta(0, p).gfid(), meta(1, p).gfid(), p + " has the same file ID on both bricks");
     }
     for (int b = 0; b < 2; b++) {
-      assertTrue(call(b, BrickOp.INDEX_LIST, "/", h -> { }).header().getJsonArray(BrickFields.ENTRIES).isEmpty(),
+      assertTrue(call(b, Requests.IndexList.INSTANCE).entries().isEmpty(),
           "the heal index of brick " + b + " is empty");
     }
   }
@@ -171,19 +184,18 @@ class FileHealerTest {
 
   @Test
   void whatBrick1MissedIsCopiedAndTheBlameCleared() throws Exception {
-    Consumer<JsonObject> id = gfid();
-    both(BrickOp.CREATE, "/dates.txt", id.andThen(h -> h.put(BrickFields.MODE, 0640)), Buffer.buffer());
-    both(BrickOp.WRITE, "/dates.txt", at(0), Buffer.buffer("line 1\n"));
-    both(BrickOp.CREATE, "/doomed", gfid(), Buffer.buffer());
+    both(create("/dates.txt", 0640));
+    both(write("/dates.txt", 0, "line 1\n"));
+    both(create("/doomed"));
     // During the outage of brick 1: appends (more than one heal window), a new file, a deleted file.
     byte[] big = new byte[FileHealer.WINDOW * 2 + 100];
     Arrays.fill(big, (byte) 'x');
     // The session's dirty mark reached brick 1 before the cut, its clear did not.
-    call(1, BrickOp.META_UPDATE, "/dates.txt", h -> h.put(BrickFields.DIRTY, 1));
-    missed(BrickOp.WRITE, "/dates.txt", at(7), Buffer.buffer(big), "/dates.txt");
-    missed(BrickOp.CREATE, "/new.txt", gfid(), Buffer.buffer(), "/");
-    missed(BrickOp.WRITE, "/new.txt", at(0), Buffer.buffer("new\n"), "/new.txt");
-    missed(BrickOp.UNLINK, "/doomed", h -> { }, Buffer.buffer(), "/");
+    call(1, new Requests.MetaUpdate("/dates.txt", 1, 0, 0, Map.of()));
+    missed(write("/dates.txt", 7, Buffer.buffer(big)), "/dates.txt");
+    missed(create("/new.txt"), "/");
+    missed(write("/new.txt", 0, "new\n"), "/new.txt");
+    missed(new Requests.Unlink("/doomed"), "/");
 
     assertEquals(3, healEverything(), "/, /dates.txt and /new.txt healed");
     assertHealedAndIdentical();
@@ -193,31 +205,30 @@ class FileHealerTest {
 
   @Test
   void renamesNewTreesAndRemovedTreesDuringTheOutageHeal() throws Exception {
-    both(BrickOp.MKDIR, "/old", gfid(), Buffer.buffer());
-    both(BrickOp.MKDIR, "/old/sub", gfid(), Buffer.buffer());
-    both(BrickOp.CREATE, "/old/sub/f", gfid(), Buffer.buffer());
-    both(BrickOp.WRITE, "/old/sub/f", at(0), Buffer.buffer("deep\n"));
-    both(BrickOp.MKDIR, "/docs", gfid(), Buffer.buffer());
-    both(BrickOp.CREATE, "/docs/a.txt", gfid(), Buffer.buffer());
-    both(BrickOp.WRITE, "/docs/a.txt", at(0), Buffer.buffer("a\n"));
-    both(BrickOp.CREATE, "/over", gfid(), Buffer.buffer());
-    both(BrickOp.WRITE, "/over", at(0), Buffer.buffer("replaced\n"));
+    both(mkdir("/old"));
+    both(mkdir("/old/sub"));
+    both(create("/old/sub/f"));
+    both(write("/old/sub/f", 0, "deep\n"));
+    both(mkdir("/docs"));
+    both(create("/docs/a.txt"));
+    both(write("/docs/a.txt", 0, "a\n"));
+    both(create("/over"));
+    both(write("/over", 0, "replaced\n"));
 
     // Outage of brick 1: rm -r /old, mv /docs/a.txt /b.txt (over an existing name), a new tree with files.
-    missed(BrickOp.UNLINK, "/old/sub/f", h -> { }, Buffer.buffer(), "/old/sub");
-    missed(BrickOp.RMDIR, "/old/sub", h -> { }, Buffer.buffer(), "/old");
-    missed(BrickOp.RMDIR, "/old", h -> { }, Buffer.buffer(), "/");
-    missed(BrickOp.RENAME, "/docs/a.txt", h -> h.put(BrickFields.TO, "/over"), Buffer.buffer(), "/docs");
-    call(0, BrickOp.META_UPDATE, "/", h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
-    missed(BrickOp.MKDIR, "/new", gfid(), Buffer.buffer(), "/");
-    missed(BrickOp.MKDIR, "/new/deeper", gfid(), Buffer.buffer(), "/new");
+    missed(new Requests.Unlink("/old/sub/f"), "/old/sub");
+    missed(new Requests.Rmdir("/old/sub"), "/old");
+    missed(new Requests.Rmdir("/old"), "/");
+    missed(new Requests.Rename("/docs/a.txt", "/over"), "/docs");
+    blame(0, "/", 1);
+    missed(mkdir("/new"), "/");
+    missed(mkdir("/new/deeper"), "/new");
     for (int i = 0; i < 20; i++) {
       String f = "/new/deeper/f" + i;
-      missed(BrickOp.CREATE, f, gfid(), Buffer.buffer(), "/new/deeper");
-      missed(BrickOp.WRITE, f, at(0), Buffer.buffer("file " + i + "\n"), f);
+      missed(create(f), "/new/deeper");
+      missed(write(f, 0, "file " + i + "\n"), f);
     }
-    missed(BrickOp.SYMLINK, "/new/link", gfid().andThen(h -> h.put(BrickFields.TARGET, "deeper/f1")),
-        Buffer.buffer(), "/new");
+    missed(new Requests.Symlink("/new/link", "deeper/f1", -1, -1, gfid()), "/new");
 
     healEverything();
     assertHealedAndIdentical();
@@ -230,10 +241,10 @@ class FileHealerTest {
   void onlyTheWindowsThatDifferAreCopied() throws Exception {
     byte[] data = new byte[FileHealer.WINDOW * 8];
     new java.util.Random(7).nextBytes(data);
-    both(BrickOp.CREATE, "/big", gfid(), Buffer.buffer());
-    both(BrickOp.WRITE, "/big", at(0), Buffer.buffer(data));
-    missed(BrickOp.WRITE, "/big", at(FileHealer.WINDOW * 5L + 10), Buffer.buffer("changed in the middle"), "/big");
-    missed(BrickOp.WRITE, "/big", at(data.length), Buffer.buffer("appended\n"), "/big");
+    both(create("/big"));
+    both(write("/big", 0, Buffer.buffer(data)));
+    missed(write("/big", FileHealer.WINDOW * 5L + 10, "changed in the middle"), "/big");
+    missed(write("/big", data.length, "appended\n"), "/big");
 
     healEverything();
     assertHealedAndIdentical();
@@ -243,10 +254,10 @@ class FileHealerTest {
 
   @Test
   void aWriterThatDiedMidWriteLeavesTheLongestCopy() throws Exception {
-    both(BrickOp.CREATE, "/torn", gfid(), Buffer.buffer());
+    both(create("/torn"));
     // A session began on both bricks (dirty), its last write reached brick 1 only, then the writer died.
-    both(BrickOp.WRITE, "/torn", at(0).andThen(h -> h.put(BrickFields.DIRTY, 1)), Buffer.buffer("first\n"));
-    call(1, BrickOp.WRITE, "/torn", at(6), Buffer.buffer("second\n"));
+    both(new Requests.Write("/torn", 0, 1, null, Buffer.buffer("first\n")));
+    call(1, write("/torn", 6, "second\n"));
 
     assertEquals(1, healEverything());
     assertHealedAndIdentical();
@@ -256,10 +267,10 @@ class FileHealerTest {
 
   @Test
   void healWaitsForTheWriterThatHoldsTheLockAndCopiesItsLastWrite() throws Exception {
-    both(BrickOp.CREATE, "/log", gfid(), Buffer.buffer());
-    missed(BrickOp.WRITE, "/log", at(0), Buffer.buffer("one\n"), "/log");
+    both(create("/log"));
+    missed(write("/log", 0, "one\n"), "/log");
     // A writer holds the file's lock (on brick 0, where every client takes it) and goes on writing.
-    call(0, BrickOp.LOCK, "/log", h -> h.put(BrickFields.OWNER, "writer").put(BrickFields.LEASE, 10_000));
+    call(0, new Requests.Lock("/log", "writer", 10_000, 30_000));
     FileHealer healer = healer();
     long t0 = System.nanoTime();
     CompletableFuture<FileHealer.Result> heal = vertx.executeBlocking(() -> healer.heal("/log",
@@ -267,8 +278,8 @@ class FileHealerTest {
         .toCompletionStage().toCompletableFuture();
     Thread.sleep(500);
     assertFalse(heal.isDone(), "heal waits while a writer holds the lock");
-    missed(BrickOp.WRITE, "/log", at(4), Buffer.buffer("two\n"), "/log");
-    call(0, BrickOp.UNLOCK, "/log", h -> h.put(BrickFields.OWNER, "writer"));
+    missed(write("/log", 4, "two\n"), "/log");
+    call(0, new Requests.Unlock("/log", "writer"));
     assertEquals(FileHealer.Outcome.HEALED, heal.get(30, TimeUnit.SECONDS).outcome());
     assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(500));
     assertHealedAndIdentical();
@@ -277,12 +288,12 @@ class FileHealerTest {
 
   @Test
   void healThatFindsTheLockBusyAsABrickDiesDoesNotWaitForThatBrickWithTheOthersHeld() throws Exception {
-    both(BrickOp.CREATE, "/log", gfid(), Buffer.buffer());
-    missed(BrickOp.WRITE, "/log", at(0), Buffer.buffer("one\n"), "/log");
+    both(create("/log"));
+    missed(write("/log", 0, "one\n"), "/log");
     // Brick 2 is a node that just died: its requests are taken and never answered.
     java.util.concurrent.atomic.AtomicInteger locksToDeadBrick = new java.util.concurrent.atomic.AtomicInteger();
     vertx.eventBus().<BrickFrame>consumer(Addresses.brick("vol", 2), m -> {
-      if (BrickOp.LOCK.name().equals(m.body().header().getString(BrickFields.OP))) {
+      if (BrickCodec.op(BrickCodec.decodeRequest(m.body())) == BrickOp.LOCK) {
         locksToDeadBrick.incrementAndGet();
       }
     });
@@ -290,7 +301,7 @@ class FileHealerTest {
     three.add(new Brick("n2", dir.resolve("b2").toString(), "u2", false));
     Volume replica3 = new Volume("v", "vol", VolumeStatus.Started, 3, 0, "tcp", three, Map.of());
     // A writer holds the lock on brick 1 for a moment (its lease ends after 800 ms).
-    call(1, BrickOp.LOCK, "/log", h -> h.put(BrickFields.OWNER, "writer").put(BrickFields.LEASE, 800));
+    call(1, new Requests.Lock("/log", "writer", 800, 30_000));
     FileHealer healer = new FileHealer(new BrickCalls(vertx, replica3, 500), "test-healer", bytesCopied::addAndGet,
         java.util.Optional.empty());
     FileHealer.Result r = vertx.executeBlocking(() -> healer.heal("/log", FileHealer.Why.SOURCE))
@@ -303,14 +314,14 @@ class FileHealerTest {
 
   @Test
   void fullHealRefillsAWipedBrick() throws Exception {
-    both(BrickOp.MKDIR, "/etc", gfid(), Buffer.buffer());
+    both(mkdir("/etc"));
     for (int i = 0; i < 10; i++) {
       String f = "/etc/conf" + i;
-      both(BrickOp.CREATE, f, gfid(), Buffer.buffer());
-      both(BrickOp.WRITE, f, at(0), Buffer.buffer("setting=" + i + "\n"));
+      both(create(f));
+      both(write(f, 0, "setting=" + i + "\n"));
     }
-    both(BrickOp.CREATE, "/same-size", gfid(), Buffer.buffer());
-    both(BrickOp.WRITE, "/same-size", at(0), Buffer.buffer("aaaa"));
+    both(create("/same-size"));
+    both(write("/same-size", 0, "aaaa"));
     // Brick 1's disk is replaced: its files are gone, one file silently differs; no blame records any of it.
     List<Path> wiped = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir.resolve("b1/etc"))) {
@@ -320,8 +331,8 @@ class FileHealerTest {
       Files.delete(p);
     }
     Files.delete(dir.resolve("b1/etc"));
-    call(1, BrickOp.WRITE, "/same-size", at(0), Buffer.buffer("bbbb"));
-    call(0, BrickOp.META_UPDATE, "/same-size", h -> h.put(BrickFields.DATA_VERSION, 1));
+    call(1, write("/same-size", 0, "bbbb"));
+    call(0, new Requests.MetaUpdate("/same-size", 0, 1, 0, Map.of()));
 
     FileHealer healer = healer();
     BrickCalls bricks = new BrickCalls(vertx, volume, 5000);
@@ -336,13 +347,13 @@ class FileHealerTest {
 
   /** Both bricks took appends the other missed (a cut with a writer on each side): each blames the other. */
   private void splitAppends() throws Exception {
-    both(BrickOp.CREATE, "/dates.txt", gfid(), Buffer.buffer());
-    both(BrickOp.WRITE, "/dates.txt", at(0), Buffer.buffer("before the cut\n"));
-    call(0, BrickOp.WRITE, "/dates.txt", at(15), Buffer.buffer("node1 during the cut\n"));
-    call(0, BrickOp.META_UPDATE, "/dates.txt", h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
+    both(create("/dates.txt"));
+    both(write("/dates.txt", 0, "before the cut\n"));
+    call(0, write("/dates.txt", 15, "node1 during the cut\n"));
+    blame(0, "/dates.txt", 1);
     Thread.sleep(20); // brick 1's version is the later one
-    call(1, BrickOp.WRITE, "/dates.txt", at(15), Buffer.buffer("node2 during the cut, longer\n"));
-    call(1, BrickOp.META_UPDATE, "/dates.txt", h -> h.put(BrickFields.PENDING, new JsonObject().put("0", 1)));
+    call(1, write("/dates.txt", 15, "node2 during the cut, longer\n"));
+    blame(1, "/dates.txt", 0);
   }
 
   private List<Path> conflictCopies(int brick) throws IOException {
@@ -386,11 +397,11 @@ class FileHealerTest {
 
   @Test
   void biggerFileCannotChooseBetweenCopiesOfTheSameSize() throws Exception {
-    both(BrickOp.CREATE, "/same", gfid(), Buffer.buffer());
-    call(0, BrickOp.WRITE, "/same", at(0), Buffer.buffer("aaaa"));
-    call(0, BrickOp.META_UPDATE, "/same", h -> h.put(BrickFields.PENDING, new JsonObject().put("1", 1)));
-    call(1, BrickOp.WRITE, "/same", at(0), Buffer.buffer("bbbb"));
-    call(1, BrickOp.META_UPDATE, "/same", h -> h.put(BrickFields.PENDING, new JsonObject().put("0", 1)));
+    both(create("/same"));
+    call(0, write("/same", 0, "aaaa"));
+    blame(0, "/same", 1);
+    call(1, write("/same", 0, "bbbb"));
+    blame(1, "/same", 0);
     FileHealer healer = healer();
     Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> vertx.executeBlocking(
         () -> healer.resolve("/same", SplitBrainResolver.Policy.SIZE, null, true)).toCompletionStage()
@@ -404,16 +415,16 @@ class FileHealerTest {
 
   @Test
   void aDirectoryInSplitBrainKeepsTheNamesOfBothSides() throws Exception {
-    missed(BrickOp.CREATE, "/from-node1", gfid(), Buffer.buffer(), "/");
-    call(0, BrickOp.WRITE, "/from-node1", at(0), Buffer.buffer("one\n"));
-    call(1, BrickOp.CREATE, "/from-node2", gfid(), Buffer.buffer());
-    call(1, BrickOp.WRITE, "/from-node2", at(0), Buffer.buffer("two\n"));
-    call(1, BrickOp.META_UPDATE, "/", h -> h.put(BrickFields.PENDING, new JsonObject().put("0", 1)));
+    missed(create("/from-node1"), "/");
+    call(0, write("/from-node1", 0, "one\n"));
+    call(1, create("/from-node2"));
+    call(1, write("/from-node2", 0, "two\n"));
+    blame(1, "/", 0);
     // the same name made on both sides for different files
-    call(0, BrickOp.CREATE, "/both", gfid(), Buffer.buffer());
-    call(0, BrickOp.WRITE, "/both", at(0), Buffer.buffer("node1's\n"));
-    call(1, BrickOp.CREATE, "/both", gfid(), Buffer.buffer());
-    call(1, BrickOp.WRITE, "/both", at(0), Buffer.buffer("node2's\n"));
+    call(0, create("/both"));
+    call(0, write("/both", 0, "node1's\n"));
+    call(1, create("/both"));
+    call(1, write("/both", 0, "node2's\n"));
 
     FileHealer healer = healer(SplitBrainResolver.Policy.MTIME);
     Set<String> paths = new LinkedHashSet<>(List.of("/"));

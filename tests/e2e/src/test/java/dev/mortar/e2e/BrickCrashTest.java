@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mortar.common.api.Addresses;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
-import dev.mortar.common.brick.BrickOp;
-import dev.mortar.common.brick.BrickRequests;
 import dev.mortar.common.brick.FileMeta;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.RemoteBrick;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.cluster.ClusterBootstrap;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -27,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -83,16 +81,19 @@ class BrickCrashTest {
     }
   }
 
-  private BrickFrame call(String volumeId, BrickOp op, String path, Consumer<JsonObject> fields, Buffer data)
-      throws Exception {
-    return BrickRequests.send(client, Addresses.brick(volumeId, 0), op, path, fields, data, 2_000)
+  private <R> R call(String volumeId, BrickRequest<R> request) throws Exception {
+    return new RemoteBrick(client, Addresses.brick(volumeId, 0), 2_000).call(request)
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private static Requests.MetaUpdate dirty(String path, long dirty, long dataVersion) {
+    return new Requests.MetaUpdate(path, dirty, dataVersion, 0, Map.of());
   }
 
   private void awaitBrick(String volumeId) {
     Eventually.await("brick answers over the event bus", Duration.ofSeconds(30), () -> {
       try {
-        return call(volumeId, BrickOp.STATUS, "/", h -> { }, Buffer.buffer()).header().getBoolean("online");
+        return call(volumeId, Requests.Status.INSTANCE).online();
       } catch (Exception e) {
         return false;
       }
@@ -109,7 +110,7 @@ class BrickCrashTest {
     String volumeId = nodes.get(1, "/api/v1/volumes/crash").getString("id");
     joinPool();
     awaitBrick(volumeId);
-    call(volumeId, BrickOp.MKDIR, "/c", h -> { }, Buffer.buffer());
+    call(volumeId, new Requests.Mkdir("/c", 0755, -1, -1, null, 0));
 
     Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger next = new AtomicInteger();
@@ -122,16 +123,15 @@ class BrickCrashTest {
           String p = "/c/f" + i;
           byte[] data = content(i);
           try {
-            call(volumeId, BrickOp.CREATE, p, h -> h.put(BrickFields.EXCLUSIVE, true), Buffer.buffer());
-            call(volumeId, BrickOp.META_UPDATE, p, h -> h.put(BrickFields.DIRTY, 1).put(BrickFields.DATA_VERSION, 1),
-                Buffer.buffer());
+            call(volumeId, new Requests.Create(p, 0644, -1, -1, null, true, 0, null, 0, Buffer.buffer()));
+            call(volumeId, dirty(p, 1, 1));
             for (int k = 0; k < PIECES; k++) {
               long off = (long) k * PIECE;
-              call(volumeId, BrickOp.WRITE, p, h -> h.put(BrickFields.OFFSET, off),
-                  Buffer.buffer(Arrays.copyOfRange(data, (int) off, (int) off + PIECE)));
+              call(volumeId, new Requests.Write(p, off, 0, null,
+                  Buffer.buffer(Arrays.copyOfRange(data, (int) off, (int) off + PIECE))));
             }
-            call(volumeId, BrickOp.FSYNC, p, h -> { }, Buffer.buffer());
-            call(volumeId, BrickOp.META_UPDATE, p, h -> h.put(BrickFields.DIRTY, -1), Buffer.buffer());
+            call(volumeId, new Requests.Fsync(p, false));
+            call(volumeId, dirty(p, -1, 0));
             acknowledged.add(i);
           } catch (Exception e) {
             return; // the node is gone: this file was not acknowledged
@@ -157,8 +157,7 @@ class BrickCrashTest {
       assertEquals(0, tmp.count(), "half-made files are cleared at restart");
     }
     Set<String> index = new HashSet<>();
-    call(volumeId, BrickOp.INDEX_LIST, "/", h -> { }, Buffer.buffer()).header().getJsonArray(BrickFields.ENTRIES)
-        .forEach(o -> index.add(((JsonObject) o).getString("gfid")));
+    call(volumeId, Requests.IndexList.INSTANCE).entries().forEach(e -> index.add(e.gfid()));
 
     int torn = 0;
     int whole = 0;
@@ -173,8 +172,7 @@ class BrickCrashTest {
     for (Map.Entry<Integer, byte[]> e : onDisk.entrySet()) {
       int i = e.getKey();
       byte[] data = e.getValue();
-      FileMeta m = FileMeta.fromJson(call(volumeId, BrickOp.META_GET, "/c/f" + i, h -> { }, Buffer.buffer())
-          .header().getJsonObject(BrickFields.META));
+      FileMeta m = call(volumeId, new Requests.MetaGet("/c/f" + i)).meta();
       boolean complete = Arrays.equals(content(i), data);
       if (acknowledged.contains(i)) {
         assertArrayEquals(content(i), data, "acknowledged file f" + i + " is intact");

@@ -62,7 +62,7 @@ public final class Requests {
     }
   }
 
-  /** RMDIR. */
+  /** RMDIR: An empty directory. */
   public record Rmdir(String path) implements BrickRequest<Replies.Done> {
     @Override
     public Future<Replies.Done> applyTo(BrickApi brick) {

@@ -112,4 +112,16 @@ class BrickCodecTest {
             .put("probe", new JsonObject().put("start", 9).put("end", 2).put("write", true)))));
     assertEquals(Errno.EINVAL, badRange.errno(), "a record's own checks answer EINVAL too");
   }
+
+  @Test
+  void everyOperationHasItsRequestRecord() {
+    for (BrickOp op : BrickOp.values()) {
+      BrickFrame bare = BrickFrame.of(new JsonObject().put("op", op.name()));
+      try {
+        assertEquals(op, BrickCodec.op(BrickCodec.decodeRequest(bare)));
+      } catch (BrickException e) {
+        assertEquals(Errno.EINVAL, e.errno(), op + ": " + e.getMessage());
+      }
+    }
+  }
 }

@@ -3,11 +3,10 @@ package dev.mortar.mgmt.volume;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.api.HealerOp;
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.FileMeta;
 import dev.mortar.common.brick.SplitBrains;
-import dev.mortar.common.brick.BrickOp;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.RemoteBrick;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
 import dev.mortar.common.model.AddressPatterns;
@@ -210,9 +209,8 @@ public final class VolumeOps {
   public Future<JsonObject> status(JsonObject body) {
     Requests.onlyFields(body, Set.of("name"));
     Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
-    return askBricks(v, BrickOp.STATUS, BRICK_STATUS_TIMEOUT_MS,
-        (i, reply) -> v.bricks().get(i).toJson().put("online", true).put("pid", reply.header().getLong("pid"))
-            .put("port", reply.header().getInteger("port")),
+    return askBricks(v, dev.mortar.common.brick.api.Requests.Status.INSTANCE, BRICK_STATUS_TIMEOUT_MS,
+        (i, reply) -> v.bricks().get(i).toJson().put("online", true).put("pid", reply.pid()).put("port", reply.port()),
         i -> v.bricks().get(i).toJson().put("online", false))
         .compose(lines -> healers().map(healers -> new JsonObject().put("name", v.name())
             .put("status", v.status().name()).put("bricks", lines).put("healers", healers)
@@ -270,14 +268,13 @@ public final class VolumeOps {
     Requests.onlyFields(body, Set.of("name"));
     Volume v = existing(ctx.state().current(), Requests.requiredString(body, "name"));
     Map<Integer, Map<String, FileMeta>> indexes = new java.util.concurrent.ConcurrentHashMap<>();
-    return askBricks(v, BrickOp.INDEX_LIST, BRICK_CHECK_TIMEOUT_MS, (i, reply) -> {
+    return askBricks(v, dev.mortar.common.brick.api.Requests.IndexList.INSTANCE, BRICK_CHECK_TIMEOUT_MS, (i, reply) -> {
       JsonArray entries = new JsonArray();
       Map<String, FileMeta> metas = new LinkedHashMap<>();
-      reply.header().getJsonArray(BrickFields.ENTRIES).forEach(o -> {
-        JsonObject e = (JsonObject) o;
-        entries.add(e.getString("path"));
-        if (e.containsKey(BrickFields.META)) {
-          metas.put(e.getString("path"), FileMeta.fromJson(e.getJsonObject(BrickFields.META)));
+      reply.entries().forEach(e -> {
+        entries.add(e.path());
+        if (e.meta() != null) {
+          metas.put(e.path(), e.meta());
         }
       });
       indexes.put(i, metas);
@@ -305,16 +302,15 @@ public final class VolumeOps {
    * Asks every brick of the volume the same question, in parallel: {@code answered} makes a brick's line from its
    * reply, {@code away} the line of a brick that does not answer in time (or of a volume that is not started).
    */
-  private Future<JsonArray> askBricks(Volume v, BrickOp op, long timeoutMs,
-                                      BiFunction<Integer, BrickFrame, JsonObject> answered,
-                                      IntFunction<JsonObject> away) {
+  private <R> Future<JsonArray> askBricks(Volume v, BrickRequest<R> request, long timeoutMs,
+                                          BiFunction<Integer, R, JsonObject> answered,
+                                          IntFunction<JsonObject> away) {
     List<Future<JsonObject>> lines = new ArrayList<>();
     for (int i = 0; i < v.bricks().size(); i++) {
       int index = i;
       lines.add(v.status() != VolumeStatus.Started ? Future.succeededFuture(away.apply(index))
-          : ctx.vertx().eventBus().<BrickFrame>request(Addresses.brick(v.id(), index), BrickFrame.request(op, "/"),
-                  new DeliveryOptions().setSendTimeout(timeoutMs))
-              .map(m -> answered.apply(index, m.body()))
+          : new RemoteBrick(ctx.vertx(), Addresses.brick(v.id(), index), timeoutMs).call(request)
+              .map(reply -> answered.apply(index, reply))
               .otherwise(e -> away.apply(index)));
     }
     return Future.all(lines).map(all -> {

@@ -1,11 +1,13 @@
-package dev.mortar.brick;
+package dev.mortar.brick.server.locks;
 
-import dev.mortar.common.brick.BrickFields;
-import dev.mortar.common.brick.BrickFrame;
+import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
+import dev.mortar.common.config.BrickTunables;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -24,12 +26,11 @@ import java.util.logging.Logger;
  * the same offsets, and must not overwrite that. The fenced writer gave up on this brick long before (it is blamed
  * there), so refusing its late writes loses nothing.
  */
-final class FileLocks {
+public final class FileLocks {
   private static final Logger LOG = Logger.getLogger(FileLocks.class.getName());
-  /** Files and fenced owners remembered at most: a late write comes within minutes; owners are never reused. */
-  static final int REMEMBERED = 4096;
 
   private final Vertx vertx;
+  private final long minLeaseMs = BrickTunables.LOCK_MIN_LEASE_MS.get();
   private final Map<String, State> locks = new HashMap<>();
   /** Per file, the owners whose lease ran out and who were not fenced yet (nobody took the lock since). */
   private final Map<String, Set<String>> lapsed = bounded();
@@ -41,71 +42,60 @@ final class FileLocks {
     final Deque<Waiter> waiters = new ArrayDeque<>();
   }
 
-  private record Waiter(String owner, long lease, Message<BrickFrame> msg, long timer) {}
+  private record Waiter(String owner, long lease, Promise<Replies.Done> granted, long timer) {}
 
-  FileLocks(Vertx vertx) {
+  public FileLocks(Vertx vertx) {
     this.vertx = vertx;
   }
 
-  void lock(Message<BrickFrame> m) {
-    JsonObject h = m.body().header();
-    String path = h.getString(BrickFields.PATH);
-    String owner = h.getString(BrickFields.OWNER);
-    long lease = Math.max(100, h.getLong(BrickFields.LEASE, 10_000L));
-    long wait = Math.max(0, h.getLong(BrickFields.WAIT, 30_000L));
-    if (path == null || owner == null) {
-      m.fail(Errno.EINVAL.code, "LOCK needs a path and an owner");
-      return;
-    }
+  /** Takes or renews the lock, at once or once its holder lets go (EAGAIN after {@code waitMs}). */
+  public Future<Replies.Done> lock(Requests.Lock r) {
+    String path = r.path();
+    String owner = r.owner();
     if (fenced.containsKey(owner)) {
-      m.fail(Errno.ESTALE.code, path + ": the lease of " + owner + " ran out and another writer took the lock since;"
-          + " a new write session takes it again");
-      return;
+      return Future.failedFuture(new BrickException(Errno.ESTALE, path + ": the lease of " + owner + " ran out and"
+          + " another writer took the lock since; a new write session takes it again"));
     }
-    if (tryLock(path, owner, lease)) {
-      m.reply(BrickFrame.of(new JsonObject()));
-      return;
+    if (tryLock(path, owner, r.lease())) {
+      return Future.succeededFuture(Replies.Done.INSTANCE);
     }
     State st = locks.get(path);
+    long wait = Math.max(0, r.waitMs());
     if (wait == 0) { // a try: the caller learns at once that another writer holds it
-      m.fail(Errno.EAGAIN.code, path + " is locked by another writer (" + st.owner + ")");
-      return;
+      return Future.failedFuture(new BrickException(Errno.EAGAIN, path + " is locked by another writer ("
+          + st.owner + ")"));
     }
+    Promise<Replies.Done> granted = Promise.promise();
     long[] timer = new long[1];
-    Waiter w = new Waiter(owner, lease, m, vertx.setTimer(wait, t -> {
+    Waiter w = new Waiter(owner, r.lease(), granted, vertx.setTimer(wait, t -> {
       if (st.waiters.removeIf(x -> x.timer() == timer[0])) {
-        m.fail(Errno.EAGAIN.code, path + " is locked by another writer (" + st.owner + ") for longer than " + wait
-            + " ms");
+        granted.fail(new BrickException(Errno.EAGAIN, path + " is locked by another writer (" + st.owner
+            + ") for longer than " + wait + " ms"));
       }
     }));
     timer[0] = w.timer();
     st.waiters.add(w);
+    return granted.future();
   }
 
   /** Takes (or renews) the lock if nobody else holds it and its owner is not fenced; never waits. */
-  boolean tryLock(String path, String owner, long lease) {
+  public boolean tryLock(String path, String owner, long lease) {
     if (fenced.containsKey(owner)) {
       return false;
     }
     State st = locks.computeIfAbsent(path, k -> new State());
     if (st.owner == null || st.owner.equals(owner)) {
-      grant(path, st, owner, Math.max(100, lease));
+      grant(path, st, owner, lease);
       return true;
     }
     return false;
-  }
-
-  void unlock(Message<BrickFrame> m) {
-    JsonObject h = m.body().header();
-    release(h.getString(BrickFields.PATH), h.getString(BrickFields.OWNER));
-    m.reply(BrickFrame.of(new JsonObject()));
   }
 
   /**
    * Whether a write of {@code owner}'s session may go to {@code path}: not while another writer holds the lock, and
    * never once the owner is fenced.
    */
-  boolean mayWrite(String path, String owner) {
+  public boolean mayWrite(String path, String owner) {
     if (fenced.containsKey(owner)) {
       return false;
     }
@@ -113,7 +103,8 @@ final class FileLocks {
     return st == null || st.owner == null || st.owner.equals(owner);
   }
 
-  private void grant(String path, State st, String owner, long lease) {
+  private void grant(String path, State st, String owner, long askedLease) {
+    long lease = Math.max(minLeaseMs, askedLease);
     Set<String> ranOut = lapsed.remove(path);
     if (ranOut != null) {
       ranOut.remove(owner);
@@ -131,7 +122,8 @@ final class FileLocks {
     });
   }
 
-  void release(String path, String owner) {
+  /** Gives the lock up if {@code owner} holds it; the next waiter gets it. */
+  public void release(String path, String owner) {
     State st = locks.get(path);
     if (st == null || st.owner == null || !st.owner.equals(owner)) {
       return;
@@ -145,18 +137,19 @@ final class FileLocks {
     if (next != null) {
       vertx.cancelTimer(next.timer());
       grant(path, st, next.owner(), next.lease());
-      next.msg().reply(BrickFrame.of(new JsonObject()));
+      next.granted().complete(Replies.Done.INSTANCE);
     } else {
       locks.remove(path);
     }
   }
 
-  /** An insertion-ordered map that forgets its oldest entry beyond {@link #REMEMBERED}. */
+  /** An insertion-ordered map that forgets its oldest entry beyond {@link BrickTunables#LOCK_FENCED_REMEMBERED}. */
   private static <V> Map<String, V> bounded() {
+    long remembered = BrickTunables.LOCK_FENCED_REMEMBERED.get();
     return new LinkedHashMap<>() {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-        return size() > REMEMBERED;
+        return size() > remembered;
       }
     };
   }

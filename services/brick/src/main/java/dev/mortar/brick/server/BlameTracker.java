@@ -1,4 +1,4 @@
-package dev.mortar.brick;
+package dev.mortar.brick.server;
 
 import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.common.brick.BrickException;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * read while all is well. Kept up to date from every metadata update and rebuilt from the heal index now and then,
  * which also forgets files deleted since.
  */
-final class BlameTracker {
+public final class BlameTracker {
   /** A file's blamed bricks, and the update that recorded them. */
   private record Blame(Set<Integer> bricks, long seq) {}
 
@@ -35,7 +35,7 @@ final class BlameTracker {
   }
 
   /** Rebuilds from the heal index (blocking: a worker thread). */
-  void rebuild(BrickStorage storage) {
+  public void rebuild(BrickStorage storage) {
     long start = seq.get();
     Map<String, Blame> fresh = new ConcurrentHashMap<>();
     for (BrickStorage.IndexEntry e : storage.healIndex()) {

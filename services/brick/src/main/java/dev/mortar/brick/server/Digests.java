@@ -1,4 +1,4 @@
-package dev.mortar.brick;
+package dev.mortar.brick.server;
 
 import io.vertx.core.buffer.Buffer;
 import java.security.MessageDigest;

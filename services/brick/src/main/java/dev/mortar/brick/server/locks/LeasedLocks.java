@@ -1,8 +1,7 @@
-package dev.mortar.brick;
+package dev.mortar.brick.server.locks;
 
-import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.config.BrickTunables;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -14,11 +13,11 @@ import java.util.logging.Logger;
  */
 final class LeasedLocks<V> {
   private static final Logger LOG = Logger.getLogger(LeasedLocks.class.getName());
-  private static final long MIN_LEASE_MS = 1_000;
-  private static final long MAX_LEASE_MS = 60_000;
 
   private final Vertx vertx;
   private final String kind;
+  private final long minLeaseMs = BrickTunables.PROGRAM_LOCK_MIN_LEASE_MS.get();
+  private final long maxLeaseMs = BrickTunables.PROGRAM_LOCK_MAX_LEASE_MS.get();
   private final Map<String, Map<String, Leased<V>>> files = new HashMap<>();
 
   private record Leased<V>(V held, long leaseTimer) {}
@@ -29,11 +28,6 @@ final class LeasedLocks<V> {
     this.kind = kind;
   }
 
-  /** The lease a lock request asks for, within bounds. */
-  static long lease(JsonObject h) {
-    return Math.min(MAX_LEASE_MS, Math.max(MIN_LEASE_MS, h.getLong(BrickFields.LEASE, 10_000L)));
-  }
-
   /** What every owner holds in the file. */
   Map<String, V> holders(String gfid) {
     Map<String, V> out = new HashMap<>();
@@ -41,8 +35,9 @@ final class LeasedLocks<V> {
     return out;
   }
 
-  /** {@code owner} holds {@code held} in the file from now on, for {@code leaseMs} unless renewed. */
-  void put(String gfid, String owner, V held, long leaseMs) {
+  /** {@code owner} holds {@code held} in the file from now on, for the lease asked (within bounds) unless renewed. */
+  void put(String gfid, String owner, V held, long askedLeaseMs) {
+    long leaseMs = Math.min(maxLeaseMs, Math.max(minLeaseMs, askedLeaseMs));
     drop(gfid, owner, -1);
     long[] timer = new long[1];
     timer[0] = vertx.setTimer(leaseMs, t -> {
