@@ -11,10 +11,6 @@ public record BrickFrame(JsonObject header, Buffer data) {
     return new BrickFrame(header, EMPTY);
   }
 
-  public static BrickFrame request(BrickOp op, String path) {
-    return of(new JsonObject().put(BrickFields.OP, op.name()).put(BrickFields.PATH, path));
-  }
-
   public BrickFrame withData(Buffer d) {
     return new BrickFrame(header, d);
   }

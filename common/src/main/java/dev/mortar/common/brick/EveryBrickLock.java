@@ -24,10 +24,10 @@ public final class EveryBrickLock<B> {
   /** How the caller reaches its bricks. Every call blocks except {@link #tryLock}. */
   public interface Bricks<B> {
     /** Sends a try for the lock, answered at once: granted, or EAGAIN if someone else holds it. */
-    Future<BrickFrame> tryLock(B brick, String path, String owner);
+    Future<Void> tryLock(B brick, String path, String owner);
 
     /** The answer to a call to {@code brick}; a failure as a {@link BrickException} (ENOTCONN: no answer). */
-    BrickFrame await(B brick, Future<BrickFrame> call);
+    void await(B brick, Future<Void> call);
 
     /** Takes the lock on {@code brick}, waiting for whoever holds it. */
     void lockWaiting(B brick, String path, String owner);
@@ -52,7 +52,7 @@ public final class EveryBrickLock<B> {
    */
   public Taken<B> take(String path, List<B> live, Supplier<String> owners) {
     String owner = owners.get();
-    List<Future<BrickFrame>> tries = live.stream().map(b -> bricks.tryLock(b, path, owner)).toList();
+    List<Future<Void>> tries = live.stream().map(b -> bricks.tryLock(b, path, owner)).toList();
     List<B> took = new ArrayList<>();
     List<B> answered = new ArrayList<>();
     for (int i = 0; i < live.size(); i++) {

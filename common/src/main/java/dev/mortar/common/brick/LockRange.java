@@ -1,7 +1,5 @@
 package dev.mortar.common.brick;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,28 +43,6 @@ public record LockRange(long start, long end, boolean write) {
     }
     if (lock) {
       out.add(change);
-    }
-    return out;
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put(BrickFields.START, start).put(BrickFields.END, end).put(BrickFields.WRITE, write);
-  }
-
-  public static LockRange fromJson(JsonObject j) {
-    return new LockRange(j.getLong(BrickFields.START), j.getLong(BrickFields.END), j.getBoolean(BrickFields.WRITE));
-  }
-
-  public static JsonArray toJson(List<LockRange> ranges) {
-    JsonArray a = new JsonArray();
-    ranges.forEach(r -> a.add(r.toJson()));
-    return a;
-  }
-
-  public static List<LockRange> fromJson(JsonArray a) {
-    List<LockRange> out = new ArrayList<>();
-    for (int i = 0; i < a.size(); i++) {
-      out.add(fromJson(a.getJsonObject(i)));
     }
     return out;
   }

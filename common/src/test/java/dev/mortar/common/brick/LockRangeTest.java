@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mortar.common.brick.api.BrickCodec;
+import dev.mortar.common.brick.api.Requests;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,10 +39,11 @@ class LockRangeTest {
   }
 
   @Test
-  void rangesAreCheckedAndKeptInJson() {
+  void rangesAreCheckedAndKeptOnTheWire() {
     assertThrows(IllegalArgumentException.class, () -> w(-1, 5));
     assertThrows(IllegalArgumentException.class, () -> w(5, 4));
     List<LockRange> ranges = List.of(w(0, 9), r(10, Long.MAX_VALUE));
-    assertEquals(ranges, LockRange.fromJson(LockRange.toJson(ranges)));
+    Requests.RecordLocks sent = new Requests.RecordLocks("g", "o", 1_000, ranges);
+    assertEquals(ranges, ((Requests.RecordLocks) BrickCodec.decodeRequest(BrickCodec.encodeRequest(sent))).ranges());
   }
 }

@@ -2,7 +2,7 @@ package dev.mortar.brick;
 
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.VolumePaths;
 import java.nio.charset.StandardCharsets;
@@ -56,10 +56,10 @@ public final class BrickNames {
 
   /** setxattr's XATTR_CREATE and XATTR_REPLACE. */
   public static void checkXattrFlags(String path, String name, boolean exists, int flags) {
-    if ((flags & BrickFields.XATTR_CREATE) != 0 && exists) {
+    if ((flags & Requests.SetXattr.CREATE) != 0 && exists) {
       throw new BrickException(Errno.EEXIST, path + ": " + name + " already exists");
     }
-    if ((flags & BrickFields.XATTR_REPLACE) != 0 && !exists) {
+    if ((flags & Requests.SetXattr.REPLACE) != 0 && !exists) {
       throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
     }
   }

@@ -2,7 +2,6 @@ package dev.mortar.healer;
 
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.EveryBrickLock;
 import dev.mortar.common.brick.FileMeta;
@@ -219,13 +218,13 @@ final class FileHealer {
   /** The healer's lock requests, by brick index. {@link EveryBrickLock} looks only at whether a call succeeded. */
   private final class LockCalls implements EveryBrickLock.Bricks<Integer> {
     @Override
-    public Future<BrickFrame> tryLock(Integer brick, String path, String owner) {
+    public Future<Void> tryLock(Integer brick, String path, String owner) {
       return bricks.send(brick, lockRequest(path, owner, 0)).mapEmpty();
     }
 
     @Override
-    public BrickFrame await(Integer brick, Future<BrickFrame> call) {
-      return bricks.await(brick, call);
+    public void await(Integer brick, Future<Void> call) {
+      bricks.await(brick, call);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.mortar.client.replication;
 
 import dev.mortar.client.transport.BrickClient;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.EveryBrickLock;
 import dev.mortar.common.brick.api.Replies;
@@ -15,9 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The mount's lock requests to its bricks: what {@link EveryBrickLock} takes a file's write lock with. That class
- * (common to the mount and the healer) still names its calls' answers {@link BrickFrame}s; nothing reads them, so a
- * granted lock is answered as null.
+ * The mount's lock requests to its bricks: what {@link EveryBrickLock} takes a file's write lock with.
  */
 public final class WriteLockCalls implements EveryBrickLock.Bricks<BrickClient> {
   private static final Logger LOG = Logger.getLogger(WriteLockCalls.class.getName());
@@ -37,13 +34,13 @@ public final class WriteLockCalls implements EveryBrickLock.Bricks<BrickClient> 
   }
 
   @Override
-  public Future<BrickFrame> tryLock(BrickClient b, String path, String owner) {
-    return lockCall(b, path, owner, 0).map((BrickFrame) null);
+  public Future<Void> tryLock(BrickClient b, String path, String owner) {
+    return lockCall(b, path, owner, 0).mapEmpty();
   }
 
   @Override
-  public BrickFrame await(BrickClient b, Future<BrickFrame> call) {
-    return rs.await(call);
+  public void await(BrickClient b, Future<Void> call) {
+    rs.await(call);
   }
 
   /** First without waiting, within the ping timeout (a brick that does not answer is away, not busy), then waits. */

@@ -4,7 +4,7 @@ import dev.mortar.brick.BrickNames;
 import dev.mortar.brick.storage.BrickStorage.FsStats;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import java.io.IOException;
@@ -130,10 +130,10 @@ final class FileAttributes {
   }
 
   private static FileTime fileTime(long nanos) {
-    if (nanos == BrickFields.TIME_OMIT) {
+    if (nanos == Requests.Utimens.OMIT) {
       return null;
     }
-    if (nanos == BrickFields.TIME_NOW) {
+    if (nanos == Requests.Utimens.NOW) {
       return FileTime.from(Instant.now());
     }
     return FileTime.from(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),

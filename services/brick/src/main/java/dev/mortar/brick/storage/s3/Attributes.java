@@ -4,7 +4,7 @@ import dev.mortar.brick.BrickNames;
 import dev.mortar.brick.MetaCounters;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.BrickFields;
+import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import io.vertx.core.buffer.Buffer;
@@ -43,10 +43,10 @@ final class Attributes {
   }
 
   private static long time(long asked, long current) {
-    if (asked == BrickFields.TIME_OMIT) {
+    if (asked == Requests.Utimens.OMIT) {
       return current;
     }
-    return asked == BrickFields.TIME_NOW ? S3Clock.now() : asked;
+    return asked == Requests.Utimens.NOW ? S3Clock.now() : asked;
   }
 
   // ---- extended attributes (the user's) ----
