@@ -2,8 +2,8 @@ package dev.mortar.common.brick;
 
 /**
  * The operations of the brick protocol, as named on the wire (a request frame's {@code op}) and in the metrics. Each
- * operation's request and reply are records, documented in {@link dev.mortar.common.brick.api.Requests} and
- * {@link dev.mortar.common.brick.api.Replies}.
+ * operation's request and reply are records, documented in {@code dev.mortar.common.brick.api.Requests} and
+ * {@code dev.mortar.common.brick.api.Replies}.
  */
 public enum BrickOp {
   /** Is the brick online, and whom does it blame. */

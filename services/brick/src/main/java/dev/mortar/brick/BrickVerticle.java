@@ -3,7 +3,6 @@ package dev.mortar.brick;
 import dev.mortar.brick.storage.s3.S3Config;
 import dev.mortar.brick.storage.s3.S3Location;
 import dev.mortar.brick.storage.BrickStorage;
-import dev.mortar.brick.storage.BrickStorages;
 import dev.mortar.brick.server.BlameTracker;
 import dev.mortar.brick.server.BrickEndpoint;
 import dev.mortar.brick.server.BrickInfo;

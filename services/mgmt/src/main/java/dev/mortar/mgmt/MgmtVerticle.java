@@ -1,6 +1,6 @@
 package dev.mortar.mgmt;
 
-import dev.mortar.brick.storage.BrickStorages;
+import dev.mortar.brick.BrickStorages;
 import dev.mortar.brick.storage.s3.S3Config;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.cluster.ServiceRegistration;

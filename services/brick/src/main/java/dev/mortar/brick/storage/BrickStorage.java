@@ -9,10 +9,13 @@ import java.util.Map;
 /**
  * One brick's files. Paths are absolute within the volume. Every method is blocking (call it from a worker thread)
  * and fails with a {@link dev.mortar.common.brick.BrickException} carrying the errno a program expects.
- * Implemented on local disk ({@link dev.mortar.brick.storage.local.LocalDiskStorage}) and on an S3 bucket
- * ({@link dev.mortar.brick.storage.s3.S3BrickStorage}).
+ * Implemented on local disk ({@code LocalDiskStorage}) and on an S3 bucket
+ * ({@code S3BrickStorage}).
  */
 public interface BrickStorage {
+  /** The file ID of every brick's root directory. */
+  String ROOT_GFID = "00000000-0000-0000-0000-000000000001";
+
   /** A directory entry with its attributes, so that a listing needs no further lookups. */
   record DirEntry(String name, Attr attr) {}
 

@@ -1,6 +1,6 @@
 package dev.mortar.brick.storage.local;
 
-import dev.mortar.brick.BrickNames;
+import dev.mortar.brick.storage.BrickNames;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;

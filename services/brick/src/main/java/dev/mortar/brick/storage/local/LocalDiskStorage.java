@@ -34,9 +34,6 @@ import jnr.posix.POSIXFactory;
  * and removed only after the metadata is clean again.
  */
 public final class LocalDiskStorage implements BrickStorage {
-  /** The volume root's file ID, as GlusterFS's root gfid. */
-  public static final String ROOT_GFID = "00000000-0000-0000-0000-000000000001";
-
   private final String rootId;
   private final BrickPaths paths;
   private final ReplicaMeta meta;

@@ -1,7 +1,7 @@
 package dev.mortar.brick.storage.local;
 
-import dev.mortar.brick.BrickNames;
-import dev.mortar.brick.MetaCounters;
+import dev.mortar.brick.storage.BrickNames;
+import dev.mortar.brick.storage.MetaCounters;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;

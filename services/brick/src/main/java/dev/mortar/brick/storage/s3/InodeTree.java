@@ -1,7 +1,7 @@
 package dev.mortar.brick.storage.s3;
 
-import dev.mortar.brick.BrickNames;
-import dev.mortar.brick.storage.local.LocalDiskStorage;
+import dev.mortar.brick.storage.BrickNames;
+import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  */
 final class InodeTree {
   private static final Logger LOG = Logger.getLogger(InodeTree.class.getName());
-  static final String ROOT_ID = LocalDiskStorage.ROOT_GFID;
+  static final String ROOT_ID = BrickStorage.ROOT_GFID;
   static final String INODES = "i/";
 
   /** What the tree tells the parts that keep something per inode. */
@@ -68,7 +68,7 @@ final class InodeTree {
   void load(boolean repair) {
     Map<String, Inode> all = fetchAll();
     if (!all.containsKey(ROOT_ID)) {
-      Inode root = new Inode(ROOT_ID, List.of(), new FileMeta(LocalDiskStorage.ROOT_GFID, 0, 0, 0, Map.of()),
+      Inode root = new Inode(ROOT_ID, List.of(), new FileMeta(BrickStorage.ROOT_GFID, 0, 0, 0, Map.of()),
           Attr.S_IFDIR | 0755, 0, 0, S3Clock.now(), S3Clock.now(), S3Clock.now(), 0, null, Map.of(), List.of());
       if (repair) {
         store.put(INODES + ROOT_ID, root.encode());

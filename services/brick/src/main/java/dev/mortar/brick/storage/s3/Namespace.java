@@ -1,6 +1,6 @@
 package dev.mortar.brick.storage.s3;
 
-import dev.mortar.brick.BrickNames;
+import dev.mortar.brick.storage.BrickNames;
 import dev.mortar.brick.storage.BrickStorage.DirEntry;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;

@@ -1,8 +1,8 @@
 package dev.mortar.brick.storage.s3;
 
-import dev.mortar.brick.BrickNames;
+import dev.mortar.brick.storage.BrickNames;
 import dev.mortar.brick.storage.BrickStorage;
-import dev.mortar.brick.MetaCounters;
+import dev.mortar.brick.storage.MetaCounters;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;

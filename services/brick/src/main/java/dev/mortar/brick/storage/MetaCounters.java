@@ -1,4 +1,4 @@
-package dev.mortar.brick;
+package dev.mortar.brick.storage;
 
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;

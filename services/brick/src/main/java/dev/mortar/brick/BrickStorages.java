@@ -1,11 +1,12 @@
-package dev.mortar.brick.storage;
+package dev.mortar.brick;
 
+import dev.mortar.brick.storage.BrickStorage;
+import dev.mortar.brick.storage.local.BrickDirectory;
+import dev.mortar.brick.storage.local.LocalDiskStorage;
 import dev.mortar.brick.storage.s3.S3BrickStorage;
 import dev.mortar.brick.storage.s3.S3Config;
 import dev.mortar.brick.storage.s3.S3Location;
 import dev.mortar.brick.storage.s3.S3Store;
-import dev.mortar.brick.storage.local.BrickDirectory;
-import dev.mortar.brick.storage.local.LocalDiskStorage;
 import dev.mortar.common.api.MortarException;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
