@@ -1,0 +1,149 @@
+package dev.mortar.client.fuse;
+
+import dev.mortar.client.replication.MortarPaths;
+import dev.mortar.client.replication.ReplicaSet;
+import dev.mortar.client.replication.UnlinksBehind;
+import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.BrickException;
+import dev.mortar.common.brick.Errno;
+import dev.mortar.common.brick.VolumePaths;
+import dev.mortar.common.brick.api.BrickRequest;
+import dev.mortar.common.brick.api.Replies;
+import dev.mortar.common.brick.api.Requests;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The volume's names and attributes as this mount sees them: looked up and listed through its caches, changed on
+ * the bricks with the caches kept right, and settled (this mount's creates and unlinks on their way reach the bricks
+ * before another operation on the same names).
+ */
+final class Namespace {
+  private final ReplicaSet rs;
+  private final AttrCache attrs;
+  private final DirectoryNames names;
+  private final OpenFiles files;
+  private final UnsentCreates creates;
+  private final UnlinksBehind unlinksBehind;
+
+  Namespace(ReplicaSet rs, AttrCache attrs, DirectoryNames names, OpenFiles files, UnsentCreates creates,
+            UnlinksBehind unlinksBehind) {
+    this.rs = rs;
+    this.attrs = attrs;
+    this.names = names;
+    this.files = files;
+    this.creates = creates;
+    this.unlinksBehind = unlinksBehind;
+  }
+
+  DirectoryNames names() {
+    return names;
+  }
+
+  /** A change is refused while the volume is read-only ({@code features.read-only}), as on a read-only mount. */
+  void writable(String path) {
+    if (rs.settings().readOnly()) {
+      throw new BrickException(Errno.EROFS, path + ": volume " + rs.volumeName() + " is read-only"
+          + " (features.read-only is on)");
+    }
+  }
+
+  /** This client changed {@code path}: its cached attributes and what every handle on it read ahead are dropped. */
+  void invalidate(String path) {
+    attrs.remove(path);
+    files.invalidateReads(path);
+  }
+
+  Attr cache(String path, Attr a) {
+    return attrs.put(path, a);
+  }
+
+  Attr lookup(String path) {
+    files.drainWritesTo(path);
+    Attr cached = attrs.fresh(path);
+    if (cached != null) {
+      names.served(path);
+      return cached;
+    }
+    DirectoryNames.Known known = names.lookup(path);
+    if (known == DirectoryNames.Known.LIST_AGAIN_WITH_ATTRIBUTES) {
+      list(MortarPaths.parent(path));
+      cached = attrs.any(path);
+      if (cached != null) {
+        return cached;
+      }
+      known = names.lookup(path);
+    } else if (known == DirectoryNames.Known.LIST_AGAIN) {
+      listNames(MortarPaths.parent(path));
+      known = names.lookup(path);
+    }
+    if (known == DirectoryNames.Known.ABSENT) {
+      throw new BrickException(Errno.ENOENT, path + ": no such file (listed within the cache time)");
+    }
+    return cache(path, rs.read(new Requests.Lookup(path), path).attr());
+  }
+
+  /**
+   * Lists a directory's names only, for lookups of absent names: a brick lists 5,000 names in one getdents pass
+   * instead of opening every file for its metadata.
+   */
+  private void listNames(String dir) {
+    unlinksBehind.awaitIn(dir);
+    long since = names.changes();
+    names.listed(dir, rs.read(new Requests.ListNames(dir), dir).names(), false, since);
+  }
+
+  /**
+   * Lists a directory; its names and their attributes are cached (`ls -l` then needs no lookup per file). Unlinks
+   * acknowledged here go to the bricks first, and a listing that ran across a change made here is not cached: it
+   * could show a name as there for a cache time after this client removed it.
+   */
+  List<String> list(String dir) {
+    unlinksBehind.awaitIn(dir);
+    long since = names.changes();
+    List<String> listed = new ArrayList<>();
+    for (Replies.DirEntry e : rs.read(new Requests.Readdir(dir), dir).entries()) {
+      cache(VolumePaths.child(dir, e.name()), e.attr());
+      listed.add(e.name());
+    }
+    if (!names.listed(dir, listed, true, since)) {
+      listed.forEach(name -> attrs.remove(VolumePaths.child(dir, name)));
+    }
+    return listed;
+  }
+
+  /** A change of {@code path} (the request's) on every live brick; {@code blameOn} as in {@link ReplicaSet#write}. */
+  <R> R change(String path, BrickRequest<R> request, String blameOn) {
+    try {
+      return rs.write(request, blameOn);
+    } finally {
+      invalidate(path);
+    }
+  }
+
+  Attr changeAttr(String path, BrickRequest<Replies.AttrReply> request, String blameOn) {
+    return cache(path, change(path, request, blameOn).attr());
+  }
+
+  /**
+   * Another operation on {@code paths} sees the files there and below as the bricks have them: the creates of those
+   * not sent yet are sent first, and unlinks on their way are waited for.
+   */
+  void settle(String... paths) {
+    creates.send(paths);
+    for (String p : unlinksBehind.paths()) {
+      if (atOrBelow(p, paths)) {
+        unlinksBehind.await(p);
+      }
+    }
+  }
+
+  static boolean atOrBelow(String path, String... paths) {
+    for (String p : paths) {
+      if (path.equals(p) || path.startsWith(p.equals("/") ? p : p + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
