@@ -6,6 +6,7 @@ import dev.mortar.common.model.Brick;
 import dev.mortar.common.model.PoolState;
 import dev.mortar.common.model.Volume;
 import dev.mortar.common.model.VolumeStatus;
+import dev.mortar.mgmt.pool.MgmtContext;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

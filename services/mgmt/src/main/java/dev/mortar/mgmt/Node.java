@@ -5,6 +5,8 @@ import dev.mortar.common.config.NodeConfig;
 import dev.mortar.common.model.Peer;
 import dev.mortar.common.model.PoolState;
 import dev.mortar.mgmt.http.AdminHttpVerticle;
+import dev.mortar.mgmt.http.MgmtMetrics;
+import dev.mortar.mgmt.pool.MgmtContext;
 import dev.mortar.mgmt.pool.PeerTracker;
 import dev.mortar.mgmt.pool.StateHolder;
 import dev.mortar.mgmt.pool.StateStore;

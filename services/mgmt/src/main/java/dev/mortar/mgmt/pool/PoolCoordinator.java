@@ -5,7 +5,6 @@ import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
 import dev.mortar.common.model.Peer;
 import dev.mortar.common.model.PoolState;
-import dev.mortar.mgmt.MgmtContext;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;

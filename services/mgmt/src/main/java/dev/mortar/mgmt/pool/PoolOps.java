@@ -7,8 +7,6 @@ import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
 import dev.mortar.common.model.Peer;
 import dev.mortar.common.model.PoolState;
-import dev.mortar.mgmt.MgmtContext;
-import dev.mortar.mgmt.volume.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;

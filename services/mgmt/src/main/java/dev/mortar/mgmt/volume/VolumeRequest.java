@@ -1,6 +1,7 @@
 package dev.mortar.mgmt.volume;
 
 import dev.mortar.common.api.MortarException;
+import dev.mortar.mgmt.pool.Requests;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -1,9 +1,7 @@
-package dev.mortar.mgmt;
+package dev.mortar.mgmt.pool;
 
 import dev.mortar.common.config.NodeConfig;
 import dev.mortar.common.model.Peer;
-import dev.mortar.mgmt.pool.PeerTracker;
-import dev.mortar.mgmt.pool.StateHolder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 

@@ -1,4 +1,4 @@
-package dev.mortar.mgmt.volume;
+package dev.mortar.mgmt.pool;
 
 import dev.mortar.common.api.MortarException;
 import io.vertx.core.json.JsonObject;

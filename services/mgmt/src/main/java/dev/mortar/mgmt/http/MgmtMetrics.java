@@ -1,7 +1,8 @@
-package dev.mortar.mgmt;
+package dev.mortar.mgmt.http;
 
 import dev.mortar.common.model.PoolState;
 import dev.mortar.common.model.VolumeStatus;
+import dev.mortar.mgmt.pool.MgmtContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
