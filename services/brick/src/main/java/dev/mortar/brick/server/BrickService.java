@@ -99,7 +99,13 @@ public final class BrickService implements BrickApi {
   /** Runs {@code work} on the event loop, where the locks live. */
   private <R> Future<R> onLoop(Supplier<R> work) {
     Promise<R> done = Promise.promise();
-    loop.runOnContext(v -> done.complete(work.get()));
+    loop.runOnContext(v -> {
+      try {
+        done.complete(work.get());
+      } catch (RuntimeException e) { // answered, never left waiting
+        done.fail(e);
+      }
+    });
     return done.future();
   }
 
