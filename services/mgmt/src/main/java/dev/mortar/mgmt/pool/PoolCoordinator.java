@@ -3,6 +3,7 @@ package dev.mortar.mgmt.pool;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
+import dev.mortar.common.config.PoolTunables;
 import dev.mortar.common.model.Peer;
 import dev.mortar.common.model.PoolState;
 import io.vertx.core.Future;
@@ -23,8 +24,6 @@ import java.util.stream.Collectors;
 public final class PoolCoordinator {
   private static final Logger LOG = Logger.getLogger(PoolCoordinator.class.getName());
   private static final String LOCK = "mortar.mgmt.change";
-  private static final long LOCK_TIMEOUT_MS = 15_000;
-  private static final long COMMIT_TIMEOUT_MS = 5_000;
 
   private final MgmtContext ctx;
 
@@ -43,7 +42,7 @@ public final class PoolCoordinator {
     } catch (MortarException e) {
       return Future.failedFuture(e);
     }
-    return ctx.vertx().sharedData().getLockWithTimeout(LOCK, LOCK_TIMEOUT_MS)
+    return ctx.vertx().sharedData().getLockWithTimeout(LOCK, PoolTunables.CHANGE_LOCK_MS.get())
         .recover(e -> Future.failedFuture(MortarException.unavailable(
             "another management change is in progress in the pool; try again")))
         .compose(lock -> catchUp()
@@ -69,7 +68,7 @@ public final class PoolCoordinator {
 
   public Future<PoolState> fetchFrom(String nodeUuid) {
     return ctx.vertx().eventBus().<JsonObject>request(Addresses.mgmt(nodeUuid), new JsonObject(),
-            new DeliveryOptions().addHeader(MgmtOp.HEADER, MgmtOp.STATE_GET.name()).setSendTimeout(COMMIT_TIMEOUT_MS))
+            new DeliveryOptions().addHeader(MgmtOp.HEADER, MgmtOp.STATE_GET.name()).setSendTimeout(PoolTunables.COMMIT_MS.get()))
         .map(m -> PoolState.fromJson(m.body().getJsonObject("state")));
   }
 
@@ -99,7 +98,7 @@ public final class PoolCoordinator {
           acks.add(ctx.vertx().eventBus().request(Addresses.mgmt(p.uuid()),
               new JsonObject().put("state", next.toJson()),
               new DeliveryOptions().addHeader(MgmtOp.HEADER, MgmtOp.STATE_COMMIT.name())
-                  .setSendTimeout(COMMIT_TIMEOUT_MS)));
+                  .setSendTimeout(PoolTunables.COMMIT_MS.get())));
         }
       }
       return Future.join(acks).transform(ar -> {

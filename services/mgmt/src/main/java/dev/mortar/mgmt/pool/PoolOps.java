@@ -5,6 +5,7 @@ import dev.mortar.common.api.HealEvent;
 import dev.mortar.common.api.Heartbeat;
 import dev.mortar.common.api.MgmtOp;
 import dev.mortar.common.api.MortarException;
+import dev.mortar.common.config.PoolTunables;
 import dev.mortar.common.model.Peer;
 import dev.mortar.common.model.PoolState;
 import io.vertx.core.Future;
@@ -23,7 +24,6 @@ import java.util.logging.Logger;
 public final class PoolOps {
   private static final Logger LOG = Logger.getLogger(PoolOps.class.getName());
   /** How long a probe waits for the new peer's first heartbeat over the event bus. */
-  private static final long JOIN_WAIT_MS = 30_000;
 
   private final MgmtContext ctx;
   private final PoolCoordinator coordinator;
@@ -96,7 +96,7 @@ public final class PoolOps {
 
   private Future<Void> waitConnected(Peer p) {
     Promise<Void> done = Promise.promise();
-    long deadline = System.currentTimeMillis() + JOIN_WAIT_MS;
+    long deadline = System.currentTimeMillis() + PoolTunables.JOIN_WAIT_MS.get();
     ctx.vertx().setPeriodic(200, id -> {
       if (ctx.peers().isConnected(p.uuid())) {
         ctx.vertx().cancelTimer(id);
@@ -104,7 +104,7 @@ public final class PoolOps {
       } else if (System.currentTimeMillis() > deadline) {
         ctx.vertx().cancelTimer(id);
         done.tryFail(MortarException.unavailable(p.hostname() + " accepted the probe and is in the pool, but its"
-            + " heartbeat has not arrived within " + JOIN_WAIT_MS / 1000 + " s; check that its cluster and event-bus"
+            + " heartbeat has not arrived within " + PoolTunables.JOIN_WAIT_MS.get() / 1000 + " s; check that its cluster and event-bus"
             + " ports are reachable from this node and back ('peer status' shows when it connects)"));
       }
     });

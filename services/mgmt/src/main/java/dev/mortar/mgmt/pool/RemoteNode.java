@@ -1,6 +1,7 @@
 package dev.mortar.mgmt.pool;
 
 import dev.mortar.common.api.MortarException;
+import dev.mortar.common.config.PoolTunables;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -13,12 +14,11 @@ import io.vertx.core.json.JsonObject;
  * The admin API of a node that is not (yet) in our cluster: a probe must reach it before the event bus can.
  */
 public final class RemoteNode {
-  private static final int TIMEOUT_MS = 5_000;
 
   private final HttpClient http;
 
   public RemoteNode(Vertx vertx) {
-    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(TIMEOUT_MS));
+    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(PoolTunables.PEER_HTTP_MS.getInt()));
   }
 
   /** {@code GET /api/v1/node} of the node at host:port. */
@@ -33,7 +33,7 @@ public final class RemoteNode {
 
   private Future<JsonObject> call(HttpMethod method, String host, int port, String uri, JsonObject body) {
     RequestOptions ro = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri)
-        .setTimeout(TIMEOUT_MS).putHeader("content-type", "application/json");
+        .setTimeout(PoolTunables.PEER_HTTP_MS.get()).putHeader("content-type", "application/json");
     return http.request(ro)
         .compose(req -> body == null ? req.send() : req.send(body.toBuffer()))
         .compose(resp -> resp.body().map(b -> {
