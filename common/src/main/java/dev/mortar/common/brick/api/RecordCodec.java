@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -24,11 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RecordCodec<T> {
   private static final Map<Class<?>, RecordCodec<?>> CODECS = new ConcurrentHashMap<>();
+  private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
+  private static final MethodType CONSTRUCTOR = MethodType.methodType(Object.class, Object[].class);
 
   private final Class<T> type;
   private final RecordComponent[] fields;
   private final MethodHandle[] getters;
   private final boolean[] nullable;
+  /** Each field's decoder, made once from its type. */
+  private final Decoder[] decoders;
   private final MethodHandle constructor;
   /** Index of the Buffer field (the frame's data), or -1. */
   private final int dataField;
@@ -46,19 +51,24 @@ final class RecordCodec<T> {
     fields = type.getRecordComponents();
     getters = new MethodHandle[fields.length];
     nullable = new boolean[fields.length];
+    decoders = new Decoder[fields.length];
     Class<?>[] types = new Class<?>[fields.length];
     int data = -1;
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
     try {
       for (int i = 0; i < fields.length; i++) {
-        getters[i] = lookup.unreflect(fields[i].getAccessor());
+        // Typed (Object)Object, so that invokeExact needs no adaptation at each call
+        getters[i] = lookup.unreflect(fields[i].getAccessor()).asType(GETTER);
         nullable[i] = fields[i].isAnnotationPresent(Nullable.class);
         types[i] = fields[i].getType();
         if (types[i] == Buffer.class) {
           data = i;
+        } else {
+          decoders[i] = decoder(fields[i].getGenericType(), fields[i].getName());
         }
       }
-      constructor = lookup.unreflectConstructor(type.getDeclaredConstructor(types));
+      constructor = lookup.unreflectConstructor(type.getDeclaredConstructor(types))
+          .asSpreader(Object[].class, types.length).asType(CONSTRUCTOR);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("brick protocol record " + type.getName() + " is not public", e);
     }
@@ -93,19 +103,18 @@ final class RecordCodec<T> {
         args[i] = data;
         continue;
       }
-      String name = fields[i].getName();
-      Object raw = json.getValue(name);
+      Object raw = json.getValue(fields[i].getName());
       if (raw == null) {
         if (!nullable[i] && !lenient) {
-          throw bad(name, "is missing");
+          throw bad(fields[i].getName(), "is missing");
         }
         args[i] = zero(fields[i].getType());
         continue;
       }
-      args[i] = decode(raw, fields[i].getGenericType(), name, lenient);
+      args[i] = decoders[i].decode(raw, lenient);
     }
     try {
-      return type.cast(constructor.invokeWithArguments(args));
+      return type.cast((Object) constructor.invokeExact(args));
     } catch (BrickException | IllegalArgumentException e) {
       throw new BrickException(Errno.EINVAL, type.getSimpleName() + ": " + e.getMessage());
     } catch (Throwable e) {
@@ -115,7 +124,7 @@ final class RecordCodec<T> {
 
   private Object get(int i, T value) {
     try {
-      return getters[i].invoke(value);
+      return (Object) getters[i].invokeExact((Object) value);
     } catch (Throwable e) {
       throw new IllegalStateException(e);
     }
@@ -142,64 +151,82 @@ final class RecordCodec<T> {
     return v; // String, Number, Boolean
   }
 
+  /** Turns one field's JSON value into its Java value, or refuses it (EINVAL). */
+  private interface Decoder {
+    Object decode(Object raw, boolean lenient);
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private Object decode(Object raw, Type t, String name, boolean lenient) {
+  private static Decoder decoder(Type t, String name) {
     Class<?> c = t instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) t;
     if (c == String.class) {
-      return as(raw, String.class, name);
+      return (raw, lenient) -> as(raw, String.class, name);
     }
     if (c == int.class || c == Integer.class) {
-      long x = as(raw, Number.class, name).longValue();
-      if (x != (int) x) {
-        throw bad(name, "is out of range: " + x);
-      }
-      return (int) x;
+      return (raw, lenient) -> {
+        long x = as(raw, Number.class, name).longValue();
+        if (x != (int) x) {
+          throw bad(name, "is out of range: " + x);
+        }
+        return (int) x;
+      };
     }
     if (c == long.class || c == Long.class) {
-      Number n = as(raw, Number.class, name);
-      if (n instanceof Double || n instanceof Float) {
-        throw bad(name, "must be a whole number");
-      }
-      return n.longValue();
+      return (raw, lenient) -> {
+        Number n = as(raw, Number.class, name);
+        if (n instanceof Double || n instanceof Float) {
+          throw bad(name, "must be a whole number");
+        }
+        return n.longValue();
+      };
     }
     if (c == boolean.class || c == Boolean.class) {
-      return as(raw, Boolean.class, name);
+      return (raw, lenient) -> as(raw, Boolean.class, name);
     }
     if (c.isEnum()) {
-      try {
-        return Enum.valueOf((Class) c, as(raw, String.class, name));
-      } catch (IllegalArgumentException e) {
-        throw bad(name, "is not one of " + List.of(c.getEnumConstants()) + ": " + raw);
-      }
+      return (raw, lenient) -> {
+        try {
+          return Enum.valueOf((Class) c, as(raw, String.class, name));
+        } catch (IllegalArgumentException e) {
+          throw bad(name, "is not one of " + List.of(c.getEnumConstants()) + ": " + raw);
+        }
+      };
     }
     if (c.isRecord()) {
-      return of(c).fromJson(json(raw, name), null, lenient);
+      // Looked up at first use: a codec is being made while this runs, and the map may not be changed meanwhile.
+      return (raw, lenient) -> of(c).fromJson(json(raw, name), null, lenient);
     }
     Type[] args = ((ParameterizedType) t).getActualTypeArguments();
     if (c == List.class) {
-      List<?> items = raw instanceof JsonArray a ? a.getList() : raw instanceof List<?> l ? l : null;
-      if (items == null) {
-        throw bad(name, "must be a list");
-      }
-      List<Object> out = new ArrayList<>(items.size());
-      for (Object item : items) {
-        if (item == null) {
-          throw bad(name, "has an empty item");
+      Decoder item = decoder(args[0], name);
+      return (raw, lenient) -> {
+        List<?> items = raw instanceof JsonArray a ? a.getList() : raw instanceof List<?> l ? l : null;
+        if (items == null) {
+          throw bad(name, "must be a list");
         }
-        out.add(decode(item, args[0], name, lenient));
-      }
-      return List.copyOf(out);
+        List<Object> out = new ArrayList<>(items.size());
+        for (Object x : items) {
+          if (x == null) {
+            throw bad(name, "has an empty item");
+          }
+          out.add(item.decode(x, lenient));
+        }
+        return List.copyOf(out);
+      };
     }
     if (c == Map.class && args[0] == Integer.class) {
-      Map<Integer, Object> out = new HashMap<>();
-      json(raw, name).forEach(e -> {
-        try {
-          out.put(Integer.parseInt(e.getKey()), decode(e.getValue(), args[1], name, lenient));
-        } catch (NumberFormatException x) {
-          throw bad(name, "has a key that is not a number: " + e.getKey());
-        }
-      });
-      return Map.copyOf(out);
+      Decoder value = decoder(args[1], name);
+      return (raw, lenient) -> {
+        Map<Integer, Object> out = new HashMap<>();
+        json(raw, name).forEach(e -> {
+          try {
+            out.put(Integer.parseInt(e.getKey()), value.decode(e.getValue(), lenient));
+          } catch (NumberFormatException x) {
+            throw bad(name, "has a key that is not a number: " + e.getKey());
+          }
+        });
+        return Map.copyOf(out);
+      };
     }
     throw new IllegalStateException("brick protocol field " + name + " has a type the codec does not know: " + t);
   }
