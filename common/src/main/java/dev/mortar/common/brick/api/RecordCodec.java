@@ -1,5 +1,6 @@
 package dev.mortar.common.brick.api;
 
+import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
 import io.vertx.core.buffer.Buffer;
@@ -132,6 +133,9 @@ final class RecordCodec<T> {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Object encode(Object v) {
+    if (v instanceof Attr a) { // the most frequent record (5,000 in a listing of 5,000 files): its own JSON form
+      return a.toJson();
+    }
     if (v instanceof Enum<?> e) {
       return e.name();
     }
@@ -191,6 +195,9 @@ final class RecordCodec<T> {
           throw bad(name, "is not one of " + List.of(c.getEnumConstants()) + ": " + raw);
         }
       };
+    }
+    if (c == Attr.class) { // only ever in replies; see encode
+      return (raw, lenient) -> Attr.fromJson(json(raw, name));
     }
     if (c.isRecord()) {
       // Looked up at first use: a codec is being made while this runs, and the map may not be changed meanwhile.
