@@ -125,7 +125,7 @@ final class HealIndex {
     Path entry = dir.resolve(gfid);
     lock.lock();
     try {
-      if (Files.exists(entry)) {
+      if (exists(entry)) {
         Files.writeString(entry, path, StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
