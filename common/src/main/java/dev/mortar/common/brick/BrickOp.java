@@ -30,10 +30,6 @@ public enum BrickOp {
   TRUNCATE,
   /** fsync. */
   FSYNC,
-  /** Close of one file descriptor. */
-  FLUSH,
-  /** Last close of a file. */
-  RELEASE,
   /** unlink. */
   UNLINK,
   /** Unlinks of many names of one directory. */

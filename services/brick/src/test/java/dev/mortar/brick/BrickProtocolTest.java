@@ -173,8 +173,6 @@ class BrickProtocolTest {
     errno(Errno.EINVAL, () -> call(new Requests.Mkdir("/data/badid", 0755, -1, -1, "not-a-uuid", 0)));
     errno(Errno.ENOENT, () -> call(new Requests.Lookup("/data/badid")));
     call(new Requests.Fsync("/data/dates.txt", false));
-    call(new Requests.Flush("/data/dates.txt"));
-    call(new Requests.Release("/data/dates.txt"));
     // overwrite in the middle
     write("/data/dates.txt", 8, "Wed");
     assertEquals("node1 - Wed\nnode1 - Tue\n", read("/data/dates.txt", 0, 4096));

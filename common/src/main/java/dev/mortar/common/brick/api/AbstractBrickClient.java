@@ -71,16 +71,6 @@ public abstract class AbstractBrickClient implements BrickApi {
   }
 
   @Override
-  public final Future<Replies.Done> flush(Requests.Flush request) {
-    return call(request);
-  }
-
-  @Override
-  public final Future<Replies.Done> release(Requests.Release request) {
-    return call(request);
-  }
-
-  @Override
   public final Future<Replies.Done> unlink(Requests.Unlink request) {
     return call(request);
   }

@@ -34,10 +34,6 @@ public interface BrickApi {
 
   Future<Replies.Done> fsync(Requests.Fsync request);
 
-  Future<Replies.Done> flush(Requests.Flush request);
-
-  Future<Replies.Done> release(Requests.Release request);
-
   Future<Replies.Done> unlink(Requests.Unlink request);
 
   Future<Replies.UnlinkManyReply> unlinkMany(Requests.UnlinkMany request);

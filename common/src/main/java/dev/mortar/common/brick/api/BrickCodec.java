@@ -30,8 +30,6 @@ public final class BrickCodec {
       Map.entry(BrickOp.WRITE, Requests.Write.class),
       Map.entry(BrickOp.TRUNCATE, Requests.Truncate.class),
       Map.entry(BrickOp.FSYNC, Requests.Fsync.class),
-      Map.entry(BrickOp.FLUSH, Requests.Flush.class),
-      Map.entry(BrickOp.RELEASE, Requests.Release.class),
       Map.entry(BrickOp.UNLINK, Requests.Unlink.class),
       Map.entry(BrickOp.UNLINK_MANY, Requests.UnlinkMany.class),
       Map.entry(BrickOp.RENAME, Requests.Rename.class),

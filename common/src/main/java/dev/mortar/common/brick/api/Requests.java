@@ -118,22 +118,6 @@ public final class Requests {
     }
   }
 
-  /** FLUSH: Close of one file descriptor: nothing to do on a brick, which holds no open state. */
-  public record Flush(String path) implements BrickRequest<Replies.Done> {
-    @Override
-    public Future<Replies.Done> applyTo(BrickApi brick) {
-      return brick.flush(this);
-    }
-  }
-
-  /** RELEASE: Last close of a file: nothing to do on a brick. */
-  public record Release(String path) implements BrickRequest<Replies.Done> {
-    @Override
-    public Future<Replies.Done> applyTo(BrickApi brick) {
-      return brick.release(this);
-    }
-  }
-
   /** UNLINK. */
   public record Unlink(String path) implements BrickRequest<Replies.Done> {
     @Override

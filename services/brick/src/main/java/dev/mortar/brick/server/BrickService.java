@@ -236,18 +236,6 @@ public final class BrickService implements BrickApi {
     return onWorker(r, r.path(), done(() -> storage.fsync(r.path(), r.dataOnly())));
   }
 
-  /** Nothing to flush: a brick holds no open state. */
-  @Override
-  public Future<Replies.Done> flush(Requests.Flush r) {
-    return Future.succeededFuture(Replies.Done.INSTANCE);
-  }
-
-  /** Nothing to close: a brick holds no open state. */
-  @Override
-  public Future<Replies.Done> release(Requests.Release r) {
-    return Future.succeededFuture(Replies.Done.INSTANCE);
-  }
-
   @Override
   public Future<Replies.Done> unlink(Requests.Unlink r) {
     return onWorker(r, r.path(), done(() -> storage.unlink(r.path())));
