@@ -40,6 +40,8 @@ public enum BrickOp {
   LINK,
   /** symlink. */
   SYMLINK,
+  /** mknod: a FIFO, a socket or a device node. */
+  MKNOD,
   /** readlink. */
   READLINK,
   /** chmod. */

@@ -333,6 +333,54 @@ class BrickProtocolTest {
   }
 
   @Test
+  void fifosSocketsAndDeviceNodesAreMadeWithTheirTypeAndNumberAndHaveNoData() {
+    call(mkdir("/kinds"));
+    String id = UUID.randomUUID().toString();
+    Attr fifo = attr(new Requests.Mknod("/kinds/fifo", Attr.S_IFIFO | 0640, 99, 1234, 5678, id, 0));
+    assertEquals(Attr.S_IFIFO | 0640, fifo.mode());
+    assertEquals(0, fifo.rdev(), "only a device has a number");
+    assertEquals(id, fifo.gfid(), "the client's file ID, as for any entry");
+    assertEquals(1234, fifo.uid());
+    assertEquals(5678, fifo.gid());
+    long nullDev = (1 << 8) | 3; // makedev(1, 3)
+    Attr dev = attr(new Requests.Mknod("/kinds/null", Attr.S_IFCHR | 0666, nullDev, -1, -1, null, 0));
+    assertEquals(Attr.S_IFCHR | 0666, dev.mode());
+    assertEquals(nullDev, dev.rdev());
+    assertEquals(7L << 8, attr(new Requests.Mknod("/kinds/loop", Attr.S_IFBLK | 0660, 7 << 8, -1, -1, null, 0)).rdev());
+    assertEquals(Attr.S_IFSOCK, attr(new Requests.Mknod("/kinds/sock", Attr.S_IFSOCK | 0755, 0, -1, -1, null, 0)).mode()
+        & Attr.S_IFMT);
+    Map<String, Attr> listed = new HashMap<>();
+    call(new Requests.Readdir("/kinds")).entries().forEach(e -> listed.put(e.name(), e.attr()));
+    assertEquals(dev, listed.get("null"), "listed with its type and device number");
+    assertEquals(dev, attr(new Requests.Lookup("/kinds/null")));
+    call(new Requests.Mknod("/kinds/healed", Attr.S_IFIFO | 0644, 0, -1, -1, null, 1));
+    assertEquals(1, meta("/kinds/healed").dirty(), "heal's entry is marked dirty, to be given its times next");
+
+    errno(Errno.EEXIST, () -> call(new Requests.Mknod("/kinds/fifo", Attr.S_IFIFO | 0644, 0, -1, -1, null, 0)));
+    errno(Errno.EINVAL, () -> call(new Requests.Mknod("/kinds/reg", Attr.S_IFREG | 0644, 0, -1, -1, null, 0)));
+    errno(Errno.EINVAL, () -> call(new Requests.Mknod("/kinds/dir", Attr.S_IFDIR | 0755, 0, -1, -1, null, 0)));
+    errno(Errno.ENOENT, () -> call(new Requests.Mknod("/nowhere/fifo", Attr.S_IFIFO | 0644, 0, -1, -1, null, 0)));
+    // Never opened by the brick (a FIFO's open would wait for a writer): changed by path, its data refused.
+    assertEquals(0600, attr(new Requests.Chmod("/kinds/fifo", 0600)).mode() & 07777);
+    long t = 1_600_000_000_123_456_789L;
+    assertEquals(t, attr(new Requests.Utimens("/kinds/fifo", t, t)).mtime());
+    assertTrue(call(new Requests.ListXattr("/kinds/fifo")).names().isEmpty());
+    errno(Errno.EPERM, () -> call(new Requests.SetXattr("/kinds/fifo", "user.x", 0, Buffer.buffer("v"))));
+    errno(Errno.EINVAL, () -> call(new Requests.Open("/kinds/fifo")));
+    errno(Errno.EINVAL, () -> write("/kinds/fifo", 0, "x"));
+    errno(Errno.EINVAL, () -> call(new Requests.Truncate("/kinds/fifo", 0L)));
+
+    Attr linked = attr(new Requests.Link("/kinds/fifo", "/kinds/fifo-link"));
+    assertEquals(2, linked.nlink());
+    assertEquals(id, linked.gfid());
+    call(new Requests.Rename("/kinds/fifo-link", "/kinds/fifo-moved"));
+    assertEquals(id, attr(new Requests.Lookup("/kinds/fifo-moved")).gfid(), "a rename keeps the file ID");
+    call(new Requests.Unlink("/kinds/fifo"));
+    call(new Requests.Unlink("/kinds/fifo-moved"));
+    errno(Errno.ENOENT, () -> call(new Requests.Lookup("/kinds/fifo-moved")));
+  }
+
+  @Test
   void attributesAreSetAsAsked() {
     call(create("/attrs"));
     assertEquals(0600, attr(new Requests.Chmod("/attrs", 0600)).mode() & 07777);

@@ -141,12 +141,16 @@ final class BrickCalls {
   }
 
   /**
-   * Makes {@code path} on {@code brick} an entry like {@code like}: a directory or a regular file with its mode,
-   * owner and file ID, marked dirty {@code dirty} times (to be filled next); an existing file is kept. Not waited
-   * for: its attributes once made.
+   * Makes {@code path} on {@code brick} an entry like {@code like}: a directory, a FIFO, socket or device node (with
+   * its device number), or a regular file, with its mode, owner and file ID, marked dirty {@code dirty} times (to be
+   * filled next); an existing regular file is kept. Not waited for: its attributes once made.
    */
   Future<Attr> sendMake(int brick, String path, Attr like, long dirty) {
     int mode = like.mode() & 07777;
+    if (like.isSpecial()) {
+      return send(brick, new Requests.Mknod(path, like.mode(), like.rdev(), like.uid(), like.gid(), like.gfid(),
+          dirty)).map(Replies.AttrReply::attr);
+    }
     return like.isDirectory()
         ? send(brick, new Requests.Mkdir(path, mode, like.uid(), like.gid(), like.gfid(), dirty))
             .map(Replies.AttrReply::attr)

@@ -402,7 +402,7 @@ final class FileHealer {
     List<String> next = List.of();
     if (attr.isDirectory()) {
       next = healEntries(source, sink, path);
-    } else if (!bricks.arbiter(sink)) {
+    } else if (!attr.isSpecial() && !bricks.arbiter(sink)) { // a FIFO, socket or device node has no data
       now = healData(source, sink, path, attr.size(), now);
     }
     if ((now.mode() & 07777) != (attr.mode() & 07777)) {

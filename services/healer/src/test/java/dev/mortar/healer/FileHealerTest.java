@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mortar.brick.BrickVerticle;
 import dev.mortar.common.api.Addresses;
+import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickFrame;
 import dev.mortar.common.brick.BrickFrameCodec;
 import dev.mortar.common.brick.BrickOp;
@@ -167,7 +168,10 @@ class FileHealerTest {
     }
   }
 
-  /** Path to "type mode content-digest" of every entry under a brick, without its private .mortar directory. */
+  /**
+   * Path to "type mode content-digest" (a device number for a FIFO, socket or device node) of every entry under a
+   * brick, without its private .mortar directory.
+   */
   private static Map<String, String> tree(Path root) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> all = Files.walk(root)) {
@@ -175,7 +179,9 @@ class FileHealerTest {
         String rel = "/" + root.relativize(p);
         Object mode = Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
         String what = Files.isSymbolicLink(p) ? "link " + Files.readSymbolicLink(p)
-            : Files.isDirectory(p) ? "dir " + mode : "file " + mode + " " + Arrays.hashCode(Files.readAllBytes(p));
+            : Files.isDirectory(p) ? "dir " + mode
+            : Files.isRegularFile(p) ? "file " + mode + " " + Arrays.hashCode(Files.readAllBytes(p))
+            : "special " + mode + " " + Files.getAttribute(p, "unix:rdev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
         out.put(rel, what);
       }
     }
@@ -235,6 +241,36 @@ class FileHealerTest {
     assertFalse(Files.exists(dir.resolve("b1/old")), "the removed tree is gone from brick 1");
     assertEquals("file 7\n", Files.readString(dir.resolve("b1/new/deeper/f7")));
     assertEquals("a\n", Files.readString(dir.resolve("b1/over")), "the rename over an existing file healed");
+  }
+
+  @Test
+  void aFifoAndADeviceNodeMadeDuringTheOutageAreMadeOnBrick1WithTheirTypeNumberOwnerModeAndTimes() throws Exception {
+    both(mkdir("/dev"));
+    both(new Requests.Mknod("/dev/gone", Attr.S_IFIFO | 0644, 0, -1, -1, gfid(), 0));
+    long nullDev = (1 << 8) | 3;
+    long t = 1_600_000_000_123_456_789L;
+    // Outage of brick 1: a FIFO and a device node made, their mode and times changed after, a FIFO removed.
+    missed(new Requests.Mknod("/dev/fifo", Attr.S_IFIFO | 0640, 0, 1234, 5678, gfid(), 0), "/dev");
+    missed(new Requests.Mknod("/dev/null", Attr.S_IFCHR | 0666, nullDev, 0, 0, gfid(), 0), "/dev");
+    missed(new Requests.Utimens("/dev/fifo", t, t + 1), "/dev/fifo");
+    missed(new Requests.Chmod("/dev/null", 0620), "/dev/null");
+    missed(new Requests.Unlink("/dev/gone"), "/dev");
+
+    healEverything();
+    assertHealedAndIdentical();
+    Attr fifo = call(1, new Requests.Lookup("/dev/fifo")).attr();
+    assertEquals(Attr.S_IFIFO | 0640, fifo.mode());
+    assertEquals(1234, fifo.uid());
+    assertEquals(5678, fifo.gid());
+    assertEquals(t, fifo.atime());
+    assertEquals(t + 1, fifo.mtime(), "the times as on brick 0");
+    Attr dev = call(1, new Requests.Lookup("/dev/null")).attr();
+    assertEquals(Attr.S_IFCHR | 0620, dev.mode());
+    assertEquals(nullDev, dev.rdev(), "a device node with its number, not a copy of its data");
+    assertEquals(call(0, new Requests.Lookup("/dev/null")).attr().mtime(), dev.mtime());
+    assertEquals(0, bytesCopied.get(), "no data is copied");
+    assertFalse(Files.exists(dir.resolve("b1/dev/gone"), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        "a FIFO removed during the outage does not come back");
   }
 
   @Test

@@ -23,9 +23,17 @@ abstract class BrickCopy {
 
   /**
    * What must be the same on every brick, by relative path: names, types, modes, file IDs (not of symlinks),
-   * sizes, link counts, contents, link targets, user xattrs.
+   * sizes, link counts, contents, link targets, user xattrs, device numbers.
    */
   abstract Map<String, String> snapshot() throws IOException;
+
+  /** A file's type and mode, owner, modification time and device number, as one line to compare copies by. */
+  abstract String stat(String path) throws IOException;
+
+  static String stat(int mode, int uid, int gid, long mtimeNanos, long rdev) {
+    return "mode=" + Integer.toOctalString(mode) + " uid=" + uid + " gid=" + gid + " mtime=" + mtimeNanos + " rdev="
+        + rdev;
+  }
 
   /** A file's bytes ({@code path} relative to the volume root, e.g. {@code dates.txt}). */
   abstract byte[] bytes(String path) throws IOException;

@@ -2,6 +2,7 @@ package dev.mortar.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mortar.common.brick.Attr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,7 +29,10 @@ final class BrickSnapshot {
     }
   }
 
-  /** What must be the same on every brick: names, types, modes, sizes, contents, link targets, user xattrs. */
+  /**
+   * What must be the same on every brick: names, types, modes, sizes, contents, link targets, user xattrs, device
+   * numbers.
+   */
   static Map<String, String> of(Path brick) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(brick)) {
@@ -37,9 +41,13 @@ final class BrickSnapshot {
         if (rel.isEmpty() || rel.startsWith(".mortar") || p.getFileName().toString().startsWith(".fuse_hidden")) {
           continue;
         }
-        Map<String, Object> a = Files.readAttributes(p, "unix:mode,size,nlink", LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,size,nlink,ino,rdev", LinkOption.NOFOLLOW_LINKS);
         StringBuilder d = new StringBuilder("mode=" + Integer.toOctalString((Integer) a.get("mode")));
-        if (!Files.isSymbolicLink(p)) { // the same file ID on every copy (symlinks keep theirs in .mortar/ino)
+        if (Attr.isSpecial((Integer) a.get("mode"))) { // never opened: its file ID is in .mortar/ino, as a symlink's
+          byte[] side = Files.readAllBytes(brick.resolve(".mortar/ino/" + a.get("ino")));
+          d.append(" gfid=").append(dev.mortar.brick.storage.local.MetaXattr.decode(side).gfid())
+              .append(" rdev=").append(a.get("rdev"));
+        } else if (!Files.isSymbolicLink(p)) { // the same file ID on every copy (symlinks keep theirs in .mortar/ino)
           UserDefinedFileAttributeView meta = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
           ByteBuffer m = ByteBuffer.allocate(meta.size("mortar.meta"));
           meta.read("mortar.meta", m);

@@ -2,7 +2,10 @@ package dev.mortar.e2e;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Map;
 
 /** A brick directory on local disk, read with plain file calls (it is a readable copy of the volume). */
@@ -17,6 +20,15 @@ final class LocalBrickCopy extends BrickCopy {
   @Override
   Map<String, String> snapshot() throws IOException {
     return BrickSnapshot.of(dir);
+  }
+
+  @Override
+  String stat(String path) throws IOException {
+    Map<String, Object> a = Files.readAttributes(dir.resolve(path), "unix:mode,uid,gid,lastModifiedTime,rdev",
+        LinkOption.NOFOLLOW_LINKS);
+    Instant m = ((FileTime) a.get("lastModifiedTime")).toInstant();
+    return stat((Integer) a.get("mode"), (Integer) a.get("uid"), (Integer) a.get("gid"),
+        m.getEpochSecond() * 1_000_000_000L + m.getNano(), (Long) a.get("rdev"));
   }
 
   @Override

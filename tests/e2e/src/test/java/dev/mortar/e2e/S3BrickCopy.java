@@ -47,6 +47,9 @@ final class S3BrickCopy extends BrickCopy {
       if (!a.isSymlink()) {
         d.append(" gfid=").append(a.gfid());
       }
+      if (a.isSpecial()) {
+        d.append(" rdev=").append(a.rdev());
+      }
       if (a.isSymlink()) {
         d.append(" -> ").append(s.readlink("/" + rel));
       } else if (a.isRegularFile()) {
@@ -65,6 +68,12 @@ final class S3BrickCopy extends BrickCopy {
         walk(s, rel, out);
       }
     }
+  }
+
+  @Override
+  String stat(String path) {
+    Attr a = open().lookup("/" + path);
+    return stat(a.mode(), a.uid(), a.gid(), a.mtime(), a.rdev());
   }
 
   @Override

@@ -96,6 +96,11 @@ public abstract class AbstractBrickClient implements BrickApi {
   }
 
   @Override
+  public final Future<Replies.AttrReply> mknod(Requests.Mknod request) {
+    return call(request);
+  }
+
+  @Override
   public final Future<Replies.TargetReply> readlink(Requests.Readlink request) {
     return call(request);
   }

@@ -44,6 +44,8 @@ public interface BrickApi {
 
   Future<Replies.AttrReply> symlink(Requests.Symlink request);
 
+  Future<Replies.AttrReply> mknod(Requests.Mknod request);
+
   Future<Replies.TargetReply> readlink(Requests.Readlink request);
 
   Future<Replies.AttrReply> chmod(Requests.Chmod request);

@@ -35,6 +35,7 @@ public final class BrickCodec {
       Map.entry(BrickOp.RENAME, Requests.Rename.class),
       Map.entry(BrickOp.LINK, Requests.Link.class),
       Map.entry(BrickOp.SYMLINK, Requests.Symlink.class),
+      Map.entry(BrickOp.MKNOD, Requests.Mknod.class),
       Map.entry(BrickOp.READLINK, Requests.Readlink.class),
       Map.entry(BrickOp.CHMOD, Requests.Chmod.class),
       Map.entry(BrickOp.CHOWN, Requests.Chown.class),

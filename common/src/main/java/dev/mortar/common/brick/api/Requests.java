@@ -158,6 +158,14 @@ public final class Requests {
     }
   }
 
+  /** MKNOD: A FIFO, a socket, or a character or block device ({@code rdev} its number, 0 for the others): {@code mode} holds the type and the permissions. Any other type is EINVAL (a regular file is a {@link Create}). {@code gfid} and {@code dirty} as for {@link Mkdir}. */
+  public record Mknod(String path, int mode, long rdev, int uid, int gid, @Nullable String gfid, long dirty) implements BrickRequest<Replies.AttrReply> {
+    @Override
+    public Future<Replies.AttrReply> applyTo(BrickApi brick) {
+      return brick.mknod(this);
+    }
+  }
+
   /** READLINK. */
   public record Readlink(String path) implements BrickRequest<Replies.TargetReply> {
     @Override

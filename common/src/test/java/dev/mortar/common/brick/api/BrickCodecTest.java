@@ -90,6 +90,20 @@ class BrickCodecTest {
   }
 
   @Test
+  void aDeviceNumberTravelsOnlyWhereThereIsOne() {
+    Requests.Mknod mknod = new Requests.Mknod("/d/null", Attr.S_IFCHR | 0666, (1L << 32) | (1 << 8) | 3, 0, 0, "g-1",
+        1);
+    assertEquals(mknod, roundTrip(mknod));
+    Attr dev = new Attr("g-1", 7, Attr.S_IFBLK | 0660, 1, 0, 0, 0, 0, 1L, 2L, 3L, 7 << 8);
+    Replies.AttrReply reply = BrickCodec.decodeReply(wire(BrickCodec.encodeReply(new Replies.AttrReply(dev))),
+        Replies.AttrReply.class);
+    assertEquals(dev, reply.attr());
+    assertEquals(7L << 8, dev.toJson().getLong("rdev"));
+    assertNull(ATTR.toJson().getValue("rdev"), "left out of the (frequent) attributes of other files");
+    assertEquals(ATTR, Attr.fromJson(ATTR.toJson()));
+  }
+
+  @Test
   void aMalformedRequestIsRefusedWithEinvalWhoeverSentIt() {
     assertEquals(Errno.EINVAL, assertThrows(BrickException.class, () -> BrickCodec.decodeRequest(
         BrickFrame.of(new JsonObject().put("op", "FORMAT_DISK")))).errno());

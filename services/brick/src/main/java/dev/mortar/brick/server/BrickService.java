@@ -276,6 +276,17 @@ public final class BrickService implements BrickApi {
   }
 
   @Override
+  public Future<Replies.AttrReply> mknod(Requests.Mknod r) {
+    return onWorker(r, r.path(), () -> {
+      Attr a = storage.mknod(r.path(), r.mode(), r.rdev(), r.uid(), r.gid(), r.gfid());
+      if (r.dirty() > 0) { // heal makes the entry, then gives it its times
+        blames.update(storage.updateMeta(r.path(), r.dirty(), 0, 0, Map.of()));
+      }
+      return new Replies.AttrReply(a);
+    });
+  }
+
+  @Override
   public Future<Replies.TargetReply> readlink(Requests.Readlink r) {
     return onWorker(r, r.path(), () -> new Replies.TargetReply(storage.readlink(r.path())));
   }

@@ -44,7 +44,10 @@ public final class BrickNames {
     }
   }
 
-  /** Only a regular file can be opened, read or written: EISDIR for a directory, ELOOP for a symlink. */
+  /**
+   * Only a regular file can be opened, read or written: EISDIR for a directory, ELOOP for a symlink, EINVAL for a
+   * FIFO, socket or device node.
+   */
   public static void checkOpenable(String path, Attr a) {
     if (a.isDirectory()) {
       throw new BrickException(Errno.EISDIR, path + ": is a directory");
@@ -52,6 +55,39 @@ public final class BrickNames {
     if (a.isSymlink()) {
       throw new BrickException(Errno.ELOOP, path + ": is a symbolic link");
     }
+    if (a.isSpecial()) {
+      throw notData(path);
+    }
+  }
+
+  /**
+   * A FIFO, socket or device node has no data on a brick: what flows through one is the kernel's business on the
+   * host that opens it, and a brick opening one would wait for a FIFO's writer or reach a device of its own host.
+   */
+  public static BrickException notData(String path) {
+    return new BrickException(Errno.EINVAL, path + ": a FIFO, socket or device node has no data on a brick");
+  }
+
+  /**
+   * A user attribute of a FIFO, socket or device node, which Linux never lets one carry: ENODATA to read or remove
+   * it, EPERM to set it.
+   */
+  public static BrickException noXattrOnSpecial(String path, String name, boolean set) {
+    checkXattrName(name);
+    return set ? new BrickException(Errno.EPERM, path + ": a FIFO, socket or device node carries no user attributes")
+        : new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
+  }
+
+  /**
+   * What MKNOD makes: a FIFO, a socket or a device node (EINVAL for any other type). Returns the device number it
+   * keeps: {@code rdev} for a device, 0 for the others (as stat(2) shows them).
+   */
+  public static long checkSpecial(String path, int mode, long rdev) {
+    if (!Attr.isSpecial(mode)) {
+      throw new BrickException(Errno.EINVAL, path + ": mknod makes FIFOs, sockets and device nodes, not type 0"
+          + Integer.toOctalString(mode & Attr.S_IFMT));
+    }
+    return Attr.isDevice(mode) ? rdev : 0;
   }
 
   /** setxattr's XATTR_CREATE and XATTR_REPLACE. */

@@ -92,6 +92,14 @@ public interface BrickStorage {
 
   Attr symlink(String path, String target, int uid, int gid, String gfid);
 
+  /**
+   * A FIFO, a socket, or a character or block device ({@code rdev} its number): {@code mode} holds the type and the
+   * permissions; any other type is EINVAL. The new entry has no data, ever.
+   *
+   * @param gfid the file ID every copy gets (chosen by the client), or null to make one
+   */
+  Attr mknod(String path, int mode, long rdev, int uid, int gid, String gfid);
+
   String readlink(String path);
 
   Attr chmod(String path, int mode);

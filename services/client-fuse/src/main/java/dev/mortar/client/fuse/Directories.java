@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import jnr.ffi.Pointer;
 
-/** The operations on names: directories made and removed, files unlinked, renamed and linked, symbolic links. */
+/**
+ * The operations on names: directories made and removed, files unlinked, renamed and linked, symbolic links, FIFOs,
+ * sockets and device nodes.
+ */
 final class Directories {
   private final ReplicaSet rs;
   private final Namespace ns;
@@ -113,6 +116,16 @@ final class Directories {
     ns.changeAttr(linkPath, new Requests.Symlink(linkPath, target, e.uid(), e.gid(), e.gfid()),
         MortarPaths.parent(linkPath));
     names.added(linkPath);
+  }
+
+  /** A FIFO, socket or device node (its number {@code rdev}); {@code mode} holds the type. */
+  void mknod(String path, long mode, long rdev) {
+    ns.writable(path);
+    ns.settle(path);
+    NewEntry e = newEntry.get();
+    ns.changeAttr(path, new Requests.Mknod(path, (int) mode, rdev, e.uid(), e.gid(), e.gfid(), 0),
+        MortarPaths.parent(path));
+    names.added(path);
   }
 
   void readlink(String path, Pointer buf, long size) {

@@ -128,6 +128,7 @@ final class MortarFs extends FuseStubFS {
 
   private static void fill(FileStat st, Attr a) {
     st.st_mode.set(a.mode());
+    st.st_rdev.set(a.rdev());
     st.st_nlink.set(a.nlink());
     st.st_uid.set(a.uid());
     st.st_gid.set(a.gid());
@@ -216,6 +217,16 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int symlink(String target, String linkPath) {
     return op("symlink", () -> dirs.symlink(target, linkPath));
+  }
+
+  /**
+   * FIFOs, sockets (bind(2) of a Unix socket makes one) and device nodes; their data never reaches the mount (the
+   * kernel serves their opens itself, on the host that opens them). libfuse sends mknod(2) of a regular file to
+   * {@link #create}.
+   */
+  @Override
+  public int mknod(String path, long mode, long rdev) {
+    return op("mknod", () -> dirs.mknod(path, mode, rdev));
   }
 
   @Override

@@ -22,7 +22,7 @@ final class FileAttributes {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
   /** What one lstat gives; not "unix:*", which also looks up the owner's and group's names on every call. */
   private static final String STAT_ATTRIBUTES =
-      "unix:mode,ino,nlink,uid,gid,size,lastAccessTime,lastModifiedTime,ctime";
+      "unix:mode,ino,nlink,uid,gid,size,lastAccessTime,lastModifiedTime,ctime,rdev";
 
   private final BrickPaths paths;
   private final ReplicaMeta meta;
@@ -42,7 +42,7 @@ final class FileAttributes {
       return new Attr(m == null ? null : m.gfid(), (Long) a.get("ino"), mode, (Integer) a.get("nlink"),
           (Integer) a.get("uid"), (Integer) a.get("gid"), size, (size + 511) / 512,
           nanos((FileTime) a.get("lastAccessTime")), nanos((FileTime) a.get("lastModifiedTime")),
-          nanos((FileTime) a.get("ctime")));
+          nanos((FileTime) a.get("ctime")), (Long) a.get("rdev"));
     } catch (IOException e) {
       throw IoErrors.map(e, path);
     }

@@ -10,7 +10,7 @@ import jnr.ffi.annotations.In;
  * The libc calls that neither Java nor jnr-posix offers, for a brick and for a client that reads and writes a brick
  * directory on its own host: file-descriptor and no-follow forms that save the open and close Java's file attribute
  * views make around every extended-attribute call, pread into native memory and pwrite from a buffer without copying
- * it back, sync_file_range. One binding, loaded once per process. Errors: -1, and the errno as jnr-posix's
+ * it back, sync_file_range, mknod. One binding, loaded once per process. Errors: -1, and the errno as jnr-posix's
  * {@code errno()} reads it.
  */
 public final class LibC {
@@ -35,6 +35,9 @@ public final class LibC {
     long lseek(int fd, long offset, int whence);
 
     int ftruncate(int fd, long length);
+
+    /** The exported {@code mknod} of glibc 2.33 and later, {@code dev} a 64-bit dev_t. */
+    int mknod(String path, int mode, long dev);
   }
 
   /** sync_file_range: start writing the range's dirty pages out, without waiting for them. */
@@ -70,7 +73,7 @@ public final class LibC {
     try {
       return LibraryLoader.create(Calls.class).load("c");
     } catch (RuntimeException | LinkageError e) {
-      LOG.info("libc not loaded for linkat/fsetxattr/lgetxattr/pread/pwrite/sync_file_range/ioctl (" + e
+      LOG.info("libc not loaded for linkat/fsetxattr/lgetxattr/pread/pwrite/sync_file_range/ioctl/mknod (" + e
           + "): bricks use Java's file API only, and a mount reads and writes through its bricks");
       return null;
     }

@@ -1,5 +1,6 @@
 package dev.mortar.brick.storage.local;
 
+import dev.mortar.brick.storage.BrickNames;
 import dev.mortar.brick.storage.BrickStorage;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.FileMeta;
@@ -23,7 +24,7 @@ import jnr.posix.POSIXFactory;
  * <ul>
  *   <li>the POSIX file tree: {@link BrickPaths} (volume paths resolved safely under the brick directory),
  *       {@link Namespace} (names: made, linked, renamed, removed, listed), {@link FileData}, {@link FileAttributes}
- *       and {@link UserXattrs};</li>
+ *       and {@link UserXattrs}, with {@link SpecialFiles} for what must never open a FIFO or device node;</li>
  *   <li>the replication metadata: {@link ReplicaMeta} (the {@code user.mortar.meta} attribute and its counters) and
  *       the {@link HealIndex} ({@code .mortar/index/<gfid>}, holding path hints);</li>
  *   <li>{@link HintRelocator}: the heal index as answered, stale hints found again by file ID.</li>
@@ -41,6 +42,7 @@ public final class LocalDiskStorage implements BrickStorage {
   private final Namespace namespace;
   private final FileData data;
   private final UserXattrs xattrs;
+  private final SpecialFiles specials;
   private final HintRelocator relocator;
 
   private LocalDiskStorage(Path root) throws IOException {
@@ -58,6 +60,7 @@ public final class LocalDiskStorage implements BrickStorage {
         new NewFiles(posix, new BirthDirs(priv.resolve("birth"), posix)), tmp, posix);
     this.data = new FileData(paths, attributes, posix);
     this.xattrs = new UserXattrs(paths, attributes);
+    this.specials = new SpecialFiles(paths, attributes, posix);
     this.relocator = new HintRelocator(paths, meta, index, namespace.lock(),
         LocalDiskTunables.RELOCATE_AGAIN_SECONDS.get() * 1_000_000_000L);
   }
@@ -129,6 +132,11 @@ public final class LocalDiskStorage implements BrickStorage {
   }
 
   @Override
+  public Attr mknod(String path, int mode, long rdev, int uid, int gid, String gfid) {
+    return namespace.mknod(path, mode, rdev, uid, gid, gfid);
+  }
+
+  @Override
   public Attr link(String existing, String newPath) {
     return namespace.link(existing, newPath);
   }
@@ -165,22 +173,25 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Attr write(String path, long offset, Buffer bytes) {
+    specials.refuseData(path);
     return data.write(path, offset, bytes);
   }
 
   @Override
   public Attr truncate(String path, long size) {
+    specials.refuseData(path);
     return data.truncate(path, size);
   }
 
   @Override
   public void fsync(String path, boolean dataOnly) {
+    specials.refuseData(path);
     data.fsync(path, dataOnly);
   }
 
   @Override
   public Attr chmod(String path, int mode) {
-    return attributes.chmod(path, mode);
+    return specials.is(path) ? specials.chmod(path, mode) : attributes.chmod(path, mode);
   }
 
   @Override
@@ -190,7 +201,8 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Attr utimens(String path, long atimeNanos, long mtimeNanos) {
-    return attributes.utimens(path, atimeNanos, mtimeNanos);
+    return specials.is(path) ? specials.utimens(path, atimeNanos, mtimeNanos)
+        : attributes.utimens(path, atimeNanos, mtimeNanos);
   }
 
   @Override
@@ -200,21 +212,30 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Buffer getxattr(String path, String name) {
+    if (specials.is(path)) {
+      throw BrickNames.noXattrOnSpecial(path, name, false);
+    }
     return xattrs.get(path, name);
   }
 
   @Override
   public void setxattr(String path, String name, Buffer value, int flags) {
+    if (specials.is(path)) {
+      throw BrickNames.noXattrOnSpecial(path, name, true);
+    }
     xattrs.set(path, name, value, flags);
   }
 
   @Override
   public List<String> listxattr(String path) {
-    return xattrs.list(path);
+    return specials.is(path) ? List.of() : xattrs.list(path);
   }
 
   @Override
   public void removexattr(String path, String name) {
+    if (specials.is(path)) {
+      throw BrickNames.noXattrOnSpecial(path, name, false);
+    }
     xattrs.remove(path, name);
   }
 

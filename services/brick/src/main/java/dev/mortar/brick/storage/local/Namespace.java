@@ -173,31 +173,28 @@ final class Namespace {
   Attr symlink(String path, String target, int uid, int gid, String gfid) {
     Path p = paths.resolve(path);
     BrickNames.checkSymlinkTarget(path, target);
-    return locked(() -> {
-      failIfExists(p, path);
-      Path t = tmp.resolve(UUID.randomUUID().toString());
-      boolean made = false;
-      try {
-        // The target is stored exactly as given and never followed on the brick.
-        if (posix.symlink(target, t.toString()) != 0) {
-          throw new BrickException(Errno.of(posix.errno()), path + ": cannot create the symbolic link");
-        }
-        if (uid >= 0 || gid >= 0) {
-          FileAttributes.setOwnerAndMode(t, -1, uid, gid, true);
-        }
-        meta.write(t, ReplicaMeta.fresh(gfid));
-        Files.move(t, p, StandardCopyOption.ATOMIC_MOVE);
-        made = true;
-        return attributes.of(p, path);
-      } catch (IOException e) {
-        throw IoErrors.map(e, path);
-      } finally {
-        if (!made) { // a full disk can fail any step: nothing half-made stays behind, its side metadata neither
-          meta.dropSideFile(t);
-          deleteQuietly(t);
-        }
+    return locked(() -> makeAside(p, path, gfid, t -> {
+      // The target is stored exactly as given and never followed on the brick.
+      if (posix.symlink(target, t.toString()) != 0) {
+        throw new BrickException(Errno.of(posix.errno()), path + ": cannot create the symbolic link");
       }
-    });
+      if (uid >= 0 || gid >= 0) {
+        FileAttributes.setOwnerAndMode(t, -1, uid, gid, true);
+      }
+    }));
+  }
+
+  /**
+   * A FIFO, socket or device node, made under {@code .mortar/tmp} with mknod(2), given its owner, mode and metadata,
+   * then renamed into place.
+   */
+  Attr mknod(String path, int mode, long rdev, int uid, int gid, String gfid) {
+    long dev = BrickNames.checkSpecial(path, mode, rdev);
+    Path p = paths.resolve(path);
+    return locked(() -> makeAside(p, path, gfid, t -> {
+      makeNode(t, mode, dev, path);
+      FileAttributes.setOwnerAndMode(t, mode, uid, gid, false); // by path: chmod(2) and lchown(2) open nothing
+    }));
   }
 
   Attr link(String existing, String newPath) {
@@ -305,6 +302,52 @@ final class Namespace {
       return Files.readSymbolicLink(p).toString();
     } catch (IOException e) {
       throw IoErrors.map(e, path);
+    }
+  }
+
+  /** Makes a new entry at a temporary name. */
+  @FunctionalInterface
+  private interface Maker {
+    void make(Path t) throws IOException;
+  }
+
+  /**
+   * A symlink or special file (whose metadata is a side file): made by {@code maker} under {@code .mortar/tmp}, given
+   * its file ID, then renamed to {@code p}, which must not exist.
+   */
+  private Attr makeAside(Path p, String path, String gfid, Maker maker) {
+    failIfExists(p, path);
+    Path t = tmp.resolve(UUID.randomUUID().toString());
+    boolean made = false;
+    try {
+      maker.make(t);
+      meta.write(t, ReplicaMeta.fresh(gfid));
+      Files.move(t, p, StandardCopyOption.ATOMIC_MOVE);
+      made = true;
+      return attributes.of(p, path);
+    } catch (IOException e) {
+      throw IoErrors.map(e, path);
+    } finally {
+      if (!made) { // a full disk can fail any step: nothing half-made stays behind, its side metadata neither
+        meta.dropSideFile(t);
+        deleteQuietly(t);
+      }
+    }
+  }
+
+  private void makeNode(Path t, int mode, long dev, String path) {
+    if (LibC.CALLS == null) {
+      throw new BrickException(Errno.EOPNOTSUPP, path + ": this brick cannot make FIFOs or device nodes (no libc)");
+    }
+    int made;
+    try {
+      made = LibC.CALLS.mknod(t.toString(), mode & (Attr.S_IFMT | 07777), dev);
+    } catch (UnsatisfiedLinkError old) {
+      throw new BrickException(Errno.EOPNOTSUPP, path + ": this brick's libc has no mknod (glibc 2.33 or later has)");
+    }
+    if (made != 0) {
+      Errno e = Errno.of(posix.errno());
+      throw new BrickException(e, path + ": cannot make it (" + e.name() + ")");
     }
   }
 

@@ -24,10 +24,10 @@ import jnr.posix.POSIX;
 
 /**
  * The replication metadata ({@link FileMeta}) of each file of a brick on local disk, and its counters. It is one
- * extended attribute, {@code user.mortar.meta}, written in one call (atomic); symbolic links cannot carry user
- * xattrs, so theirs is a small file under {@code .mortar/ino/<inode>}. A file that is not clean has an entry in the
- * {@link HealIndex}: made before the metadata that needs it (fsynced when it records a blame), removed only after
- * the metadata is clean again.
+ * extended attribute, {@code user.mortar.meta}, written in one call (atomic); symbolic links, FIFOs, sockets and
+ * device nodes cannot carry user xattrs (and a FIFO or device must not be opened), so theirs is a small file under
+ * {@code .mortar/ino/<inode>}. A file that is not clean has an entry in the {@link HealIndex}: made before the
+ * metadata that needs it (fsynced when it records a blame), removed only after the metadata is clean again.
  */
 final class ReplicaMeta {
   /** The attribute's name without its {@code user.} namespace, as Java's view names it. */
@@ -47,8 +47,8 @@ final class ReplicaMeta {
   private final ReentrantLock lock = new ReentrantLock();
 
   /**
-   * @param tmp     where a symbolic link's side file is written before it is renamed into place
-   * @param sideDir the side files of symbolic links, by inode number (made if missing)
+   * @param tmp     where a side file is written before it is renamed into place
+   * @param sideDir the side files, by inode number (made if missing)
    */
   ReplicaMeta(BrickPaths paths, Path tmp, Path sideDir, HealIndex index, POSIX posix) throws IOException {
     this.paths = paths;
@@ -76,7 +76,7 @@ final class ReplicaMeta {
   FileMeta read(Path p, int mode) {
     try {
       byte[] raw;
-      if (isSymlink(mode)) {
+      if (keptAside(mode)) {
         Path f = sideFile(p);
         if (!Files.exists(f)) {
           return null;
@@ -143,11 +143,11 @@ final class ReplicaMeta {
     throw new BrickException(e, paths.describe(p) + ": cannot read its metadata (" + e.name() + ")");
   }
 
-  /** One setxattr call (or one rename of a link's side file): the old or the new metadata, never half of it. */
+  /** One setxattr call (or one rename of a side file): the old or the new metadata, never half of it. */
   void write(Path p, FileMeta m) {
     byte[] raw = MetaXattr.encode(m);
     try {
-      if (isSymlink((Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW))) {
+      if (keptAside((Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW))) {
         Path t = tmp.resolve(UUID.randomUUID().toString());
         Files.write(t, raw);
         Files.move(t, sideFile(p), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -214,7 +214,7 @@ final class ReplicaMeta {
 
   private void sync(Path p) {
     try {
-      if (isSymlink((Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW))) {
+      if (keptAside((Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW))) {
         try (FileChannel ch = FileChannel.open(sideFile(p), StandardOpenOption.READ)) {
           ch.force(true);
         }
@@ -240,17 +240,17 @@ final class ReplicaMeta {
     if (a.gfid() != null) {
       index.removeIfPresent(a.gfid());
     }
-    if (a.isSymlink()) {
+    if (keptAside(a.mode())) {
       deleteQuietly(sideDir.resolve(String.valueOf(a.ino())));
     }
   }
 
-  /** Removes the side metadata of the symbolic link {@code p}, if any: it is not made after all. */
+  /** Removes the side metadata of {@code p} (a symbolic link or special file), if any: it is not made after all. */
   void dropSideFile(Path p) {
     try {
       deleteQuietly(sideFile(p));
     } catch (IOException notMade) {
-      // no link, no side metadata
+      // no file, no side metadata
     }
   }
 
@@ -258,8 +258,10 @@ final class ReplicaMeta {
     return sideDir.resolve(String.valueOf(Files.getAttribute(p, "unix:ino", NOFOLLOW)));
   }
 
-  static boolean isSymlink(int mode) {
-    return (mode & Attr.S_IFMT) == Attr.S_IFLNK;
+  /** Whether a file of this type keeps its metadata in a side file: all but regular files and directories. */
+  static boolean keptAside(int mode) {
+    int type = mode & Attr.S_IFMT;
+    return type != Attr.S_IFREG && type != Attr.S_IFDIR;
   }
 
   private static void deleteQuietly(Path p) {

@@ -1,5 +1,7 @@
 package dev.mortar.brick.storage.s3;
 
+import dev.mortar.brick.storage.BrickNames;
+import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
@@ -110,6 +112,9 @@ final class BlockWriter {
     }
     if (f.isSymlink()) {
       throw new BrickException(Errno.EINVAL, path + ": is a symbolic link");
+    }
+    if (Attr.isSpecial(f.mode())) {
+      throw BrickNames.notData(path);
     }
     return tree.change(f, cur -> cur.withData(Extent.truncate(cur.extents(), size), size));
   }

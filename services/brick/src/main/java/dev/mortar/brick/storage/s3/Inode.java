@@ -26,9 +26,11 @@ import java.util.UUID;
  * @param names  where it is in the tree; empty only for the root
  * @param xattrs user extended attributes, values base64-encoded
  * @param target a symbolic link's target, else null
+ * @param rdev   a device node's device number, else 0 (a FIFO, socket or device node is an inode of its type with
+ *               no data)
  */
 record Inode(String id, List<Name> names, FileMeta meta, int mode, int uid, int gid, long atime, long mtime, long ctime, long size, String target,
-             Map<String, String> xattrs, List<Extent> extents) {
+             Map<String, String> xattrs, List<Extent> extents, long rdev) {
   /** One name of an inode: the directory it is in (by id) and its name there. */
   record Name(String parent, String name) {}
 
@@ -42,7 +44,7 @@ record Inode(String id, List<Name> names, FileMeta meta, int mode, int uid, int 
     long now = S3Clock.now();
     return new Inode(UUID.randomUUID().toString(), List.of(name), new FileMeta(gfid, 0, 0, 0, Map.of()), mode,
         Math.max(uid, 0), Math.max(gid, 0), now, now, now,
-        target == null ? 0 : target.getBytes(StandardCharsets.UTF_8).length, target, Map.of(), List.of());
+        target == null ? 0 : target.getBytes(StandardCharsets.UTF_8).length, target, Map.of(), List.of(), 0);
   }
 
   String gfid() {
@@ -64,7 +66,7 @@ record Inode(String id, List<Name> names, FileMeta meta, int mode, int uid, int 
 
   /** Attributes; a directory's link count is given by the caller (2 + its subdirectories). Blocks as on local disk. */
   Attr attr(int nlink) {
-    return new Attr(gfid(), ino(), mode, nlink, uid, gid, size, (size + 511) / 512, atime, mtime, ctime);
+    return new Attr(gfid(), ino(), mode, nlink, uid, gid, size, (size + 511) / 512, atime, mtime, ctime, rdev);
   }
 
   Set<String> blocks() {
@@ -73,41 +75,46 @@ record Inode(String id, List<Name> names, FileMeta meta, int mode, int uid, int 
     return out;
   }
 
+  /** The device number of a new device node. */
+  Inode withRdev(long r) {
+    return new Inode(id, names, meta, mode, uid, gid, atime, mtime, ctime, size, target, xattrs, extents, r);
+  }
+
   Inode withMeta(FileMeta m) {
-    return new Inode(id, names, m, mode, uid, gid, atime, mtime, ctime, size, target, xattrs, extents);
+    return new Inode(id, names, m, mode, uid, gid, atime, mtime, ctime, size, target, xattrs, extents, rdev);
   }
 
   Inode withMode(int permissions) {
     return new Inode(id, names, meta, (mode & Attr.S_IFMT) | (permissions & 07777), uid, gid, atime, mtime, S3Clock.now(), size,
-        target, xattrs, extents);
+        target, xattrs, extents, rdev);
   }
 
   Inode withOwner(int newUid, int newGid) {
     return new Inode(id, names, meta, mode, newUid >= 0 ? newUid : uid, newGid >= 0 ? newGid : gid, atime, mtime, S3Clock.now(),
-        size, target, xattrs, extents);
+        size, target, xattrs, extents, rdev);
   }
 
   Inode withTimes(long newAtime, long newMtime) {
-    return new Inode(id, names, meta, mode, uid, gid, newAtime, newMtime, S3Clock.now(), size, target, xattrs, extents);
+    return new Inode(id, names, meta, mode, uid, gid, newAtime, newMtime, S3Clock.now(), size, target, xattrs, extents, rdev);
   }
 
   Inode withXattrs(Map<String, String> x) {
-    return new Inode(id, names, meta, mode, uid, gid, atime, mtime, S3Clock.now(), size, target, x, extents);
+    return new Inode(id, names, meta, mode, uid, gid, atime, mtime, S3Clock.now(), size, target, x, extents, rdev);
   }
 
   /** Data changed: new manifest and size, mtime and ctime now. */
   Inode withData(List<Extent> newExtents, long newSize) {
     long now = S3Clock.now();
-    return new Inode(id, names, meta, mode, uid, gid, atime, now, now, newSize, target, xattrs, newExtents);
+    return new Inode(id, names, meta, mode, uid, gid, atime, now, now, newSize, target, xattrs, newExtents, rdev);
   }
 
   /** Same bytes, stored differently (compaction): times untouched. */
   Inode withExtents(List<Extent> newExtents) {
-    return new Inode(id, names, meta, mode, uid, gid, atime, mtime, ctime, size, target, xattrs, newExtents);
+    return new Inode(id, names, meta, mode, uid, gid, atime, mtime, ctime, size, target, xattrs, newExtents, rdev);
   }
 
   Inode withNames(List<Name> n) {
-    return new Inode(id, n, meta, mode, uid, gid, atime, mtime, S3Clock.now(), size, target, xattrs, extents);
+    return new Inode(id, n, meta, mode, uid, gid, atime, mtime, S3Clock.now(), size, target, xattrs, extents, rdev);
   }
 
   Inode renamed(Name from, Name to) {
@@ -117,7 +124,7 @@ record Inode(String id, List<Name> names, FileMeta meta, int mode, int uid, int 
   }
 
   Inode touched() {
-    return new Inode(id, names, meta, mode, uid, gid, atime, mtime, S3Clock.now(), size, target, xattrs, extents);
+    return new Inode(id, names, meta, mode, uid, gid, atime, mtime, S3Clock.now(), size, target, xattrs, extents, rdev);
   }
 
   byte[] encode() {
@@ -130,6 +137,9 @@ record Inode(String id, List<Name> names, FileMeta meta, int mode, int uid, int 
         .put("xattrs", new JsonObject(new TreeMap<>(xattrs))).put("extents", x);
     if (target != null) {
       j.put("target", target);
+    }
+    if (rdev != 0) {
+      j.put("rdev", rdev);
     }
     return j.toBuffer().getBytes();
   }
@@ -144,6 +154,6 @@ record Inode(String id, List<Name> names, FileMeta meta, int mode, int uid, int 
         .map(o -> new Name(((JsonArray) o).getString(0), ((JsonArray) o).getString(1))).toList();
     return new Inode(j.getString("id"), n, FileMeta.fromJson(j.getJsonObject("meta")), j.getInteger("mode"), j.getInteger("uid"),
         j.getInteger("gid"), j.getLong("atime"), j.getLong("mtime"), j.getLong("ctime"), j.getLong("size"),
-        j.getString("target"), x, ex);
+        j.getString("target"), x, ex, j.getLong("rdev", 0L));
   }
 }

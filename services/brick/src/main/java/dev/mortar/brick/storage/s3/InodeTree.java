@@ -69,7 +69,7 @@ final class InodeTree {
     Map<String, Inode> all = fetchAll();
     if (!all.containsKey(ROOT_ID)) {
       Inode root = new Inode(ROOT_ID, List.of(), new FileMeta(BrickStorage.ROOT_GFID, 0, 0, 0, Map.of()),
-          Attr.S_IFDIR | 0755, 0, 0, S3Clock.now(), S3Clock.now(), S3Clock.now(), 0, null, Map.of(), List.of());
+          Attr.S_IFDIR | 0755, 0, 0, S3Clock.now(), S3Clock.now(), S3Clock.now(), 0, null, Map.of(), List.of(), 0);
       if (repair) {
         store.put(INODES + ROOT_ID, root.encode());
       }

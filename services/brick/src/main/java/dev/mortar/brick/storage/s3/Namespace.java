@@ -90,6 +90,17 @@ final class Namespace {
     });
   }
 
+  /** A FIFO, socket or device node: an inode of its type with its device number and no data. */
+  Attr mknod(String path, int mode, long rdev, int uid, int gid, String gfid) {
+    long dev = BrickNames.checkSpecial(path, mode, rdev);
+    return exclusively(() -> {
+      Inode.Name slot = tree.slot(path);
+      failIfExists(slot, path);
+      return tree.make(slot, Inode.create(slot, BrickNames.fileId(gfid), mode & (Attr.S_IFMT | 07777), uid, gid,
+          null).withRdev(dev));
+    });
+  }
+
   private void failIfExists(Inode.Name slot, String path) {
     if (tree.children(slot.parent()).containsKey(slot.name())) {
       throw new BrickException(Errno.EEXIST, path + ": file exists");

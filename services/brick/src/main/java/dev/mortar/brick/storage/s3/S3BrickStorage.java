@@ -23,9 +23,10 @@ import java.util.function.UnaryOperator;
  * prefix, so a brick started on a fresh host with the same bucket serves the same files:
  * <ul>
  *   <li>{@code brick.json}: the volume the brick belongs to;</li>
- *   <li>{@code i/<id>}: one object per file, directory or symlink ({@link Inode}): its names, attributes, user
- *       xattrs, replication metadata and the manifest of its data blocks. The heal index is the set of inodes whose
- *       replication metadata is not clean: no separate object to keep in step;</li>
+ *   <li>{@code i/<id>}: one object per file, directory, symlink, FIFO, socket or device node ({@link Inode}): its
+ *       names, attributes (a device's number too), user xattrs, replication metadata and the manifest of its data
+ *       blocks. The heal index is the set of inodes whose replication metadata is not clean: no separate object to
+ *       keep in step;</li>
  *   <li>{@code b/<id>/<block>}: immutable data blocks of at most {@value Blocks#MAX_BLOCK} bytes.</li>
  * </ul>
  * A write puts its bytes in new blocks, then the inode with the new manifest: appending 100 bytes to a 1 GiB file
@@ -157,6 +158,11 @@ public final class S3BrickStorage implements BrickStorage {
   }
 
   @Override
+  public Attr mknod(String path, int mode, long rdev, int uid, int gid, String gfid) {
+    return names.mknod(path, mode, rdev, uid, gid, gfid);
+  }
+
+  @Override
   public Attr link(String existing, String newPath) {
     return names.link(existing, newPath);
   }
@@ -240,22 +246,37 @@ public final class S3BrickStorage implements BrickStorage {
 
   @Override
   public Buffer getxattr(String path, String name) {
+    if (special(path)) {
+      throw BrickNames.noXattrOnSpecial(path, name, false);
+    }
     return attributes.getxattr(path, name);
   }
 
   @Override
   public void setxattr(String path, String name, Buffer value, int flags) {
+    if (special(path)) {
+      throw BrickNames.noXattrOnSpecial(path, name, true);
+    }
     attributes.setxattr(path, name, value, flags);
   }
 
   @Override
   public List<String> listxattr(String path) {
-    return attributes.listxattr(path);
+    return special(path) ? List.of() : attributes.listxattr(path);
   }
 
   @Override
   public void removexattr(String path, String name) {
+    if (special(path)) {
+      throw BrickNames.noXattrOnSpecial(path, name, false);
+    }
     attributes.removexattr(path, name);
+  }
+
+  /** A FIFO, socket or device node: user attributes are answered as on local disk, where Linux allows none. */
+  private boolean special(String path) {
+    Inode i = tree.findOrNull(path);
+    return i != null && Attr.isSpecial(i.mode());
   }
 
   // ---- replication metadata ----

@@ -19,7 +19,7 @@ class InodeTreeTest extends AgainstS3Proxy {
     List<Inode.Name> names = new ArrayList<>(List.of(new Inode.Name(InodeTree.ROOT_ID, name)));
     names.addAll(List.of(more));
     return new Inode(UUID.randomUUID().toString(), names, new FileMeta(UUID.randomUUID().toString(), 0, 0, 0,
-        Map.of()), Attr.S_IFREG | 0644, 0, 0, ctime, ctime, ctime, 0, null, Map.of(), List.of());
+        Map.of()), Attr.S_IFREG | 0644, 0, 0, ctime, ctime, ctime, 0, null, Map.of(), List.of(), 0);
   }
 
   @Test

@@ -176,6 +176,38 @@ class S3BrickStorageTest {
     }
   }
 
+  @Test
+  void specialFilesAreInodesWithTheirTypeAndDeviceNumberAndNoDataObject() {
+    S3Store store = store("special");
+    S3BrickStorage first = S3BrickStorage.open(store, "vol");
+    long nullDev = (1 << 8) | 3;
+    Attr fifo = first.mknod("/fifo", Attr.S_IFIFO | 0640, 0, 12, 34, null);
+    first.mknod("/null", Attr.S_IFCHR | 0666, nullDev, -1, -1, null);
+    first.mknod("/loop", Attr.S_IFBLK | 0660, 7 << 8, -1, -1, null);
+    first.mknod("/sock", Attr.S_IFSOCK | 0755, 0, -1, -1, null);
+    first.link("/fifo", "/fifo-link");
+    first.chmod("/fifo", 0600);
+    first.close();
+    assertTrue(blocksInBucket(store).isEmpty(), "no data object: " + blocksInBucket(store));
+
+    S3BrickStorage second = S3BrickStorage.open(store, "vol");
+    try {
+      assertEquals(List.of("fifo", "fifo-link", "loop", "null", "sock"), names(second, "/"));
+      Attr f = second.lookup("/fifo-link");
+      assertEquals(Attr.S_IFIFO | 0600, f.mode(), "the type bits and the mode are in the inode");
+      assertEquals(fifo.gfid(), f.gfid());
+      assertEquals(2, f.nlink());
+      assertEquals(12, f.uid());
+      assertEquals(Attr.S_IFCHR | 0666, second.lookup("/null").mode());
+      assertEquals(nullDev, second.lookup("/null").rdev(), "and the device number");
+      assertEquals(7L << 8, second.lookup("/loop").rdev());
+      assertEquals(Attr.S_IFSOCK | 0755, second.lookup("/sock").mode());
+      assertEquals(0, second.lookup("/sock").rdev());
+    } finally {
+      second.close();
+    }
+  }
+
   private static List<String> names(BrickStorage s, String dir) {
     return s.readdir(dir).stream().map(BrickStorage.DirEntry::name).sorted().toList();
   }
