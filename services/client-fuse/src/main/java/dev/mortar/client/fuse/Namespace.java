@@ -79,6 +79,7 @@ final class Namespace {
       known = names.lookup(path);
     }
     if (known == DirectoryNames.Known.ABSENT) {
+      VolumePaths.components(path); // a name no brick could hold (longer than 255 bytes) is refused as a brick would
       throw new BrickException(Errno.ENOENT, path + ": no such file (listed within the cache time)");
     }
     return cache(path, rs.read(new Requests.Lookup(path), path).attr());
