@@ -71,8 +71,10 @@ class ConformanceTest {
     Path logs = E2e.logDir(name);
     // allow_other: the tester runs steps as another user too.
     List<String> opts = List.of("-o", "allow_other");
-    a = FuseMount.mount(nodes.host(1) + ":/conf", nodes.work.resolve("mnt/a"), logs.resolve("mount-a.log"), opts);
-    b = FuseMount.mount(nodes.host(2) + ":/conf", nodes.work.resolve("mnt/b"), logs.resolve("mount-b.log"), opts);
+    a = FuseMount.mount(nodes.net.remote(1) + ":/conf", nodes.work.resolve("mnt/a"), logs.resolve("mount-a.log"),
+        opts);
+    b = FuseMount.mount(nodes.net.remote(2) + ":/conf", nodes.work.resolve("mnt/b"), logs.resolve("mount-b.log"),
+        opts);
     local = nodes.work.resolve("local");
     Cmd.must("mkdir", "-p", local.toString());
   }

@@ -54,7 +54,7 @@ class RealProgramsTest {
       Cmd.Result r = nodes.cli(1).run(words);
       assertEquals(0, r.exit(), r::describe);
     }
-    mount = FuseMount.mount(nodes.host(1) + ":/progs", nodes.work.resolve("mnt"),
+    mount = FuseMount.mount(nodes.net.remote(1) + ":/progs", nodes.work.resolve("mnt"),
         E2e.logDir(name).resolve("mount.log"));
     scratch = nodes.work.resolve("scratch");
     Cmd.must("mkdir", "-p", scratch.toString());
@@ -126,7 +126,8 @@ class RealProgramsTest {
     Path repo = scratch.resolve("repo");
     sh("git init -q \"$1\"; cd \"$1\"; git config user.email e2e@mortar; git config user.name e2e\n"
         + "for i in $(seq 1 20); do mkdir -p dir$((i % 4)); seq $i $((i * 300)) > dir$((i % 4))/file$i.txt\n"
-        + "  echo \"$i\" >> log.txt; [ $i = 10 ] && git mv dir1 renamed; git add -A; git commit -qm \"commit $i\"; done\n"
+        + "  echo \"$i\" >> log.txt; [ $i = 10 ] && git mv dir1 renamed\n"
+        + "  git add -A; git commit -qm \"commit $i\"; done\n"
         + "ln -s log.txt link; chmod +x log.txt; git add -A; git commit -qm links; git tag v1", repo);
     Path clone = mount.dir.resolve("clone");
     sh("git clone -q --no-local \"$1\" \"$2\"; cd \"$2\"; git fsck --full --strict; test -z \"$(git status"
