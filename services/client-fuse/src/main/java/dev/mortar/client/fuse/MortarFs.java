@@ -249,10 +249,14 @@ final class MortarFs extends FuseStubFS {
     return op("utimens", () -> changeAttr(path, new Requests.Utimens(path, nanos(ts[0]), nanos(ts[1]))));
   }
 
-  /** A change of the attributes of {@code path} alone. */
+  /**
+   * A change of the attributes of {@code path} alone, after the writes acknowledged before it: landing after it, they
+   * would set the mtime that tar and cp -a just gave the file through its descriptor back to now.
+   */
   private void changeAttr(String path, BrickRequest<Replies.AttrReply> request) {
     ns.writable(path);
     ns.settle(path);
+    files.drainWritesTo(path);
     ns.changeAttr(path, request, path);
   }
 

@@ -12,6 +12,7 @@ import dev.mortar.common.brick.api.Replies;
 import dev.mortar.common.brick.api.Requests;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The volume's names and attributes as this mount sees them: looked up and listed through its caches, changed on
@@ -78,6 +79,7 @@ final class Namespace {
       known = names.lookup(path);
     }
     if (known == DirectoryNames.Known.ABSENT) {
+      VolumePaths.components(path); // a name no brick could hold (longer than 255 bytes) is refused as a brick would
       throw new BrickException(Errno.ENOENT, path + ": no such file (listed within the cache time)");
     }
     return cache(path, rs.read(new Requests.Lookup(path), path).attr());
@@ -101,9 +103,20 @@ final class Namespace {
   List<String> list(String dir) {
     unlinksBehind.awaitIn(dir);
     long since = names.changes();
+    long started = System.nanoTime();
+    Set<String> writing = files.writtenSince(started);
+    List<Replies.DirEntry> entries = rs.read(new Requests.Readdir(dir), dir).entries();
+    // A file written through this mount meanwhile, or whose writes are behind, is listed with its old size and
+    // times: not cached, so that stat(2) waits for those writes and asks a brick.
+    writing.addAll(files.writtenSince(started));
     List<String> listed = new ArrayList<>();
-    for (Replies.DirEntry e : rs.read(new Requests.Readdir(dir), dir).entries()) {
-      cache(VolumePaths.child(dir, e.name()), e.attr());
+    for (Replies.DirEntry e : entries) {
+      String child = VolumePaths.child(dir, e.name());
+      if (writing.contains(child)) {
+        attrs.remove(child);
+      } else {
+        cache(child, e.attr());
+      }
       listed.add(e.name());
     }
     if (!names.listed(dir, listed, true, since)) {

@@ -52,6 +52,8 @@ final class OpenFile {
   private final ReplicaSet rs;
   /** The handle's new file while its create is not sent yet, or null. */
   private volatile UnsentCreate unsent;
+  /** When the program last wrote through it ({@link System#nanoTime}): see {@link OpenFiles#writtenSince}. */
+  volatile long lastWrite = System.nanoTime() - Long.MAX_VALUE / 2;
 
   OpenFile(Shared shared, String path, boolean append, String handleId, long fh) {
     this.shared = shared;
@@ -204,6 +206,7 @@ final class OpenFile {
    * The first bytes of a new file whose create is not sent yet go with the create.
    */
   void write(String path, WriteGather.Bytes bytes, long offset) {
+    lastWrite = System.nanoTime();
     mutex.lock();
     try {
       writes.throwDeferred();

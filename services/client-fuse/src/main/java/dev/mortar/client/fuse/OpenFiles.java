@@ -1,6 +1,8 @@
 package dev.mortar.client.fuse;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,6 +44,20 @@ final class OpenFiles {
         of.drainWrites();
       }
     }
+  }
+
+  /**
+   * The names written through a handle since {@code nanos} ({@link System#nanoTime}), or whose writes are still on
+   * their way to the bricks: a listing made meanwhile may show them as they were.
+   */
+  Set<String> writtenSince(long nanos) {
+    Set<String> out = new HashSet<>();
+    for (OpenFile f : files.values()) {
+      if (f.lastWrite - nanos >= 0 || f.writes.pending()) {
+        out.add(f.name);
+      }
+    }
+    return out;
   }
 
   /** Write-behind data goes to the name it was written under: on the bricks before that name goes away. */
