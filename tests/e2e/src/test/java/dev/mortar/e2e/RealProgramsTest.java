@@ -166,7 +166,6 @@ class RealProgramsTest {
   }
 
   @Test
-  @Disabled("needs special files")
   void specialFilesSurviveTarCpAndRsync() {
     Path src = sampleTree("special", "--special");
     roundTrip("special-tar", TAR, TAR, src);
