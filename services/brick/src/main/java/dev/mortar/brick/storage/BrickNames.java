@@ -1,5 +1,6 @@
 package dev.mortar.brick.storage;
 
+import dev.mortar.common.acl.XattrNames;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.api.Requests;
@@ -28,10 +29,11 @@ public final class BrickNames {
     return e.errno() == Errno.EACCES ? new BrickException(Errno.ENOENT, path + ": no such file or directory") : e;
   }
 
-  /** Only {@code user.*} attributes, and never Mortar's own. */
+  /** The namespaces of {@link XattrNames}, and never Mortar's own attributes. */
   public static void checkXattrName(String name) {
-    if (!name.startsWith("user.") || name.length() == 5) {
-      throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.* extended attributes are supported");
+    if (!XattrNames.supported(name)) {
+      throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.*, trusted.*, security.* and POSIX ACL"
+          + " extended attributes are supported");
     }
     if (name.startsWith(RESERVED_XATTR_PREFIX)) {
       throw new BrickException(Errno.EACCES, name + " is reserved for Mortar's replication metadata");

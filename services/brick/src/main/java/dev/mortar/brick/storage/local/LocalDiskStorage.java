@@ -23,7 +23,7 @@ import jnr.posix.POSIXFactory;
  * <ul>
  *   <li>the POSIX file tree: {@link BrickPaths} (volume paths resolved safely under the brick directory),
  *       {@link Namespace} (names: made, linked, renamed, removed, listed), {@link FileData}, {@link FileAttributes}
- *       and {@link UserXattrs};</li>
+ *       and {@link BrickXattrs};</li>
  *   <li>the replication metadata: {@link ReplicaMeta} (the {@code user.mortar.meta} attribute and its counters) and
  *       the {@link HealIndex} ({@code .mortar/index/<gfid>}, holding path hints);</li>
  *   <li>{@link HintRelocator}: the heal index as answered, stale hints found again by file ID.</li>
@@ -40,7 +40,7 @@ public final class LocalDiskStorage implements BrickStorage {
   private final FileAttributes attributes;
   private final Namespace namespace;
   private final FileData data;
-  private final UserXattrs xattrs;
+  private final BrickXattrs xattrs;
   private final HintRelocator relocator;
 
   private LocalDiskStorage(Path root) throws IOException {
@@ -57,7 +57,7 @@ public final class LocalDiskStorage implements BrickStorage {
     this.namespace = new Namespace(paths, attributes, meta, index,
         new NewFiles(posix, new BirthDirs(priv.resolve("birth"), posix)), tmp, posix);
     this.data = new FileData(paths, attributes, posix);
-    this.xattrs = new UserXattrs(paths, attributes);
+    this.xattrs = new BrickXattrs(paths, posix);
     this.relocator = new HintRelocator(paths, meta, index, namespace.lock(),
         LocalDiskTunables.RELOCATE_AGAIN_SECONDS.get() * 1_000_000_000L);
   }
