@@ -51,6 +51,7 @@ final class Permissions {
       return null;
     }
     search(c, path);
+    ns.settle(path); // a new file whose create is not sent yet is looked up once it is
     Attr a = ns.lookup(path);
     if (want != 0) {
       require(c, path, a, want);
@@ -95,8 +96,7 @@ final class Permissions {
     if (c.root()) {
       return;
     }
-    Attr victim = ns.lookup(path);
-    if ((dir.mode() & S_ISVTX) != 0 && c.uid() != victim.uid() && c.uid() != dir.uid()) {
+    if ((dir.mode() & S_ISVTX) != 0 && c.uid() != dir.uid() && c.uid() != check(c, path, 0).uid()) {
       throw new BrickException(Errno.EPERM, path + ": in a sticky directory only its owner may remove it");
     }
   }
@@ -109,13 +109,15 @@ final class Permissions {
     } else {
       mayCreate(c, to);
     }
-    if (!c.root() && ns.lookup(from).isDirectory() && !MortarPaths.parent(from).equals(MortarPaths.parent(to))) {
-      require(c, from, ns.lookup(from), WRITE); // its ".." changes
+    Attr moved = check(c, from, 0);
+    if (moved != null && moved.isDirectory() && !MortarPaths.parent(from).equals(MortarPaths.parent(to))) {
+      require(c, from, moved, WRITE); // its ".." changes
     }
   }
 
   private boolean exists(String path) {
     try {
+      ns.settle(path);
       ns.lookup(path);
       return true;
     } catch (BrickException e) {
