@@ -185,6 +185,37 @@ class XattrAclTest {
     assertEquals("log\na\nb\n", sh(a.dir.resolve("named"), "cat append"));
   }
 
+  /**
+   * Without an ACL the mode bits, owners and the sticky bit decide as before (the kernel no longer checks them for
+   * the mount): user 1000 gets the same answers from every command as on ext4.
+   */
+  @Test
+  void withoutAnAclUsersGetWhatTheModesGiveAsOnExt4() {
+    String setup = "echo s > secret; chmod 600 secret; mkdir closed; echo x > closed/inner; chmod 700 closed;"
+        + " mkdir listonly; touch listonly/known; chmod 711 listonly; mkdir sticky; chmod 1777 sticky;"
+        + " touch sticky/roots; chmod 666 sticky/roots; echo w > writable; chmod 666 writable; chmod 755 .";
+    String[] commands = {"cat secret", "cat closed/inner", "ls closed", "ls listonly", "cat listonly/known",
+        "touch new", "rm sticky/roots", "mv sticky/roots sticky/mine", "chmod 777 writable",
+        "touch -d 2000-01-01 writable", "touch writable", "chown 1000 writable", "chgrp 1000 writable",
+        "echo more >> writable", "touch sticky/mine", "chmod 700 sticky/mine", "rm sticky/mine", "mkdir closed/x",
+        "ln -s x new", "test -x closed", "test -r secret"};
+    StringBuilder script = new StringBuilder();
+    for (String c : commands) {
+      script.append("if ").append(c).append(" 2>/tmp/xattr-acl-err; then echo '").append(c)
+          .append(": ok'; else echo '").append(c).append(": '\"$(cat /tmp/xattr-acl-err)\"; fi; ");
+    }
+    List<String> out = new ArrayList<>();
+    for (Path root : List.of(ext4, a.dir)) {
+      sh(root, "rm -rf modes; mkdir modes; cd modes; " + setup);
+      Cmd.Result r = as(USER, root.resolve("modes"), script.toString());
+      out.add(r.out());
+    }
+    assertEquals(out.get(0), out.get(1));
+    assertTrue(out.get(1).contains("cat secret: cat: secret: Permission denied")
+        && out.get(1).contains("rm sticky/roots: rm: cannot remove 'sticky/roots': Operation not permitted"),
+        out.get(1));
+  }
+
   @Test
   void trustedAttributesAreRootsAloneAndSecurityOnesReadableByAll() {
     Path d = a.dir.resolve("trusted");

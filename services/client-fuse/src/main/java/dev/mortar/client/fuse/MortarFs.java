@@ -4,6 +4,7 @@ import dev.mortar.client.replication.MountLocks;
 import dev.mortar.client.replication.ReplicaSet;
 import dev.mortar.client.replication.UnlinksBehind;
 import dev.mortar.client.transport.BrickClient;
+import dev.mortar.common.acl.XattrNames;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
@@ -51,6 +52,7 @@ final class MortarFs extends FuseStubFS {
   private static final long SLOW_OP_MS = ClientTunables.SLOW_OP_MS.get();
   /** How often attributes past their cache time are dropped. */
   private static final long PRUNE_MS = 10_000;
+  private static final long NOW_SLACK_NANOS = 2_000_000_000L;
   private static final int CONN_WANT = 24;
   private static final int FUSE_CAP_DONT_MASK = 1 << 6;
 
@@ -65,7 +67,7 @@ final class MortarFs extends FuseStubFS {
   private final OpenFile.Shared shared;
   private final Directories dirs;
   private final Xattrs xattrs;
-  private final AclCache acls;
+  private final XattrCache acls;
   private final Permissions perms;
   private final NewFileAcls newAcls;
   private final ProgramLocks programLocks;
@@ -81,7 +83,7 @@ final class MortarFs extends FuseStubFS {
     this.ns = new Namespace(rs, attrs, new DirectoryNames(cacheNanos), files, creates, unlinksBehind);
     this.shared = new OpenFile.Shared(rs, vertx, ns, creates);
     this.dirs = new Directories(rs, ns, attrs, files, unlinksBehind, this::newEntry);
-    this.acls = new AclCache(rs, cacheNanos);
+    this.acls = new XattrCache(rs, cacheNanos);
     this.perms = new Permissions(ns, acls);
     this.newAcls = new NewFileAcls(rs, ns, acls);
     this.xattrs = new Xattrs(rs, ns, creates, acls, perms);
@@ -293,9 +295,9 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int chmod(String path, long mode) {
     return op("chmod", () -> {
+      ns.settle(path);
       int m = perms.chmod(caller(), path, (int) mode & 07777);
-      acls.forget(ns.lookup(path));
-      changeAttr(path, new Requests.Chmod(path, m));
+      acls.forget(changeAttr(path, new Requests.Chmod(path, m)), XattrNames.ACL_ACCESS);
     });
   }
 
@@ -317,15 +319,21 @@ final class MortarFs extends FuseStubFS {
     });
   }
 
+  /**
+   * Whether a time was given by the program rather than "now" (touch): only the owner may give one. libfuse 2
+   * passes "now" as the kernel's current time, so a time within {@link #NOW_SLACK_NANOS} of this clock is taken as
+   * "now" (which whoever may write the file may set).
+   */
   private static boolean explicit(long time) {
-    return time != Requests.Utimens.NOW && time != Requests.Utimens.OMIT;
+    return time != Requests.Utimens.NOW && time != Requests.Utimens.OMIT
+        && Math.abs(time - System.currentTimeMillis() * 1_000_000L) > NOW_SLACK_NANOS;
   }
 
-  /** A change of the attributes of {@code path} alone. */
-  private void changeAttr(String path, BrickRequest<Replies.AttrReply> request) {
+  /** A change of the attributes of {@code path} alone; the attributes after it. */
+  private Attr changeAttr(String path, BrickRequest<Replies.AttrReply> request) {
     ns.writable(path);
     ns.settle(path);
-    ns.changeAttr(path, request, path);
+    return ns.changeAttr(path, request, path);
   }
 
   private static long nanos(Timespec t) {
@@ -378,6 +386,7 @@ final class MortarFs extends FuseStubFS {
     return op("access", () -> {
       ns.settle(path);
       perms.check(caller(), path, mask & 7);
+      ns.lookup(path);
     });
   }
 

@@ -23,9 +23,9 @@ final class NewFileAcls {
 
   private final ReplicaSet rs;
   private final Namespace ns;
-  private final AclCache acls;
+  private final XattrCache acls;
 
-  NewFileAcls(ReplicaSet rs, Namespace ns, AclCache acls) {
+  NewFileAcls(ReplicaSet rs, Namespace ns, XattrCache acls) {
     this.rs = rs;
     this.ns = ns;
     this.acls = acls;

@@ -22,9 +22,9 @@ final class Permissions {
   private static final int S_ISUID = 04000;
 
   private final Namespace ns;
-  private final AclCache acls;
+  private final XattrCache acls;
 
-  Permissions(Namespace ns, AclCache acls) {
+  Permissions(Namespace ns, XattrCache acls) {
     this.ns = ns;
     this.acls = acls;
   }

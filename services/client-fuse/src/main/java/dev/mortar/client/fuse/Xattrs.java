@@ -13,20 +13,21 @@ import jnr.ffi.Pointer;
 /**
  * Extended attributes, kept on every brick's copy, as on ext4: {@code user.*} (reading them needs read permission,
  * changing them write permission), {@code trusted.*} (root's alone: another caller neither sees nor sets them),
- * {@code security.*} and the POSIX ACLs (the kernel checks who may set those).
+ * {@code security.*} and the POSIX ACLs (the kernel checks who may set those). {@code security.capability}, which
+ * the kernel asks for before every write, is answered from the {@link XattrCache}.
  */
 final class Xattrs {
   private final ReplicaSet rs;
   private final Namespace ns;
   private final UnsentCreates creates;
-  private final AclCache acls;
+  private final XattrCache cache;
   private final Permissions perms;
 
-  Xattrs(ReplicaSet rs, Namespace ns, UnsentCreates creates, AclCache acls, Permissions perms) {
+  Xattrs(ReplicaSet rs, Namespace ns, UnsentCreates creates, XattrCache cache, Permissions perms) {
     this.rs = rs;
     this.ns = ns;
     this.creates = creates;
-    this.acls = acls;
+    this.cache = cache;
     this.perms = perms;
   }
 
@@ -53,15 +54,15 @@ final class Xattrs {
     allow(c, path, name, true);
     byte[] v = new byte[(int) size];
     value.get(0, v, 0, v.length);
-    Attr before = XattrNames.isAcl(name) ? ns.lookup(path) : null;
+    Attr before = ns.lookup(path);
     rs.write(new Requests.SetXattr(path, name, flags, Buffer.buffer(v)), path);
-    aclChanged(path, before);
+    changed(path, name, before);
   }
 
-  /** An access ACL changes the mode too (its mask is the group bits). */
-  private void aclChanged(String path, Attr before) {
-    if (before != null) {
-      acls.forget(before);
+  /** Drops what was cached of attribute {@code name}; an access ACL changes the mode too (its mask). */
+  private void changed(String path, String name, Attr before) {
+    cache.forget(before, name);
+    if (name.equals(XattrNames.ACL_ACCESS)) {
       ns.invalidate(path);
     }
   }
@@ -75,7 +76,11 @@ final class Xattrs {
     }
     allow(c, path, name, false);
     ns.settle(path);
-    byte[] v = rs.read(new Requests.GetXattr(path, name), path).data().getBytes();
+    byte[] v = name.equals(XattrCache.CAPABILITY) ? cache.value(path, ns.lookup(path), name)
+        : rs.read(new Requests.GetXattr(path, name), path).data().getBytes();
+    if (v == null) {
+      throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
+    }
     if (size == 0) {
       return v.length;
     }
@@ -108,8 +113,8 @@ final class Xattrs {
     ns.writable(path);
     ns.settle(path);
     allow(c, path, name, true);
-    Attr before = XattrNames.isAcl(name) ? ns.lookup(path) : null;
+    Attr before = ns.lookup(path);
     ns.change(path, new Requests.RemoveXattr(path, name), path);
-    aclChanged(path, before);
+    changed(path, name, before);
   }
 }

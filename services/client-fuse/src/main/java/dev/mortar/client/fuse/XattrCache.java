@@ -12,33 +12,42 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Files' POSIX ACLs as the mount's permission checks and new files need them, by file ID, for the attribute cache
- * time (a change made through another mount shows within it, as a mode change does). Changes made through this
- * mount drop the file's entries.
+ * The extended attributes the mount asks for all the time, by file ID, for the attribute cache time (a change made
+ * through another mount shows within it, as a mode change does): the POSIX ACLs its permission checks and new files
+ * need, and {@code security.capability}, which the kernel asks for before every write. Changes made through this
+ * mount drop the file's entry.
  */
-final class AclCache {
-  private record Entry(Optional<PosixAcl> acl, long expires) {}
+final class XattrCache {
+  static final String CAPABILITY = "security.capability";
+
+  private record Entry(Optional<byte[]> value, long expires) {}
 
   private final ReplicaSet rs;
   private final long cacheNanos;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  AclCache(ReplicaSet rs, long cacheNanos) {
+  XattrCache(ReplicaSet rs, long cacheNanos) {
     this.rs = rs;
     this.cacheNanos = cacheNanos;
   }
 
   /** The access ACL of the file {@code a} at {@code path}, null where its mode says everything. */
   PosixAcl access(String path, Attr a) {
-    return get(path, a, XattrNames.ACL_ACCESS);
+    return acl(path, a, XattrNames.ACL_ACCESS);
   }
 
   /** The default ACL of the directory {@code a} at {@code path}, null if it has none. */
   PosixAcl defaults(String path, Attr a) {
-    return a.isDirectory() ? get(path, a, XattrNames.ACL_DEFAULT) : null;
+    return a.isDirectory() ? acl(path, a, XattrNames.ACL_DEFAULT) : null;
   }
 
-  private PosixAcl get(String path, Attr a, String name) {
+  private PosixAcl acl(String path, Attr a, String name) {
+    byte[] v = value(path, a, name);
+    return v == null ? null : PosixAcl.parse(v);
+  }
+
+  /** The value of attribute {@code name} of the file {@code a} at {@code path}; null if it has none. */
+  byte[] value(String path, Attr a, String name) {
     if (a.gfid() == null || a.isSymlink()) {
       return null;
     }
@@ -48,12 +57,12 @@ final class AclCache {
       e = new Entry(Optional.ofNullable(fetch(path, name)), System.nanoTime() + cacheNanos);
       entries.put(key, e);
     }
-    return e.acl().orElse(null);
+    return e.value().orElse(null);
   }
 
-  private PosixAcl fetch(String path, String name) {
+  private byte[] fetch(String path, String name) {
     try {
-      return PosixAcl.parse(rs.read(new Requests.GetXattr(path, name), path).data().getBytes());
+      return rs.read(new Requests.GetXattr(path, name), path).data().getBytes();
     } catch (BrickException e) {
       if (e.errno() == Errno.ENODATA || e.errno() == Errno.EOPNOTSUPP) {
         return null;
@@ -64,14 +73,14 @@ final class AclCache {
 
   /** What this mount just gave a file: known without asking. */
   void known(String gfid, String name, PosixAcl acl) {
-    entries.put(gfid + name, new Entry(Optional.ofNullable(acl), System.nanoTime() + cacheNanos));
+    entries.put(gfid + name, new Entry(Optional.ofNullable(acl).map(PosixAcl::toBytes),
+        System.nanoTime() + cacheNanos));
   }
 
-  /** The file's ACLs or mode changed through this mount. */
-  void forget(Attr a) {
+  /** Attribute {@code name} of the file changed through this mount (an access ACL also by chmod). */
+  void forget(Attr a, String name) {
     if (a != null && a.gfid() != null) {
-      entries.remove(a.gfid() + XattrNames.ACL_ACCESS);
-      entries.remove(a.gfid() + XattrNames.ACL_DEFAULT);
+      entries.remove(a.gfid() + name);
     }
   }
 
