@@ -52,7 +52,9 @@ final class MortarFs extends FuseStubFS {
   private static final long SLOW_OP_MS = ClientTunables.SLOW_OP_MS.get();
   /** How often attributes past their cache time are dropped. */
   private static final long PRUNE_MS = 10_000;
+  /** How near this clock a time given to utimens counts as "now" (see {@link #explicit}). */
   private static final long NOW_SLACK_NANOS = 2_000_000_000L;
+  /** Where libfuse 2's {@code fuse_conn_info} keeps {@code want}, and the capability asked for (see {@link #init}). */
   private static final int CONN_WANT = 24;
   private static final int FUSE_CAP_DONT_MASK = 1 << 6;
 
@@ -67,7 +69,7 @@ final class MortarFs extends FuseStubFS {
   private final OpenFile.Shared shared;
   private final Directories dirs;
   private final Xattrs xattrs;
-  private final XattrCache acls;
+  private final XattrCache xattrCache;
   private final Permissions perms;
   private final NewFileAcls newAcls;
   private final ProgramLocks programLocks;
@@ -83,14 +85,14 @@ final class MortarFs extends FuseStubFS {
     this.ns = new Namespace(rs, attrs, new DirectoryNames(cacheNanos), files, creates, unlinksBehind);
     this.shared = new OpenFile.Shared(rs, vertx, ns, creates);
     this.dirs = new Directories(rs, ns, attrs, files, unlinksBehind, this::newEntry);
-    this.acls = new XattrCache(rs, cacheNanos);
-    this.perms = new Permissions(ns, acls);
-    this.newAcls = new NewFileAcls(rs, ns, acls);
-    this.xattrs = new Xattrs(rs, ns, creates, acls, perms);
+    this.xattrCache = new XattrCache(rs, cacheNanos);
+    this.perms = new Permissions(ns, xattrCache);
+    this.newAcls = new NewFileAcls(rs, ns, xattrCache);
+    this.xattrs = new Xattrs(rs, ns, creates, xattrCache, perms);
     this.programLocks = new ProgramLocks(new MountLocks(rs, vertx), ns, clientId);
     vertx.setPeriodic(PRUNE_MS, t -> vertx.executeBlocking(() -> {
       attrs.prune();
-      acls.prune();
+      xattrCache.prune();
       return null;
     }, false));
   }
@@ -297,7 +299,7 @@ final class MortarFs extends FuseStubFS {
     return op("chmod", () -> {
       ns.settle(path);
       int m = perms.chmod(caller(), path, (int) mode & 07777);
-      acls.forget(changeAttr(path, new Requests.Chmod(path, m)), XattrNames.ACL_ACCESS);
+      xattrCache.forget(changeAttr(path, new Requests.Chmod(path, m)), XattrNames.ACL_ACCESS);
     });
   }
 

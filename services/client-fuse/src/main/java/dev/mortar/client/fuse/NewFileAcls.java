@@ -23,18 +23,18 @@ final class NewFileAcls {
 
   private final ReplicaSet rs;
   private final Namespace ns;
-  private final XattrCache acls;
+  private final XattrCache xattrs;
 
-  NewFileAcls(ReplicaSet rs, Namespace ns, XattrCache acls) {
+  NewFileAcls(ReplicaSet rs, Namespace ns, XattrCache xattrs) {
     this.rs = rs;
     this.ns = ns;
-    this.acls = acls;
+    this.xattrs = xattrs;
   }
 
   /** @param typeAndMode the file type bits and the mode asked for */
   Plan plan(String path, int typeAndMode, int umask) {
     String dir = MortarPaths.parent(path);
-    PosixAcl dflt = acls.defaults(dir, ns.lookup(dir));
+    PosixAcl dflt = xattrs.defaults(dir, ns.lookup(dir));
     if (dflt == null) {
       return new Plan(typeAndMode & ~umask & 07777, null, null);
     }
@@ -58,8 +58,8 @@ final class NewFileAcls {
     if (plan.hasAcls()) {
       ns.invalidate(path);
     }
-    acls.known(gfid, XattrNames.ACL_ACCESS, plan.access());
-    acls.known(gfid, XattrNames.ACL_DEFAULT, plan.defaults());
+    xattrs.known(gfid, XattrNames.ACL_ACCESS, plan.access());
+    xattrs.known(gfid, XattrNames.ACL_DEFAULT, plan.defaults());
   }
 
   private void set(String path, String name, PosixAcl acl) {

@@ -22,11 +22,11 @@ final class Permissions {
   private static final int S_ISUID = 04000;
 
   private final Namespace ns;
-  private final XattrCache acls;
+  private final XattrCache xattrs;
 
-  Permissions(Namespace ns, XattrCache acls) {
+  Permissions(Namespace ns, XattrCache xattrs) {
     this.ns = ns;
-    this.acls = acls;
+    this.xattrs = xattrs;
   }
 
   /** Search (x) permission on every directory above {@code path}: EACCES where one is missing. */
@@ -77,7 +77,7 @@ final class Permissions {
     if (c.uid() == a.uid()) {
       return ((mode >> 6) & want) == want;
     }
-    PosixAcl acl = (mode & 070) != 0 ? acls.access(path, a) : null;
+    PosixAcl acl = (mode & 070) != 0 ? xattrs.access(path, a) : null;
     if (acl != null) {
       return acl.permits(c.uid(), c, a.gid(), want);
     }
