@@ -182,7 +182,19 @@ class XattrAclTest {
       Cmd.Result writeRefused = as(USER, d, "echo x >> denied");
       assertTrue(writeRefused.err().contains("Permission denied"), writeRefused::describe);
     }
-    assertEquals("log\na\nb\n", sh(a.dir.resolve("named"), "cat append"));
+    assertEquals("log\na\nb\n", sh(b.dir.resolve("named"), "cat append"), "through the mount that appended last");
+  }
+
+  /** FUSE passes no supplementary groups: the mount reads them, and a named-group entry lets their members in. */
+  @Test
+  void aNamedGroupEntryLetsInMembersOfThatGroupAsASupplementaryOne() {
+    sh(a.dir, "rm -rf grouped; mkdir grouped; cd grouped; echo team > notes; chmod 0600 notes;"
+        + " setfacl -m g:2000:r notes");
+    Cmd.Result member = Cmd.run(Duration.ofSeconds(60), "setpriv", "--reuid=1001", "--regid=1001", "--groups=2000",
+        "cat", b.dir.resolve("grouped/notes").toString());
+    assertEquals("team\n", member.out(), member::describe);
+    Cmd.Result outsider = as("1001", b.dir.resolve("grouped"), "cat notes");
+    assertTrue(outsider.err().contains("Permission denied"), outsider::describe);
   }
 
   /**
@@ -201,13 +213,13 @@ class XattrAclTest {
         "ln -s x new", "test -x closed", "test -r secret"};
     StringBuilder script = new StringBuilder();
     for (String c : commands) {
-      script.append("if ").append(c).append(" 2>/tmp/xattr-acl-err; then echo '").append(c)
-          .append(": ok'; else echo '").append(c).append(": '\"$(cat /tmp/xattr-acl-err)\"; fi; ");
+      script.append("if ").append(c).append(" 2>\"$err\"; then echo '").append(c)
+          .append(": ok'; else echo '").append(c).append(": '\"$(cat \"$err\")\"; fi; ");
     }
     List<String> out = new ArrayList<>();
     for (Path root : List.of(ext4, a.dir)) {
       sh(root, "rm -rf modes; mkdir modes; cd modes; " + setup);
-      Cmd.Result r = as(USER, root.resolve("modes"), script.toString());
+      Cmd.Result r = as(USER, root.resolve("modes"), "err=$(mktemp); " + script + "rm -f \"$err\"");
       out.add(r.out());
     }
     assertEquals(out.get(0), out.get(1));
