@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mortar.brick.storage.local.BrickDirectory;
+import dev.mortar.common.acl.PosixAcl;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
@@ -423,9 +424,69 @@ class BrickProtocolTest {
     errno(Errno.ENODATA, () -> call(new Requests.GetXattr("/xa", "user.size")));
     errno(Errno.EACCES, () -> call(new Requests.GetXattr("/xa", "user.mortar.meta")));
     errno(Errno.EACCES, () -> call(new Requests.SetXattr("/xa", "user.mortar.meta", 0, Buffer.buffer("{}"))));
-    errno(Errno.EOPNOTSUPP, () -> call(new Requests.SetXattr("/xa", "trusted.x", 0, Buffer.buffer("x"))));
+    errno(Errno.EOPNOTSUPP, () -> call(new Requests.SetXattr("/xa", "system.other", 0, Buffer.buffer("x"))));
     call(new Requests.RemoveXattr("/xa", "user.colour"));
     assertTrue(call(new Requests.ListXattr("/xa")).names().isEmpty());
+  }
+
+  @Test
+  void trustedAndSecurityAttributesAreKeptAsUserOnesAre() {
+    call(create("/xt"));
+    call(new Requests.SetXattr("/xt", "trusted.origin", 0, Buffer.buffer("backup")));
+    call(new Requests.SetXattr("/xt", "security.label", 0, Buffer.buffer("blue")));
+    call(new Requests.SetXattr("/xt", "user.colour", 0, Buffer.buffer("red")));
+    assertEquals(List.of("security.label", "trusted.origin", "user.colour"),
+        call(new Requests.ListXattr("/xt")).names().stream().sorted().toList());
+    assertEquals("backup", call(new Requests.GetXattr("/xt", "trusted.origin")).data().toString());
+    errno(Errno.EEXIST, () -> call(new Requests.SetXattr("/xt", "trusted.origin", Requests.SetXattr.CREATE,
+        Buffer.buffer("x"))));
+    call(new Requests.RemoveXattr("/xt", "trusted.origin"));
+    errno(Errno.ENODATA, () -> call(new Requests.GetXattr("/xt", "trusted.origin")));
+  }
+
+  @Test
+  void aSymbolicLinkListsNoUserAttributesAndRefusesThemAsExt4Does() {
+    call(symlink("/xl", "target"));
+    assertTrue(call(new Requests.ListXattr("/xl")).names().isEmpty(), "listing succeeds, with nothing (rsync -X)");
+    errno(Errno.ENODATA, () -> call(new Requests.GetXattr("/xl", "user.colour")));
+    errno(Errno.EPERM, () -> call(new Requests.SetXattr("/xl", "user.colour", 0, Buffer.buffer("x"))));
+    call(new Requests.SetXattr("/xl", "trusted.x", 0, Buffer.buffer("1")));
+    assertEquals(List.of("trusted.x"), call(new Requests.ListXattr("/xl")).names());
+  }
+
+  /** user::rw- user:1000:rwx group::r-- mask::rwx other::r-- */
+  private static PosixAcl namedUserAcl() {
+    return new PosixAcl(List.of(new PosixAcl.Entry(PosixAcl.USER_OBJ, 6, -1), new PosixAcl.Entry(PosixAcl.USER, 7, 1000),
+        new PosixAcl.Entry(PosixAcl.GROUP_OBJ, 4, -1), new PosixAcl.Entry(PosixAcl.MASK, 7, -1),
+        new PosixAcl.Entry(PosixAcl.OTHER, 4, -1)));
+  }
+
+  @Test
+  void anAccessAclSetsTheModeAndChmodSetsItsMaskAsOnExt4() {
+    call(create("/acl"));
+    call(new Requests.Chmod("/acl", 0600));
+    byte[] acl = namedUserAcl().toBytes();
+    call(new Requests.SetXattr("/acl", "system.posix_acl_access", 0, Buffer.buffer(acl)));
+    assertEquals(0674, attr(new Requests.Lookup("/acl")).mode() & 07777, "the group bits are the mask");
+    assertArrayEquals(acl, call(new Requests.GetXattr("/acl", "system.posix_acl_access")).data().getBytes());
+    assertTrue(call(new Requests.ListXattr("/acl")).names().contains("system.posix_acl_access"));
+
+    call(new Requests.Chmod("/acl", 0640));
+    PosixAcl after = PosixAcl.parse(call(new Requests.GetXattr("/acl", "system.posix_acl_access")).data().getBytes());
+    assertEquals(namedUserAcl().withMode(0640), after, "chmod set the mask to r--; user:1000 keeps rwx");
+
+    call(new Requests.SetXattr("/acl", "system.posix_acl_access", 0, Buffer.buffer(PosixAcl.ofMode(0751).toBytes())));
+    assertEquals(0751, attr(new Requests.Lookup("/acl")).mode() & 07777);
+    errno(Errno.ENODATA, () -> call(new Requests.GetXattr("/acl", "system.posix_acl_access")));
+
+    errno(Errno.EINVAL, () -> call(new Requests.SetXattr("/acl", "system.posix_acl_access", 0,
+        Buffer.buffer(new byte[] {2, 0, 0, 0, 1}))));
+    errno(Errno.EACCES, () -> call(new Requests.SetXattr("/acl", "system.posix_acl_default", 0,
+        Buffer.buffer(acl))));
+    call(mkdir("/acldir"));
+    call(new Requests.SetXattr("/acldir", "system.posix_acl_default", 0, Buffer.buffer(acl)));
+    assertArrayEquals(acl, call(new Requests.GetXattr("/acldir", "system.posix_acl_default")).data().getBytes());
+    assertEquals(0755, attr(new Requests.Lookup("/acldir")).mode() & 07777, "a default ACL leaves the mode");
   }
 
   @Test

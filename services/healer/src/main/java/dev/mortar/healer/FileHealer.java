@@ -396,6 +396,7 @@ final class FileHealer {
       if (had == null) {
         makeSymlink(source, sink, path, attr);
       }
+      copyXattrs(source, sink, path);
       return List.of(); // a symlink's own attributes are not changed through it
     }
     Attr now = had != null ? had : bricks.await(sink, bricks.sendMake(sink, path, attr, 0));
@@ -411,8 +412,29 @@ final class FileHealer {
     if (now.uid() != attr.uid() || now.gid() != attr.gid()) {
       bricks.call(sink, new Requests.Chown(path, attr.uid(), attr.gid()));
     }
+    copyXattrs(source, sink, path);
     setTimes(sink, path, attr);
     return next;
+  }
+
+  /**
+   * Makes the sink's extended attributes (user, trusted, security, ACLs) the source's: after the mode, since an
+   * access ACL and the mode's group bits follow each other.
+   */
+  private void copyXattrs(int source, int sink, String path) {
+    List<String> want = bricks.call(source, new Requests.ListXattr(path)).names();
+    List<String> have = bricks.call(sink, new Requests.ListXattr(path)).names();
+    for (String name : have) {
+      if (!want.contains(name)) {
+        bricks.call(sink, new Requests.RemoveXattr(path, name));
+      }
+    }
+    for (String name : want) {
+      Buffer value = bricks.call(source, new Requests.GetXattr(path, name)).data();
+      if (!have.contains(name) || !value.equals(bricks.call(sink, new Requests.GetXattr(path, name)).data())) {
+        bricks.call(sink, new Requests.SetXattr(path, name, 0, value));
+      }
+    }
   }
 
   private void setTimes(int sink, String path, Attr attr) {

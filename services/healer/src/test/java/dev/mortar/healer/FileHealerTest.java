@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mortar.brick.BrickVerticle;
+import dev.mortar.common.acl.PosixAcl;
 import dev.mortar.common.api.Addresses;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickFrame;
@@ -207,6 +208,41 @@ class FileHealerTest {
     assertHealedAndIdentical();
     assertFalse(Files.exists(dir.resolve("b1/doomed")), "a file deleted during the outage does not come back");
     assertTrue(meta(1, "/dates.txt").clean(), "the healed copy's stale dirty mark is cleared");
+  }
+
+  /** Every extended attribute of {@code path} on {@code brick}, name to value. */
+  private Map<String, Buffer> xattrs(int brick, String path) throws Exception {
+    Map<String, Buffer> out = new TreeMap<>();
+    for (String n : call(brick, new Requests.ListXattr(path)).names()) {
+      out.put(n, call(brick, new Requests.GetXattr(path, n)).data());
+    }
+    return out;
+  }
+
+  @Test
+  void anAclAndATrustedAttributeReachTheBrickThatMissedThem() throws Exception {
+    both(mkdir("/shared"));
+    both(create("/shared/f", 0640));
+    both(new Requests.SetXattr("/shared/f", "user.stale", 0, Buffer.buffer("old")));
+    // user::rw- user:1000:rwx group::r-- mask::rwx other::---
+    Buffer acl = Buffer.buffer(new PosixAcl(List.of(new PosixAcl.Entry(PosixAcl.USER_OBJ, 6, -1),
+        new PosixAcl.Entry(PosixAcl.USER, 7, 1000), new PosixAcl.Entry(PosixAcl.GROUP_OBJ, 4, -1),
+        new PosixAcl.Entry(PosixAcl.MASK, 7, -1), new PosixAcl.Entry(PosixAcl.OTHER, 0, -1))).toBytes());
+    // Outage of brick 1: setfacl, setfattr -n trusted.*, setfattr -x, setfacl -d, and a new file with an ACL.
+    missed(new Requests.SetXattr("/shared/f", "system.posix_acl_access", 0, acl), "/shared/f");
+    missed(new Requests.SetXattr("/shared/f", "trusted.origin", 0, Buffer.buffer("backup")), "/shared/f");
+    missed(new Requests.RemoveXattr("/shared/f", "user.stale"), "/shared/f");
+    missed(new Requests.SetXattr("/shared", "system.posix_acl_default", 0, acl), "/shared");
+    missed(create("/shared/g", 0640), "/shared");
+    missed(new Requests.SetXattr("/shared/g", "system.posix_acl_access", 0, acl), "/shared/g");
+
+    healEverything();
+    assertHealedAndIdentical();
+    for (String p : List.of("/shared", "/shared/f", "/shared/g")) {
+      assertEquals(xattrs(0, p), xattrs(1, p), p + ": the same attributes on both bricks");
+    }
+    assertEquals(Set.of("system.posix_acl_access", "trusted.origin"), xattrs(1, "/shared/f").keySet());
+    assertEquals(0670, call(1, new Requests.Lookup("/shared/f")).attr().mode() & 07777, "mode as the ACL says");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.mortar.brick.storage;
 
+import dev.mortar.common.acl.XattrNames;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.api.Requests;
@@ -28,10 +29,11 @@ public final class BrickNames {
     return e.errno() == Errno.EACCES ? new BrickException(Errno.ENOENT, path + ": no such file or directory") : e;
   }
 
-  /** Only {@code user.*} attributes, and never Mortar's own. */
+  /** The namespaces of {@link XattrNames}, and never Mortar's own attributes. */
   public static void checkXattrName(String name) {
-    if (!name.startsWith("user.") || name.length() == 5) {
-      throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.* extended attributes are supported");
+    if (!XattrNames.supported(name)) {
+      throw new BrickException(Errno.EOPNOTSUPP, name + ": only user.*, trusted.*, security.* and POSIX ACL"
+          + " extended attributes are supported");
     }
     if (name.startsWith(RESERVED_XATTR_PREFIX)) {
       throw new BrickException(Errno.EACCES, name + " is reserved for Mortar's replication metadata");
@@ -66,16 +68,6 @@ public final class BrickNames {
    */
   public static BrickException notData(String path) {
     return new BrickException(Errno.EINVAL, path + ": a FIFO, socket or device node has no data on a brick");
-  }
-
-  /**
-   * A user attribute of a FIFO, socket or device node, which Linux never lets one carry: ENODATA to read or remove
-   * it, EPERM to set it.
-   */
-  public static BrickException noXattrOnSpecial(String path, String name, boolean set) {
-    checkXattrName(name);
-    return set ? new BrickException(Errno.EPERM, path + ": a FIFO, socket or device node carries no user attributes")
-        : new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.mortar.client.replication.MountLocks;
 import dev.mortar.client.replication.ReplicaSet;
 import dev.mortar.client.replication.UnlinksBehind;
 import dev.mortar.client.transport.BrickClient;
+import dev.mortar.common.acl.XattrNames;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
@@ -27,6 +28,7 @@ import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.Flock;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
@@ -50,6 +52,11 @@ final class MortarFs extends FuseStubFS {
   private static final long SLOW_OP_MS = ClientTunables.SLOW_OP_MS.get();
   /** How often attributes past their cache time are dropped. */
   private static final long PRUNE_MS = 10_000;
+  /** How near this clock a time given to utimens counts as "now" (see {@link #explicit}). */
+  private static final long NOW_SLACK_NANOS = 2_000_000_000L;
+  /** Where libfuse 2's {@code fuse_conn_info} keeps {@code want}, and the capability asked for (see {@link #init}). */
+  private static final int CONN_WANT = 24;
+  private static final int FUSE_CAP_DONT_MASK = 1 << 6;
 
   private final ReplicaSet rs;
   private final MeterRegistry registry;
@@ -62,6 +69,9 @@ final class MortarFs extends FuseStubFS {
   private final OpenFile.Shared shared;
   private final Directories dirs;
   private final Xattrs xattrs;
+  private final XattrCache xattrCache;
+  private final Permissions perms;
+  private final NewFileAcls newAcls;
   private final ProgramLocks programLocks;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
@@ -75,10 +85,14 @@ final class MortarFs extends FuseStubFS {
     this.ns = new Namespace(rs, attrs, new DirectoryNames(cacheNanos), files, creates, unlinksBehind);
     this.shared = new OpenFile.Shared(rs, vertx, ns, creates);
     this.dirs = new Directories(rs, ns, attrs, files, unlinksBehind, this::newEntry);
-    this.xattrs = new Xattrs(rs, ns);
+    this.xattrCache = new XattrCache(rs, cacheNanos);
+    this.perms = new Permissions(ns, xattrCache);
+    this.newAcls = new NewFileAcls(rs, ns, xattrCache);
+    this.xattrs = new Xattrs(rs, ns, creates, xattrCache, perms);
     this.programLocks = new ProgramLocks(new MountLocks(rs, vertx), ns, clientId);
     vertx.setPeriodic(PRUNE_MS, t -> vertx.executeBlocking(() -> {
       attrs.prune();
+      xattrCache.prune();
       return null;
     }, false));
   }
@@ -119,6 +133,28 @@ final class MortarFs extends FuseStubFS {
       body.run();
       return 0;
     });
+  }
+
+  /** The process the current request is made for. */
+  private Caller caller() {
+    FuseContext c = getContext();
+    return new Caller((int) c.uid.get(), (int) c.gid.get(), c.pid.get());
+  }
+
+  /** The umask of the process that makes a file: the kernel leaves it to the mount (see {@link #init}). */
+  private int umask() {
+    return (int) getContext().umask.get() & 0777;
+  }
+
+  /**
+   * Asks the kernel for FUSE_CAP_DONT_MASK (the {@code want} field of libfuse 2's {@code fuse_conn_info}, after six
+   * 32-bit fields): the mount gets the mode a program creates a file with and its umask apart, since a directory's
+   * default ACL replaces the umask ({@link NewFileAcls}).
+   */
+  @Override
+  public Pointer init(Pointer conn) {
+    conn.putInt(CONN_WANT, conn.getInt(CONN_WANT) | FUSE_CAP_DONT_MASK);
+    return null;
   }
 
   private NewEntry newEntry() {
@@ -167,6 +203,7 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int getattr(String path, FileStat stat) {
     return op("getattr", () -> {
+      perms.search(caller(), path);
       Attr pending = creates.attr(path);
       if (pending == null) {
         if (creates.has(path)) {
@@ -189,34 +226,64 @@ final class MortarFs extends FuseStubFS {
     });
   }
 
+  /** A listing needs read permission on the directory, checked when it is opened. */
+  @Override
+  public int opendir(String path, FuseFileInfo fi) {
+    return op("opendir", () -> {
+      perms.check(caller(), path, Permissions.READ);
+    });
+  }
+
   @Override
   public int mkdir(String path, long mode) {
-    return op("mkdir", () -> dirs.mkdir(path, mode));
+    return op("mkdir", () -> {
+      perms.mayCreate(caller(), path);
+      NewFileAcls.Plan plan = newAcls.plan(path, Attr.S_IFDIR | ((int) mode & 07777), umask());
+      dirs.mkdir(path, plan.mode());
+      newAcls.apply(path, plan);
+    });
   }
 
   @Override
   public int rmdir(String path) {
-    return op("rmdir", () -> dirs.rmdir(path));
+    return op("rmdir", () -> {
+      perms.mayDelete(caller(), path);
+      dirs.rmdir(path);
+    });
   }
 
   @Override
   public int unlink(String path) {
-    return op("unlink", () -> dirs.unlink(path));
+    return op("unlink", () -> {
+      perms.mayDelete(caller(), path);
+      dirs.unlink(path);
+    });
   }
 
   @Override
   public int rename(String from, String to) {
-    return op("rename", () -> dirs.rename(from, to));
+    return op("rename", () -> {
+      perms.mayRename(caller(), from, to);
+      dirs.rename(from, to);
+    });
   }
 
   @Override
   public int link(String existing, String newPath) {
-    return op("link", () -> dirs.link(existing, newPath));
+    return op("link", () -> {
+      Caller c = caller();
+      perms.search(c, existing);
+      perms.mayCreate(c, newPath);
+      dirs.link(existing, newPath);
+    });
   }
 
   @Override
   public int symlink(String target, String linkPath) {
-    return op("symlink", () -> dirs.symlink(target, linkPath));
+    return op("symlink", () -> {
+      perms.mayCreate(caller(), linkPath);
+      dirs.symlink(target, linkPath);
+    });
   }
 
   /**
@@ -226,38 +293,70 @@ final class MortarFs extends FuseStubFS {
    */
   @Override
   public int mknod(String path, long mode, long rdev) {
-    return op("mknod", () -> dirs.mknod(path, mode, rdev));
+    return op("mknod", () -> {
+      perms.mayCreate(caller(), path);
+      NewFileAcls.Plan plan = newAcls.plan(path, (int) mode, umask());
+      dirs.mknod(path, ((int) mode & Attr.S_IFMT) | plan.mode(), rdev);
+      newAcls.apply(path, plan);
+    });
   }
 
   @Override
   public int readlink(String path, Pointer buf, long size) {
-    return op("readlink", () -> dirs.readlink(path, buf, size));
+    return op("readlink", () -> {
+      perms.search(caller(), path);
+      dirs.readlink(path, buf, size);
+    });
   }
 
+  /** chmod also sets an access ACL's mask (the bricks do, as ext4 does). */
   @Override
   public int chmod(String path, long mode) {
-    return op("chmod", () -> changeAttr(path, new Requests.Chmod(path, (int) mode & 07777)));
+    return op("chmod", () -> {
+      ns.settle(path);
+      int m = perms.chmod(caller(), path, (int) mode & 07777);
+      xattrCache.forget(changeAttr(path, new Requests.Chmod(path, m)), XattrNames.ACL_ACCESS);
+    });
   }
 
   @Override
   public int chown(String path, long uid, long gid) {
-    return op("chown", () -> changeAttr(path, new Requests.Chown(path, (int) uid, (int) gid)));
+    return op("chown", () -> {
+      perms.chown(caller(), path, (int) uid, (int) gid);
+      changeAttr(path, new Requests.Chown(path, (int) uid, (int) gid));
+    });
   }
 
   @Override
   public int utimens(String path, Timespec[] ts) {
-    return op("utimens", () -> changeAttr(path, new Requests.Utimens(path, nanos(ts[0]), nanos(ts[1]))));
+    return op("utimens", () -> {
+      long atime = nanos(ts[0]);
+      long mtime = nanos(ts[1]);
+      perms.utimens(caller(), path, explicit(atime) || explicit(mtime));
+      changeAttr(path, new Requests.Utimens(path, atime, mtime));
+    });
+  }
+
+  /**
+   * Whether a time was given by the program rather than "now" (touch): only the owner may give one. libfuse 2
+   * passes "now" as the kernel's current time, so a time within {@link #NOW_SLACK_NANOS} of this clock is taken as
+   * "now" (which whoever may write the file may set).
+   */
+  private static boolean explicit(long time) {
+    return time != Requests.Utimens.NOW && time != Requests.Utimens.OMIT
+        && Math.abs(time - System.currentTimeMillis() * 1_000_000L) > NOW_SLACK_NANOS;
   }
 
   /**
    * A change of the attributes of {@code path} alone, after the writes acknowledged before it: landing after it, they
-   * would set the mtime that tar and cp -a just gave the file through its descriptor back to now.
+   * would set the mtime that tar and cp -a just gave the file through its descriptor back to now. The attributes
+   * after it.
    */
-  private void changeAttr(String path, BrickRequest<Replies.AttrReply> request) {
+  private Attr changeAttr(String path, BrickRequest<Replies.AttrReply> request) {
     ns.writable(path);
     ns.settle(path);
     files.drainWritesTo(path);
-    ns.changeAttr(path, request, path);
+    return ns.changeAttr(path, request, path);
   }
 
   private static long nanos(Timespec t) {
@@ -274,16 +373,22 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int truncate(String path, long size) {
     return op("truncate", () -> {
-      ns.writable(path);
-      ns.settle(path);
-      files.drainWritesTo(path); // writes acknowledged before it must not land after it (and grow the file back)
-      ns.changeAttr(path, new Requests.Truncate(path, size), path);
+      perms.check(caller(), path, Permissions.WRITE);
+      truncateNow(path, size);
     });
   }
 
+  /** On an open file: allowed by the open. */
   @Override
   public int ftruncate(String path, long size, FuseFileInfo fi) {
-    return truncate(path, size);
+    return op("truncate", () -> truncateNow(path, size));
+  }
+
+  private void truncateNow(String path, long size) {
+    ns.writable(path);
+    ns.settle(path);
+    files.drainWritesTo(path); // writes acknowledged before it must not land after it (and grow the file back)
+    ns.changeAttr(path, new Requests.Truncate(path, size), path);
   }
 
   @Override
@@ -303,6 +408,7 @@ final class MortarFs extends FuseStubFS {
   public int access(String path, int mask) {
     return op("access", () -> {
       ns.settle(path);
+      perms.check(caller(), path, mask & 7);
       ns.lookup(path);
     });
   }
@@ -323,9 +429,15 @@ final class MortarFs extends FuseStubFS {
       ns.writable(path);
       VolumePaths.components(path); // a name the bricks refuse fails here, not at a close(2) nobody checks
       ns.settle(path);
+      perms.mayCreate(caller(), path);
+      NewFileAcls.Plan plan = newAcls.plan(path, Attr.S_IFREG | ((int) mode & 07777), umask());
       OpenFile of = newHandle(path, fi);
       try {
-        of.create((int) mode & 07777, (fi.flags.get() & O_EXCL) != 0, (fi.flags.get() & O_TRUNC) != 0, newEntry());
+        of.create(plan.mode(), (fi.flags.get() & O_EXCL) != 0, (fi.flags.get() & O_TRUNC) != 0, newEntry(),
+            plan.hasAcls());
+        if (plan.hasAcls()) {
+          newAcls.apply(path, plan);
+        }
       } catch (RuntimeException e) {
         files.remove(of.fh);
         throw e;
@@ -346,6 +458,7 @@ final class MortarFs extends FuseStubFS {
         ns.writable(path); // opened for writing: refused at open, as a read-only filesystem does
       }
       ns.settle(path);
+      perms.check(caller(), path, Permissions.forOpen(fi.flags.get()));
       Attr known = attrs.fresh(path);
       if (known == null || !known.isRegularFile()) {
         // Not known within the cache time (a listing or lookup just now): ask a brick.
@@ -454,21 +567,21 @@ final class MortarFs extends FuseStubFS {
 
   @Override
   public int setxattr(String path, String name, Pointer value, long size, int flags) {
-    return op("setxattr", () -> xattrs.set(path, name, value, size, flags));
+    return op("setxattr", () -> xattrs.set(caller(), path, name, value, size, flags));
   }
 
   @Override
   public int getxattr(String path, String name, Pointer value, long size) {
-    return op("getxattr", () -> xattrs.get(path, name, value, size));
+    return op("getxattr", () -> xattrs.get(caller(), path, name, value, size));
   }
 
   @Override
   public int listxattr(String path, Pointer list, long size) {
-    return op("listxattr", () -> xattrs.list(path, list, size));
+    return op("listxattr", () -> xattrs.list(caller(), path, list, size));
   }
 
   @Override
   public int removexattr(String path, String name) {
-    return op("removexattr", () -> xattrs.remove(path, name));
+    return op("removexattr", () -> xattrs.remove(caller(), path, name));
   }
 }

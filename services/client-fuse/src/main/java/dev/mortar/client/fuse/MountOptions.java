@@ -10,11 +10,11 @@ import java.util.Set;
  * The {@code -o} options of a mount, as {@code mount(8)} passes them. Generic options ({@code auto}, {@code rw},
  * {@code _netdev} ...) are accepted and ignored where they only matter to mount(8) or fstab; options that FUSE
  * understands are passed to it; {@code readahead_kb} sets the kernel's read-ahead for the mount (512 by default);
- * four are always added: {@code big_writes} (128 KiB writes instead of 4 KiB), {@code auto_unmount} (a killed
- * client leaves no dead mount), {@code default_permissions}: the kernel checks each caller against the files'
- * modes and owners (bricks do not check who asks: they act for every user of every mount, so without it a mount
- * with {@code allow_other} let any local user read and write every file), and {@code use_ino}: stat(2) shows the
- * mount's inode numbers, which come from the file IDs (the same on every node; hard links share one).
+ * three are always added: {@code big_writes} (128 KiB writes instead of 4 KiB), {@code auto_unmount} (a killed
+ * client leaves no dead mount), and {@code use_ino}: stat(2) shows the mount's inode numbers, which come from the
+ * file IDs (the same on every node; hard links share one). {@code default_permissions} is accepted (GlusterFS's
+ * mount lines have it) but never given to FUSE: with it the kernel would check the mode bits alone and refuse
+ * whom a POSIX ACL lets in; the mount checks every caller itself ({@link Permissions}), as bricks act for everyone.
  */
 public record MountOptions(boolean readOnly, int metricsPort, int readAheadKb, Map<String, String> fuse) {
   /** The kernel's read-ahead for the mount ({@link KernelReadAhead}), unless {@code readahead_kb} says otherwise. */
@@ -25,8 +25,8 @@ public record MountOptions(boolean readOnly, int metricsPort, int readAheadKb, M
       "user", "nouser", "exec", "noexec", "suid", "nosuid", "dev", "nodev", "async", "sync", "atime", "noatime",
       "relatime", "x-systemd.automount");
   /** Passed through to FUSE. */
-  private static final Set<String> FUSE_OPTIONS = Set.of("allow_other", "allow_root", "default_permissions",
-      "max_read", "uid", "gid", "umask", "fsname", "subtype");
+  private static final Set<String> FUSE_OPTIONS = Set.of("allow_other", "allow_root", "max_read", "uid", "gid",
+      "umask", "fsname", "subtype");
 
   public static MountOptions parse(String csv) {
     boolean ro = false;
@@ -50,7 +50,7 @@ public record MountOptions(boolean readOnly, int metricsPort, int readAheadKb, M
         } else if (key.equals("readahead_kb")) {
           requireNumber(key, value);
           readAheadKb = Integer.parseInt(value);
-        } else if (MOUNT8_ONLY.contains(key)) {
+        } else if (MOUNT8_ONLY.contains(key) || key.equals("default_permissions")) {
           continue;
         } else if (FUSE_OPTIONS.contains(key)) {
           if (key.equals("max_read") || key.equals("uid") || key.equals("gid")) {
@@ -79,7 +79,7 @@ public record MountOptions(boolean readOnly, int metricsPort, int readAheadKb, M
   /** The {@code -o} arguments for libfuse. */
   public List<String> fuseArgs() {
     List<String> args = new ArrayList<>();
-    List<String> opts = new ArrayList<>(List.of("big_writes", "auto_unmount", "default_permissions", "use_ino"));
+    List<String> opts = new ArrayList<>(List.of("big_writes", "auto_unmount", "use_ino"));
     if (readOnly) {
       opts.add("ro");
     }

@@ -75,12 +75,13 @@ final class OpenFile {
 
   /**
    * Makes the handle's new file: at once where the program must learn at once whether the name was taken (an
-   * exclusive create), for an append, or without write-behind; else held back (see {@link MortarFs#create}).
+   * exclusive create), for an append, without write-behind, or {@code now} (it gets an ACL next); else held back
+   * (see {@link MortarFs#create}).
    */
-  void create(int mode, boolean exclusive, boolean truncate, NewEntry entry) {
+  void create(int mode, boolean exclusive, boolean truncate, NewEntry entry, boolean now) {
     mutex.lock();
     try {
-      if (exclusive || append || !WriteBehind.on(rs) || rs.liveDataBricks().isEmpty()) {
+      if (now || exclusive || append || !WriteBehind.on(rs) || rs.liveDataBricks().isEmpty()) {
         sendCreate(mode, exclusive, entry, Buffer.buffer());
       } else {
         UnsentCreate u = new UnsentCreate(entry, mode, truncate);

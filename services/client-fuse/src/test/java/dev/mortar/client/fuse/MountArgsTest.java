@@ -14,14 +14,14 @@ class MountArgsTest {
     MountSpec spec = MountSpec.parse("node1:/my-volume");
     assertEquals(new MountSpec("node1", 24007, "my-volume"), spec);
     MountOptions o = MountOptions.parse("auto,rw,allow_other,default_permissions,max_read=131072");
-    assertEquals(List.of("-o", "big_writes,auto_unmount,default_permissions,use_ino,allow_other,max_read=131072"),
+    assertEquals(List.of("-o", "big_writes,auto_unmount,use_ino,allow_other,max_read=131072"),
         o.fuseArgs());
   }
 
   @Test
-  void theKernelAlwaysChecksPermissionsSoAllowOtherIsSafe() {
-    assertEquals(List.of("-o", "big_writes,auto_unmount,default_permissions,use_ino,allow_other"),
-        MountOptions.parse("allow_other").fuseArgs());
+  void theMountChecksPermissionsItselfSoTheKernelIsNotAskedToWithModeBitsAlone() {
+    assertEquals(List.of("-o", "big_writes,auto_unmount,use_ino,allow_other"),
+        MountOptions.parse("allow_other,default_permissions").fuseArgs());
   }
 
   @Test
@@ -30,8 +30,8 @@ class MountArgsTest {
     assertTrue(MountOptions.parse("ro").readOnly());
     MountOptions m = MountOptions.parse("rw,metrics_port=24100");
     assertEquals(24100, m.metricsPort());
-    assertEquals(List.of("-o", "big_writes,auto_unmount,default_permissions,use_ino"), m.fuseArgs(), "Mortar's own option is not given to FUSE");
-    assertEquals(List.of("-o", "big_writes,auto_unmount,default_permissions,use_ino"), MountOptions.parse(null).fuseArgs());
+    assertEquals(List.of("-o", "big_writes,auto_unmount,use_ino"), m.fuseArgs(), "Mortar's own option is not given to FUSE");
+    assertEquals(List.of("-o", "big_writes,auto_unmount,use_ino"), MountOptions.parse(null).fuseArgs());
   }
 
   @Test
@@ -39,7 +39,7 @@ class MountArgsTest {
     assertEquals(512, MountOptions.parse(null).readAheadKb());
     MountOptions m = MountOptions.parse("readahead_kb=1024");
     assertEquals(1024, m.readAheadKb());
-    assertEquals(List.of("-o", "big_writes,auto_unmount,default_permissions,use_ino"), m.fuseArgs(), "not given to FUSE");
+    assertEquals(List.of("-o", "big_writes,auto_unmount,use_ino"), m.fuseArgs(), "not given to FUSE");
     assertThrows(IllegalArgumentException.class, () -> MountOptions.parse("readahead_kb=big"));
     List<String> mountinfo = List.of(
         "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw",

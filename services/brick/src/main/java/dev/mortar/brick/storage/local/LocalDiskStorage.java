@@ -24,7 +24,7 @@ import jnr.posix.POSIXFactory;
  * <ul>
  *   <li>the POSIX file tree: {@link BrickPaths} (volume paths resolved safely under the brick directory),
  *       {@link Namespace} (names: made, linked, renamed, removed, listed), {@link FileData}, {@link FileAttributes}
- *       and {@link UserXattrs}, with {@link SpecialFiles} for what must never open a FIFO or device node;</li>
+ *       and {@link BrickXattrs}, with {@link SpecialFiles} for what must never open a FIFO or device node;</li>
  *   <li>the replication metadata: {@link ReplicaMeta} (the {@code user.mortar.meta} attribute and its counters) and
  *       the {@link HealIndex} ({@code .mortar/index/<gfid>}, holding path hints);</li>
  *   <li>{@link HintRelocator}: the heal index as answered, stale hints found again by file ID.</li>
@@ -41,7 +41,7 @@ public final class LocalDiskStorage implements BrickStorage {
   private final FileAttributes attributes;
   private final Namespace namespace;
   private final FileData data;
-  private final UserXattrs xattrs;
+  private final BrickXattrs xattrs;
   private final SpecialFiles specials;
   private final HintRelocator relocator;
 
@@ -59,7 +59,7 @@ public final class LocalDiskStorage implements BrickStorage {
     this.namespace = new Namespace(paths, attributes, meta, index,
         new NewFiles(posix, new BirthDirs(priv.resolve("birth"), posix)), tmp, posix);
     this.data = new FileData(paths, attributes, posix);
-    this.xattrs = new UserXattrs(paths, attributes);
+    this.xattrs = new BrickXattrs(paths, posix);
     this.specials = new SpecialFiles(paths, attributes, posix);
     this.relocator = new HintRelocator(paths, meta, index, namespace.lock(),
         LocalDiskTunables.RELOCATE_AGAIN_SECONDS.get() * 1_000_000_000L);
@@ -212,30 +212,21 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Buffer getxattr(String path, String name) {
-    if (specials.is(path)) {
-      throw BrickNames.noXattrOnSpecial(path, name, false);
-    }
     return xattrs.get(path, name);
   }
 
   @Override
   public void setxattr(String path, String name, Buffer value, int flags) {
-    if (specials.is(path)) {
-      throw BrickNames.noXattrOnSpecial(path, name, true);
-    }
     xattrs.set(path, name, value, flags);
   }
 
   @Override
   public List<String> listxattr(String path) {
-    return specials.is(path) ? List.of() : xattrs.list(path);
+    return xattrs.list(path);
   }
 
   @Override
   public void removexattr(String path, String name) {
-    if (specials.is(path)) {
-      throw BrickNames.noXattrOnSpecial(path, name, false);
-    }
     xattrs.remove(path, name);
   }
 

@@ -2,6 +2,8 @@ package dev.mortar.brick.storage.s3;
 
 import dev.mortar.brick.storage.BrickNames;
 import dev.mortar.brick.storage.MetaCounters;
+import dev.mortar.common.acl.PosixAcl;
+import dev.mortar.common.acl.XattrNames;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.api.Requests;
@@ -15,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a brick keeps about a file beside its names and data: mode, owner, times, user extended attributes and
+ * What a brick keeps about a file beside its names and data: mode, owner, times, extended attributes and
  * replication metadata. Each change is one PUT of the inode, durable in the bucket before it returns.
  */
 final class Attributes {
@@ -30,7 +32,18 @@ final class Attributes {
     if (f.isSymlink()) {
       throw new BrickException(Errno.EOPNOTSUPP, path + ": the mode of a symbolic link cannot be changed");
     }
-    return tree.attr(tree.change(f, cur -> cur.withMode(mode)));
+    return tree.attr(tree.change(f, cur -> withAclOfMode(cur.withMode(mode))));
+  }
+
+  /** chmod updates an access ACL's owner, mask and other entries, as on ext4. */
+  private static Inode withAclOfMode(Inode f) {
+    String acl = f.xattrs().get(XattrNames.ACL_ACCESS);
+    if (acl == null) {
+      return f;
+    }
+    Map<String, String> x = new TreeMap<>(f.xattrs());
+    x.put(XattrNames.ACL_ACCESS, encode(PosixAcl.parse(decode(acl)).withMode(f.mode()).toBytes()));
+    return f.withXattrs(x);
   }
 
   Attr chown(String path, int uid, int gid) {
@@ -49,43 +62,66 @@ final class Attributes {
     return asked == Requests.Utimens.NOW ? S3Clock.now() : asked;
   }
 
-  // ---- extended attributes (the user's) ----
+  // ---- extended attributes ----
 
-  private Inode xattrTarget(String path, String name) {
-    if (name != null) {
-      BrickNames.checkXattrName(name);
-    }
+  /**
+   * The file whose attribute {@code name} is asked for ({@code write}: changed), with ext4's rules: only files and
+   * directories carry {@code user.*} attributes (ENODATA to read, EPERM to change); a symbolic link has no ACL; a
+   * default ACL only on a directory.
+   */
+  private Inode xattrTarget(String path, String name, boolean write) {
+    BrickNames.checkXattrName(name);
     Inode f = tree.find(path);
-    if (f.isSymlink()) {
-      throw new BrickException(Errno.EPERM, path + ": symbolic links cannot carry user extended attributes");
+    if (!f.isDirectory() && (f.mode() & Attr.S_IFMT) != Attr.S_IFREG && XattrNames.isUser(name)) {
+      throw write ? new BrickException(Errno.EPERM, path + ": only files and directories carry user attributes")
+          : new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
+    }
+    if (write && f.isSymlink() && XattrNames.isAcl(name)) {
+      throw new BrickException(Errno.EOPNOTSUPP, path + ": symbolic links have no ACL");
+    }
+    if (write && !f.isDirectory() && name.equals(XattrNames.ACL_DEFAULT)) {
+      throw new BrickException(Errno.EACCES, path + ": only a directory has a default ACL");
     }
     return f;
   }
 
   Buffer getxattr(String path, String name) {
-    String v = xattrTarget(path, name).xattrs().get(name);
+    String v = xattrTarget(path, name, false).xattrs().get(name);
     if (v == null) {
       throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
     }
-    return Buffer.buffer(Base64.getDecoder().decode(v));
+    return Buffer.buffer(decode(v));
   }
 
+  /**
+   * An access ACL sets the mode's permission bits (the group's from its mask) and is kept only where it says more
+   * than the mode, as on ext4.
+   */
   void setxattr(String path, String name, Buffer value, int flags) {
     BrickNames.checkXattrValue(name, value.length());
-    tree.change(xattrTarget(path, name), cur -> {
+    PosixAcl acl = XattrNames.isAcl(name) ? PosixAcl.parse(value.getBytes()) : null;
+    tree.change(xattrTarget(path, name, true), cur -> {
       BrickNames.checkXattrFlags(path, name, cur.xattrs().containsKey(name), flags);
       Map<String, String> x = new TreeMap<>(cur.xattrs());
-      x.put(name, Base64.getEncoder().encodeToString(value.getBytes()));
-      return cur.withXattrs(x);
+      Inode f = cur;
+      if (name.equals(XattrNames.ACL_ACCESS)) {
+        f = cur.withMode(acl.applyToMode(cur.mode()));
+      }
+      if (name.equals(XattrNames.ACL_ACCESS) && acl.equivalentToMode()) {
+        x.remove(name);
+      } else {
+        x.put(name, encode(value.getBytes()));
+      }
+      return f.withXattrs(x);
     });
   }
 
   List<String> listxattr(String path) {
-    return new ArrayList<>(new TreeMap<>(xattrTarget(path, null).xattrs()).keySet());
+    return new ArrayList<>(new TreeMap<>(tree.find(path).xattrs()).keySet());
   }
 
   void removexattr(String path, String name) {
-    tree.change(xattrTarget(path, name), cur -> {
+    tree.change(xattrTarget(path, name, true), cur -> {
       if (!cur.xattrs().containsKey(name)) {
         throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
       }
@@ -93,6 +129,14 @@ final class Attributes {
       x.remove(name);
       return cur.withXattrs(x);
     });
+  }
+
+  private static String encode(byte[] value) {
+    return Base64.getEncoder().encodeToString(value);
+  }
+
+  private static byte[] decode(String value) {
+    return Base64.getDecoder().decode(value);
   }
 
   // ---- replication metadata ----

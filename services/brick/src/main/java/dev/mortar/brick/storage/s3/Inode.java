@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * One file, directory or symbolic link of an S3 brick: the object {@code i/<id>}. It holds everything about it:
- * its names (parent directory's id + name; a directory has one, a hard-linked file several), attributes, user
+ * its names (parent directory's id + name; a directory has one, a hard-linked file several), attributes,
  * xattrs, replication metadata ({@link FileMeta}) and, for a regular file, the manifest of its data blocks.
  * Written whole in one PUT, so a reader sees the old or the new one, never a mix. Immutable: a change makes a new
  * one, which replaces the old in memory only after the store took it.
@@ -24,7 +24,7 @@ import java.util.UUID;
  * @param id     the brick's own key for it, never reused (the gfid is not: heal may give two names the same gfid
  *               for a moment, as on local disk)
  * @param names  where it is in the tree; empty only for the root
- * @param xattrs user extended attributes, values base64-encoded
+ * @param xattrs extended attributes (user, trusted, security, POSIX ACLs), values base64-encoded
  * @param target a symbolic link's target, else null
  * @param rdev   a device node's device number, else 0 (a FIFO, socket or device node is an inode of its type with
  *               no data)

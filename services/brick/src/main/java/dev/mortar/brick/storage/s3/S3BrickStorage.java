@@ -246,37 +246,22 @@ public final class S3BrickStorage implements BrickStorage {
 
   @Override
   public Buffer getxattr(String path, String name) {
-    if (special(path)) {
-      throw BrickNames.noXattrOnSpecial(path, name, false);
-    }
     return attributes.getxattr(path, name);
   }
 
   @Override
   public void setxattr(String path, String name, Buffer value, int flags) {
-    if (special(path)) {
-      throw BrickNames.noXattrOnSpecial(path, name, true);
-    }
     attributes.setxattr(path, name, value, flags);
   }
 
   @Override
   public List<String> listxattr(String path) {
-    return special(path) ? List.of() : attributes.listxattr(path);
+    return attributes.listxattr(path);
   }
 
   @Override
   public void removexattr(String path, String name) {
-    if (special(path)) {
-      throw BrickNames.noXattrOnSpecial(path, name, false);
-    }
     attributes.removexattr(path, name);
-  }
-
-  /** A FIFO, socket or device node: user attributes are answered as on local disk, where Linux allows none. */
-  private boolean special(String path) {
-    Inode i = tree.findOrNull(path);
-    return i != null && Attr.isSpecial(i.mode());
   }
 
   // ---- replication metadata ----
