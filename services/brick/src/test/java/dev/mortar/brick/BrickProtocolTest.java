@@ -367,6 +367,9 @@ class BrickProtocolTest {
     assertEquals(t, attr(new Requests.Utimens("/kinds/fifo", t, t)).mtime());
     assertTrue(call(new Requests.ListXattr("/kinds/fifo")).names().isEmpty());
     errno(Errno.EPERM, () -> call(new Requests.SetXattr("/kinds/fifo", "user.x", 0, Buffer.buffer("v"))));
+    call(new Requests.SetXattr("/kinds/fifo", "trusted.x", 0, Buffer.buffer("v")));
+    assertEquals("v", call(new Requests.GetXattr("/kinds/fifo", "trusted.x")).data().toString(),
+        "as ext4: only user.* is refused on a FIFO");
     errno(Errno.EINVAL, () -> call(new Requests.Open("/kinds/fifo")));
     errno(Errno.EINVAL, () -> write("/kinds/fifo", 0, "x"));
     errno(Errno.EINVAL, () -> call(new Requests.Truncate("/kinds/fifo", 0L)));
