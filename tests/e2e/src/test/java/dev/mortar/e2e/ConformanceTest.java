@@ -29,7 +29,7 @@ class ConformanceTest {
    * over while open shows as .fuse_hidden* in its directory), "nlink", "setid", "times", "special", "xattr", "acl",
    * "names" (names that are not UTF-8, 4,095-byte paths). README.md in tests/conformance says what each covers.
    */
-  static final List<String> FAMILIES = List.of("basic", "owners", "oddnames", "special");
+  static final List<String> FAMILIES = List.of("basic", "owners", "oddnames", "special", "xattr", "acl");
   static final int STEPS = 700;
   /** The longest a failure's shrinking may take: a failing run still ends within the test's time. */
   private static final int SHRINK_SECONDS = 60;

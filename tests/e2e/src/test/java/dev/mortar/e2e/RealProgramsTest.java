@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -174,7 +173,6 @@ class RealProgramsTest {
   }
 
   @Test
-  @Disabled("needs xattrs and ACLs")
   void extendedAttributesAndAclsSurviveTarCpAndRsync() {
     Path src = sampleTree("xattrs", "--xattrs", "--acls");
     roundTrip("xattrs-tar", TAR_XATTRS, TAR_XATTRS, src, "--xattrs", "--acls");
