@@ -38,6 +38,7 @@ public final class LocalDiskStorage implements BrickStorage {
   private final BrickPaths paths;
   private final ReplicaMeta meta;
   private final FileAttributes attributes;
+  private final FileTimes times;
   private final Namespace namespace;
   private final FileData data;
   private final UserXattrs xattrs;
@@ -54,6 +55,7 @@ public final class LocalDiskStorage implements BrickStorage {
     HealIndex index = new HealIndex(priv.resolve("index"), priv.resolve("spare"), posix);
     this.meta = new ReplicaMeta(paths, tmp, priv.resolve("ino"), index, posix);
     this.attributes = new FileAttributes(paths, meta);
+    this.times = new FileTimes(paths, attributes, posix);
     this.namespace = new Namespace(paths, attributes, meta, index,
         new NewFiles(posix, new BirthDirs(priv.resolve("birth"), posix)), tmp, posix);
     this.data = new FileData(paths, attributes, posix);
@@ -190,7 +192,7 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Attr utimens(String path, long atimeNanos, long mtimeNanos) {
-    return attributes.utimens(path, atimeNanos, mtimeNanos);
+    return times.utimens(path, atimeNanos, mtimeNanos);
   }
 
   @Override
