@@ -111,6 +111,28 @@ class BrickTimesTest {
     assertEquals(t, lookup("/link").atime());
   }
 
+  /**
+   * Only a program sets access times: a brick's reads and listings (for a mount, a heal, a lookup answered from a
+   * listing) leave them, even where a local disk's relatime would move them (atime older than mtime).
+   */
+  @Test
+  void readsAndListingsLeaveAccessTimesAsSet() {
+    call(new Requests.Mkdir("/r", 0755, -1, -1, null, 0));
+    call(new Requests.Create("/r/f", 0644, -1, -1, java.util.UUID.randomUUID().toString(), true, 0, null, 0,
+        Buffer.buffer("data")));
+    call(new Requests.Symlink("/r/s", "f", -1, -1, null));
+    for (String p : List.of("/r", "/r/f", "/r/s")) {
+      times(p, 100 * SECOND, 200 * SECOND);
+    }
+    call(new Requests.Readdir("/r"));
+    call(new Requests.ListNames("/r"));
+    call(new Requests.Read("/r/f", 0, 10));
+    call(new Requests.Readlink("/r/s"));
+    for (String p : List.of("/r", "/r/f", "/r/s")) {
+      assertEquals(100 * SECOND, lookup(p).atime(), p);
+    }
+  }
+
   /** Each change of names moves its directory's mtime and ctime, and answers the directory as it left it. */
   @Test
   void everyChangeOfNamesMovesItsDirectorysTimesAndAnswersThem() throws Exception {

@@ -50,7 +50,8 @@ public final class LocalDiskStorage implements BrickStorage {
     this.rootId = a.get("dev") + ":" + a.get("ino");
     this.paths = new BrickPaths(root, posix, LocalDiskTunables.CHECKED_DIRS.getInt());
     Path priv = paths.metaDir();
-    Path tmp = Files.createDirectories(priv.resolve("tmp"));
+    Path tmp = AccessTimes.keptBelow(Files.createDirectories(priv.resolve("tmp")), posix);
+    AccessTimes.keptBelow(paths.root(), posix); // the root itself: the one directory not made under tmp
     clear(tmp);
     HealIndex index = new HealIndex(priv.resolve("index"), priv.resolve("spare"), posix);
     this.meta = new ReplicaMeta(paths, tmp, priv.resolve("ino"), index, posix);
