@@ -1,5 +1,6 @@
 package dev.mortar.client.fuse;
 
+import dev.mortar.client.replication.MortarPaths;
 import dev.mortar.client.replication.MountLocks;
 import dev.mortar.client.replication.ReplicaSet;
 import dev.mortar.client.replication.UnlinksBehind;
@@ -77,10 +78,30 @@ final class MortarFs extends FuseStubFS {
     this.dirs = new Directories(rs, ns, attrs, files, unlinksBehind, this::newEntry);
     this.xattrs = new Xattrs(rs, ns);
     this.programLocks = new ProgramLocks(new MountLocks(rs, vertx), ns, clientId);
+    takeUtimeOmit();
     vertx.setPeriodic(PRUNE_MS, t -> vertx.executeBlocking(() -> {
       attrs.prune();
       return null;
     }, false));
+  }
+
+  /**
+   * Asks libfuse to pass utimensat(2)'s UTIME_OMIT and UTIME_NOW on ({@code flag_utime_omit_ok}, the third bit of
+   * the flags word that follows {@code bmap} in its operations): without it, it drops a change of one time alone.
+   */
+  private void takeUtimeOmit() {
+    try {
+      // The flags word's member and its offset() are public, in classes of jnr's that are not.
+      Object first = fuseOperations.getClass().getField("flag_nullpath_ok").get(fuseOperations);
+      java.lang.reflect.Method offset = first.getClass().getMethod("offset");
+      offset.setAccessible(true);
+      long flags = (Long) offset.invoke(first);
+      Pointer ops = jnr.ffi.Struct.getMemory(fuseOperations);
+      ops.putByte(flags, (byte) (ops.getByte(flags) | 0b100));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warning("utimensat(2) of one time alone will do nothing: libfuse's flag_utime_omit_ok cannot be set ("
+          + e + ")");
+    }
   }
 
   // ---- plumbing ----
@@ -121,9 +142,10 @@ final class MortarFs extends FuseStubFS {
     });
   }
 
-  private NewEntry newEntry() {
-    return new NewEntry((int) getContext().uid.get(), (int) getContext().gid.get(),
-        java.util.UUID.randomUUID().toString());
+  /** The owner and file ID of a new entry at {@code path}, made by the calling process. */
+  private NewEntry newEntry(String path) {
+    return NewEntry.in(ns.lookup(MortarPaths.parent(path)), (int) getContext().uid.get(),
+        (int) getContext().gid.get(), java.util.UUID.randomUUID().toString());
   }
 
   private static void fill(FileStat st, Attr a) {
@@ -135,12 +157,15 @@ final class MortarFs extends FuseStubFS {
     st.st_blocks.set(a.blocks());
     st.st_blksize.set(131072);
     st.st_ino.set(inodeNumber(a));
-    st.st_atim.tv_sec.set(a.atime() / 1_000_000_000L);
-    st.st_atim.tv_nsec.set(a.atime() % 1_000_000_000L);
-    st.st_mtim.tv_sec.set(a.mtime() / 1_000_000_000L);
-    st.st_mtim.tv_nsec.set(a.mtime() % 1_000_000_000L);
-    st.st_ctim.tv_sec.set(a.ctime() / 1_000_000_000L);
-    st.st_ctim.tv_nsec.set(a.ctime() % 1_000_000_000L);
+    set(st.st_atim, a.atime());
+    set(st.st_mtim, a.mtime());
+    set(st.st_ctim, a.ctime());
+  }
+
+  /** Nanoseconds since the epoch as a timespec: before 1970 too, whose nanoseconds still count up from 0. */
+  private static void set(Timespec t, long nanos) {
+    t.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
+    t.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
   }
 
   /**
@@ -235,7 +260,10 @@ final class MortarFs extends FuseStubFS {
 
   @Override
   public int utimens(String path, Timespec[] ts) {
-    return op("utimens", () -> changeAttr(path, new Requests.Utimens(path, nanos(ts[0]), nanos(ts[1]))));
+    return op("utimens", () -> {
+      long now = Clock.nanos();
+      changeAttr(path, new Requests.Utimens(path, nanos(ts[0], now), nanos(ts[1], now)));
+    });
   }
 
   /** A change of the attributes of {@code path} alone. */
@@ -245,10 +273,14 @@ final class MortarFs extends FuseStubFS {
     ns.changeAttr(path, request, path);
   }
 
-  private static long nanos(Timespec t) {
+  /**
+   * A time utimensat(2) asks for. UTIME_NOW is {@code now} of this mount's clock, not each brick's: every copy gets
+   * the same time.
+   */
+  private static long nanos(Timespec t, long now) {
     long ns = t.tv_nsec.longValue();
     if (ns == UTIME_NOW) {
-      return Requests.Utimens.NOW;
+      return now;
     }
     if (ns == UTIME_OMIT) {
       return Requests.Utimens.OMIT;
@@ -310,7 +342,8 @@ final class MortarFs extends FuseStubFS {
       ns.settle(path);
       OpenFile of = newHandle(path, fi);
       try {
-        of.create((int) mode & 07777, (fi.flags.get() & O_EXCL) != 0, (fi.flags.get() & O_TRUNC) != 0, newEntry());
+        of.create((int) mode & 07777, (fi.flags.get() & O_EXCL) != 0, (fi.flags.get() & O_TRUNC) != 0,
+            newEntry(path));
       } catch (RuntimeException e) {
         files.remove(of.fh);
         throw e;
@@ -439,7 +472,10 @@ final class MortarFs extends FuseStubFS {
 
   @Override
   public int setxattr(String path, String name, Pointer value, long size, int flags) {
-    return op("setxattr", () -> xattrs.set(path, name, value, size, flags));
+    return op("setxattr", () -> {
+      xattrs.set(path, name, value, size, flags);
+      ns.invalidate(path); // its ctime changed
+    });
   }
 
   @Override
