@@ -419,8 +419,8 @@ public final class ReplicaSet {
             + " but failed on others (" + refused + "); they are marked for heal");
       }
       // The answer of the brick this mount reads from where it has one: what a stat(2) shows now and later agree.
-      BrickClient reader = readOrder().stream().findFirst().orElse(null);
-      if (answers.containsKey(reader) && !(request instanceof Requests.Write && reader == writesHere)) {
+      BrickClient reader = request instanceof Requests.Write ? null : readOrder().get(0);
+      if (answers.containsKey(reader)) {
         answer = answers.get(reader);
       }
       Written<R> w = new Written<>(answer, ok, answers, ok.size() == targets.size());
