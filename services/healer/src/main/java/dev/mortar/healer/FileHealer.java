@@ -395,9 +395,12 @@ final class FileHealer {
     if (attr.isSymlink()) {
       if (had == null) {
         makeSymlink(source, sink, path, attr);
+      } else if (had.uid() != attr.uid() || had.gid() != attr.gid()) {
+        bricks.call(sink, new Requests.Chown(path, attr.uid(), attr.gid()));
       }
       copyXattrs(source, sink, path);
-      return List.of(); // a symlink's own attributes are not changed through it
+      setTimes(sink, path, attr); // the link's own (a symlink has no mode of its own)
+      return List.of();
     }
     Attr now = had != null ? had : bricks.await(sink, bricks.sendMake(sink, path, attr, 0));
     List<String> next = List.of();

@@ -279,6 +279,34 @@ class FileHealerTest {
     assertEquals("a\n", Files.readString(dir.resolve("b1/over")), "the rename over an existing file healed");
   }
 
+  /** The times a program set: a directory's after the entries heal made in it, a symbolic link's own. */
+  @Test
+  void healCopiesTheTimesOfDirectoriesFilesAndSymbolicLinks() throws Exception {
+    both(mkdir("/t"));
+    String link = gfid();
+    both(new Requests.Symlink("/t/old-link", "nowhere", -1, -1, link));
+    // Outage of brick 1: a tree made and its times set, as rsync -a or tar x set them after the contents.
+    missed(mkdir("/t/d"), "/t");
+    missed(create("/t/d/f"), "/t/d");
+    missed(write("/t/d/f", 0, "f\n"), "/t/d/f");
+    missed(new Requests.Symlink("/t/d/link", "f", -1, -1, gfid()), "/t/d");
+    long second = 1_000_000_000L;
+    missed(new Requests.Utimens("/t/d/f", 1_000 * second, 1_001 * second), "/t/d/f");
+    missed(new Requests.Utimens("/t/d/link", 1_002 * second + 5, 1_003 * second + 5), "/t/d/link");
+    missed(new Requests.Utimens("/t/d", 1_004 * second, 1_005 * second), "/t/d");
+    missed(new Requests.Utimens("/t/old-link", -second / 2, -second / 4), "/t/old-link");
+    missed(new Requests.Utimens("/t", 1_006 * second, 1_007 * second), "/t");
+
+    healEverything();
+    assertHealedAndIdentical();
+    for (String p : List.of("/t", "/t/d", "/t/d/f", "/t/d/link", "/t/old-link")) {
+      var want = call(0, new Requests.Lookup(p)).attr();
+      var got = call(1, new Requests.Lookup(p)).attr();
+      assertEquals(want.mtime(), got.mtime(), p + ": mtime healed");
+      assertEquals(want.atime(), got.atime(), p + ": atime healed");
+    }
+  }
+
   @Test
   void aFifoAndADeviceNodeMadeDuringTheOutageAreMadeOnBrick1WithTheirTypeNumberOwnerModeAndTimes() throws Exception {
     both(mkdir("/dev"));

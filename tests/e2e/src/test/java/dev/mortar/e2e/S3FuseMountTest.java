@@ -1,8 +1,6 @@
 package dev.mortar.e2e;
 
-import dev.mortar.brick.storage.s3.S3Config;
 import dev.mortar.brick.storage.s3.S3ProxyServer;
-import dev.mortar.common.config.Setting;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -17,9 +15,7 @@ class S3FuseMountTest extends FuseMountTest {
   @Override
   Map<String, String> nodeEnvironment() {
     server = S3ProxyServer.start(E2e.workDir(getClass().getSimpleName() + "-s3proxy"));
-    S3Config c = server.config();
-    return Map.of(Setting.S3_ENDPOINT.env(), c.endpoint(), Setting.S3_ACCESS_KEY.env(), c.accessKey(),
-        Setting.S3_SECRET_KEY.env(), c.secretKey());
+    return S3Nodes.environment(server.config());
   }
 
   @Override

@@ -36,7 +36,7 @@ public abstract class AbstractBrickClient implements BrickApi {
   }
 
   @Override
-  public final Future<Replies.Done> rmdir(Requests.Rmdir request) {
+  public final Future<Replies.DirsReply> rmdir(Requests.Rmdir request) {
     return call(request);
   }
 
@@ -71,7 +71,7 @@ public abstract class AbstractBrickClient implements BrickApi {
   }
 
   @Override
-  public final Future<Replies.Done> unlink(Requests.Unlink request) {
+  public final Future<Replies.DirsReply> unlink(Requests.Unlink request) {
     return call(request);
   }
 
@@ -81,7 +81,7 @@ public abstract class AbstractBrickClient implements BrickApi {
   }
 
   @Override
-  public final Future<Replies.Done> rename(Requests.Rename request) {
+  public final Future<Replies.DirsReply> rename(Requests.Rename request) {
     return call(request);
   }
 

@@ -20,7 +20,7 @@ public interface BrickApi {
 
   Future<Replies.AttrReply> mkdir(Requests.Mkdir request);
 
-  Future<Replies.Done> rmdir(Requests.Rmdir request);
+  Future<Replies.DirsReply> rmdir(Requests.Rmdir request);
 
   Future<Replies.CreateReply> create(Requests.Create request);
 
@@ -34,11 +34,11 @@ public interface BrickApi {
 
   Future<Replies.Done> fsync(Requests.Fsync request);
 
-  Future<Replies.Done> unlink(Requests.Unlink request);
+  Future<Replies.DirsReply> unlink(Requests.Unlink request);
 
   Future<Replies.UnlinkManyReply> unlinkMany(Requests.UnlinkMany request);
 
-  Future<Replies.Done> rename(Requests.Rename request);
+  Future<Replies.DirsReply> rename(Requests.Rename request);
 
   Future<Replies.AttrReply> link(Requests.Link request);
 

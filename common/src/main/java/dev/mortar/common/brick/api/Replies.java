@@ -25,11 +25,35 @@ public final class Replies {
   public record StatusReply(boolean online, long pid, int port, String path, @Nullable String rootId, long availBytes,
                             List<Integer> blames) {}
 
-  /** @param attr the file's attributes after the operation; absent for a write made by a mount on the brick's host */
-  public record AttrReply(@Nullable Attr attr) {}
+  /**
+   * @param attr the file's attributes after the operation; absent for a write made by a mount on the brick's host
+   * @param dir  for MKDIR, SYMLINK and LINK: the directory of the new name, as the change left it (its times and
+   *             link count); absent for the other operations
+   */
+  public record AttrReply(@Nullable Attr attr, @Nullable Attr dir) {
+    public AttrReply(Attr attr) {
+      this(attr, null);
+    }
+  }
 
-  /** @param locked whether the file's write lock was granted, where the create asked for it */
-  public record CreateReply(Attr attr, boolean locked) {}
+  /**
+   * @param locked whether the file's write lock was granted, where the create asked for it
+   * @param dir    the file's directory, as the create left it
+   */
+  public record CreateReply(Attr attr, boolean locked, @Nullable Attr dir) {
+    public CreateReply(Attr attr, boolean locked) {
+      this(attr, locked, null);
+    }
+  }
+
+  /**
+   * The directories a change of names changed, as it left them, so that a mount shows their new times and link
+   * counts without asking again (NFS's post-operation attributes). Absent where the brick could not read them.
+   *
+   * @param dir   the directory of the name removed (UNLINK, RMDIR) or moved away (RENAME)
+   * @param toDir RENAME's target directory where it is another one
+   */
+  public record DirsReply(@Nullable Attr dir, @Nullable Attr toDir) {}
 
   /** File data, or an extended attribute's value. */
   public record DataReply(Buffer data) {}
@@ -50,7 +74,12 @@ public final class Replies {
   /** A name that was not unlinked: its errno's name ({@code ENOENT}) and why. */
   public record FailedName(String name, String errno, String message) {}
 
-  public record UnlinkManyReply(List<FailedName> failed) {}
+  /** @param dir the directory, as the unlinks left it */
+  public record UnlinkManyReply(List<FailedName> failed, @Nullable Attr dir) {
+    public UnlinkManyReply(List<FailedName> failed) {
+      this(failed, null);
+    }
+  }
 
   /** @param failed one message per dirty mark that could not be cleared (it stays: heal checks that file) */
   public record EndSessionsReply(List<String> failed) {}

@@ -63,9 +63,9 @@ public final class Requests {
   }
 
   /** RMDIR: An empty directory. */
-  public record Rmdir(String path) implements BrickRequest<Replies.Done> {
+  public record Rmdir(String path) implements BrickRequest<Replies.DirsReply> {
     @Override
-    public Future<Replies.Done> applyTo(BrickApi brick) {
+    public Future<Replies.DirsReply> applyTo(BrickApi brick) {
       return brick.rmdir(this);
     }
   }
@@ -119,9 +119,9 @@ public final class Requests {
   }
 
   /** UNLINK. */
-  public record Unlink(String path) implements BrickRequest<Replies.Done> {
+  public record Unlink(String path) implements BrickRequest<Replies.DirsReply> {
     @Override
-    public Future<Replies.Done> applyTo(BrickApi brick) {
+    public Future<Replies.DirsReply> applyTo(BrickApi brick) {
       return brick.unlink(this);
     }
   }
@@ -135,9 +135,9 @@ public final class Requests {
   }
 
   /** RENAME: Replaces {@code to} if it exists, as rename(2). */
-  public record Rename(String path, String to) implements BrickRequest<Replies.Done> {
+  public record Rename(String path, String to) implements BrickRequest<Replies.DirsReply> {
     @Override
-    public Future<Replies.Done> applyTo(BrickApi brick) {
+    public Future<Replies.DirsReply> applyTo(BrickApi brick) {
       return brick.rename(this);
     }
   }
@@ -190,12 +190,15 @@ public final class Requests {
     }
   }
 
-  /** UTIMENS: Nanoseconds since the epoch; {@link #OMIT} keeps one, {@link #NOW} sets now. */
+  /**
+   * UTIMENS: Nanoseconds since the epoch (negative before 1970); {@link #OMIT} keeps one, {@link #NOW} sets now.
+   * The two are no time a file can have, not even -1 ns.
+   */
   public record Utimens(String path, long atime, long mtime) implements BrickRequest<Replies.AttrReply> {
     /** Leave this time as it is. */
-    public static final long OMIT = -1;
+    public static final long OMIT = Long.MIN_VALUE;
     /** Set this time to now. */
-    public static final long NOW = -2;
+    public static final long NOW = Long.MIN_VALUE + 1;
 
     @Override
     public Future<Replies.AttrReply> applyTo(BrickApi brick) {

@@ -159,13 +159,37 @@ public final class BrickService implements BrickApi {
       if (r.dirty() > 0) { // heal makes the entry, then fills it
         blames.update(storage.updateMeta(r.path(), r.dirty(), 0, 0, Map.of()));
       }
-      return new Replies.AttrReply(a);
+      return new Replies.AttrReply(a, dirOf(r.path()));
     });
   }
 
   @Override
-  public Future<Replies.Done> rmdir(Requests.Rmdir r) {
-    return onWorker(r, r.path(), done(() -> storage.rmdir(r.path())));
+  public Future<Replies.DirsReply> rmdir(Requests.Rmdir r) {
+    return onWorker(r, r.path(), () -> {
+      storage.rmdir(r.path());
+      return new Replies.DirsReply(dirOf(r.path()), null);
+    });
+  }
+
+  /**
+   * The directory of {@code path} as a change of names there left it, for the reply (see {@link Replies.DirsReply});
+   * null if it cannot be read (another change removed it meanwhile).
+   */
+  private Attr dirOf(String path) {
+    return dir(parent(path));
+  }
+
+  private static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+
+  private Attr dir(String dir) {
+    try {
+      return storage.lookup(dir);
+    } catch (BrickException e) {
+      return null;
+    }
   }
 
   /** With an owner the file's lock is tried first, and given back if the file was not made. */
@@ -182,7 +206,7 @@ public final class BrickService implements BrickApi {
       if (r.gfid() != null && r.gfid().equals(a.gfid())) { // made here: its data went in
         bytesWritten.increment(data.length());
       }
-      return new Replies.CreateReply(a, locked);
+      return new Replies.CreateReply(a, locked, dirOf(r.path()));
     });
     if (!locked) {
       return made;
@@ -237,8 +261,11 @@ public final class BrickService implements BrickApi {
   }
 
   @Override
-  public Future<Replies.Done> unlink(Requests.Unlink r) {
-    return onWorker(r, r.path(), done(() -> storage.unlink(r.path())));
+  public Future<Replies.DirsReply> unlink(Requests.Unlink r) {
+    return onWorker(r, r.path(), () -> {
+      storage.unlink(r.path());
+      return new Replies.DirsReply(dirOf(r.path()), null);
+    });
   }
 
   @Override
@@ -255,24 +282,29 @@ public final class BrickService implements BrickApi {
           failed.add(new Replies.FailedName(name, e.errno().name(), e.getMessage()));
         }
       }
-      return new Replies.UnlinkManyReply(failed);
+      return new Replies.UnlinkManyReply(failed, dir(r.path()));
     });
   }
 
   @Override
-  public Future<Replies.Done> rename(Requests.Rename r) {
-    return onWorker(r, r.path(), done(() -> storage.rename(r.path(), r.to())));
+  public Future<Replies.DirsReply> rename(Requests.Rename r) {
+    return onWorker(r, r.path(), () -> {
+      storage.rename(r.path(), r.to());
+      String from = parent(r.path());
+      String to = parent(r.to());
+      return new Replies.DirsReply(dir(from), to.equals(from) ? null : dir(to));
+    });
   }
 
   @Override
   public Future<Replies.AttrReply> link(Requests.Link r) {
-    return onWorker(r, r.path(), () -> new Replies.AttrReply(storage.link(r.path(), r.to())));
+    return onWorker(r, r.path(), () -> new Replies.AttrReply(storage.link(r.path(), r.to()), dirOf(r.to())));
   }
 
   @Override
   public Future<Replies.AttrReply> symlink(Requests.Symlink r) {
     return onWorker(r, r.path(), () -> new Replies.AttrReply(storage.symlink(r.path(), r.target(), r.uid(), r.gid(),
-        r.gfid())));
+        r.gfid()), dirOf(r.path())));
   }
 
   @Override
@@ -282,7 +314,7 @@ public final class BrickService implements BrickApi {
       if (r.dirty() > 0) { // heal makes the entry, then gives it its times
         blames.update(storage.updateMeta(r.path(), r.dirty(), 0, 0, Map.of()));
       }
-      return new Replies.AttrReply(a);
+      return new Replies.AttrReply(a, dirOf(r.path()));
     });
   }
 

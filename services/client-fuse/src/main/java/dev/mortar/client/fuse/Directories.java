@@ -4,9 +4,10 @@ import dev.mortar.client.replication.MortarPaths;
 import dev.mortar.client.replication.ReplicaSet;
 import dev.mortar.client.replication.UnlinksBehind;
 import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.api.Replies;
 import dev.mortar.common.brick.api.Requests;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import jnr.ffi.Pointer;
 
 /**
@@ -20,11 +21,11 @@ final class Directories {
   private final DirectoryNames names;
   private final OpenFiles files;
   private final UnlinksBehind unlinksBehind;
-  /** The owner and file ID of a new entry, from the calling process. */
-  private final Supplier<NewEntry> newEntry;
+  /** The owner and file ID of a new entry at a path, from the calling process and the directory it is made in. */
+  private final Function<String, NewEntry> newEntry;
 
   Directories(ReplicaSet rs, Namespace ns, AttrCache attrs, OpenFiles files, UnlinksBehind unlinksBehind,
-              Supplier<NewEntry> newEntry) {
+              Function<String, NewEntry> newEntry) {
     this.rs = rs;
     this.ns = ns;
     this.attrs = attrs;
@@ -37,20 +38,25 @@ final class Directories {
   void mkdir(String path, long mode) {
     ns.writable(path);
     ns.settle(path);
-    NewEntry e = newEntry.get();
-    ns.changeAttr(path, new Requests.Mkdir(path, (int) mode & 07777, e.uid(), e.gid(), e.gfid(), 0),
-        MortarPaths.parent(path));
+    NewEntry e = newEntry.apply(path);
+    String dir = MortarPaths.parent(path);
+    Replies.AttrReply made = ns.change(path, new Requests.Mkdir(path, e.dirMode((int) mode & 07777), e.uid(), e.gid(),
+        e.gfid(), 0), dir);
+    ns.cache(path, made.attr());
     names.added(path);
     names.made(path);
+    ns.dirChanged(dir, made.dir(), 1);
   }
 
   void rmdir(String path) {
     ns.writable(path);
     ns.settle(path);
     names.changing();
-    ns.change(path, new Requests.Rmdir(path), MortarPaths.parent(path));
+    String dir = MortarPaths.parent(path);
+    Replies.DirsReply done = ns.change(path, new Requests.Rmdir(path), dir);
     attrs.forgetBelow(path);
     names.removed(path);
+    ns.dirChanged(dir, done.dir(), -1);
   }
 
   /**
@@ -60,20 +66,27 @@ final class Directories {
    * file. Whatever touches that name or its directory afterwards on this mount (a lookup, a listing, rmdir, a create
    * of the same name) waits for the bricks' answer first, and another client sees the file gone within
    * milliseconds. A name no brick unlinked stays, and the mount logs why. Anything else (a brick down, a directory, a
-   * name not known here) waits as before.
+   * name not known here, a file with other names, whose link count the bricks must show at once) waits as before.
    */
   void unlink(String path) {
     ns.writable(path);
     ns.settle(path);
     names.changing(); // before the attributes are dropped: see Namespace.list
     Attr known = attrs.fresh(path);
-    if (known == null || known.isDirectory() || !rs.allUp()) {
-      ns.change(path, new Requests.Unlink(path), MortarPaths.parent(path));
+    String dir = MortarPaths.parent(path);
+    if (known == null || known.isDirectory() || known.nlink() > 1 || !rs.allUp()) {
+      Replies.DirsReply done = ns.change(path, new Requests.Unlink(path), dir);
+      if (known == null) {
+        attrs.forgetLinkedFiles();
+      }
+      names.removed(path);
+      ns.dirChanged(dir, done.dir(), 0);
     } else {
       unlinksBehind.unlink(path);
       ns.invalidate(path);
+      names.removed(path);
+      ns.changedIn(dir, 0);
     }
-    names.removed(path);
   }
 
   void rename(String from, String to) {
@@ -84,9 +97,28 @@ final class Directories {
     // Taken before the change drops them: a file's rename (rsync's, an editor's save) need not scan the cache.
     boolean fromMayHoldNames = attrs.mayHoldNames(from);
     boolean toMayHoldNames = attrs.mayHoldNames(to);
+    Attr moved = attrs.any(from);
+    Attr replaced = attrs.any(to);
     try {
-      ns.change(from, new Requests.Rename(from, to), MortarPaths.parent(from));
+      String fromDir = MortarPaths.parent(from);
+      String toDir = MortarPaths.parent(to);
+      Replies.DirsReply done = ns.change(from, new Requests.Rename(from, to), fromDir);
       files.renamed(from, to);
+      if (replaced == null) {
+        attrs.forgetLinkedFiles(); // a file not known here may have lost a name
+      }
+      // Subdirectories moved out and in, for the link counts this mount guesses where it must (see dirChanged).
+      int out = moved != null && moved.isDirectory() ? 1 : 0;
+      int in = replaced != null && replaced.isDirectory() ? 0 : out;
+      if (moved == null) { // what moved is not known here
+        ns.invalidate(fromDir);
+        ns.invalidate(toDir);
+      } else if (toDir.equals(fromDir)) {
+        ns.dirChanged(fromDir, done.dir(), in - out);
+      } else {
+        ns.dirChanged(fromDir, done.dir(), -out);
+        ns.dirChanged(toDir, done.toDir(), in);
+      }
     } finally {
       ns.invalidate(to);
       if (fromMayHoldNames) {
@@ -101,31 +133,41 @@ final class Directories {
     }
   }
 
+  /** The file's attributes (one more link, a new ctime) are every name's: {@link AttrCache} spreads them. */
   void link(String existing, String newPath) {
     ns.writable(newPath);
     ns.settle(existing, newPath);
-    ns.changeAttr(existing, new Requests.Link(existing, newPath), MortarPaths.parent(newPath));
-    ns.invalidate(existing);
+    String dir = MortarPaths.parent(newPath);
+    Replies.AttrReply linked = ns.change(existing, new Requests.Link(existing, newPath), dir);
+    ns.cache(newPath, linked.attr());
+    ns.cache(existing, linked.attr());
     names.added(newPath);
+    ns.dirChanged(dir, linked.dir(), 0);
   }
 
   void symlink(String target, String linkPath) {
     ns.writable(linkPath);
     ns.settle(linkPath);
-    NewEntry e = newEntry.get();
-    ns.changeAttr(linkPath, new Requests.Symlink(linkPath, target, e.uid(), e.gid(), e.gfid()),
-        MortarPaths.parent(linkPath));
+    NewEntry e = newEntry.apply(linkPath);
+    String dir = MortarPaths.parent(linkPath);
+    Replies.AttrReply made = ns.change(linkPath, new Requests.Symlink(linkPath, target, e.uid(), e.gid(), e.gfid()),
+        dir);
+    ns.cache(linkPath, made.attr());
     names.added(linkPath);
+    ns.dirChanged(dir, made.dir(), 0);
   }
 
   /** A FIFO, socket or device node (its number {@code rdev}); {@code mode} holds the type. */
   void mknod(String path, long mode, long rdev) {
     ns.writable(path);
     ns.settle(path);
-    NewEntry e = newEntry.get();
-    ns.changeAttr(path, new Requests.Mknod(path, (int) mode, rdev, e.uid(), e.gid(), e.gfid(), 0),
-        MortarPaths.parent(path));
+    NewEntry e = newEntry.apply(path);
+    String dir = MortarPaths.parent(path);
+    Replies.AttrReply made = ns.change(path, new Requests.Mknod(path, (int) mode, rdev, e.uid(), e.gid(), e.gfid(),
+        0), dir);
+    ns.cache(path, made.attr());
     names.added(path);
+    ns.dirChanged(dir, made.dir(), 0);
   }
 
   void readlink(String path, Pointer buf, long size) {

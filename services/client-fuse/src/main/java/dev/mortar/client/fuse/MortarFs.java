@@ -1,5 +1,6 @@
 package dev.mortar.client.fuse;
 
+import dev.mortar.client.replication.MortarPaths;
 import dev.mortar.client.replication.MountLocks;
 import dev.mortar.client.replication.ReplicaSet;
 import dev.mortar.client.replication.UnlinksBehind;
@@ -52,8 +53,6 @@ final class MortarFs extends FuseStubFS {
   private static final long SLOW_OP_MS = ClientTunables.SLOW_OP_MS.get();
   /** How often attributes past their cache time are dropped. */
   private static final long PRUNE_MS = 10_000;
-  /** How near this clock a time given to utimens counts as "now" (see {@link #explicit}). */
-  private static final long NOW_SLACK_NANOS = 2_000_000_000L;
   /** Where libfuse 2's {@code fuse_conn_info} keeps {@code want}, and the capability asked for (see {@link #init}). */
   private static final int CONN_WANT = 24;
   private static final int FUSE_CAP_DONT_MASK = 1 << 6;
@@ -90,11 +89,31 @@ final class MortarFs extends FuseStubFS {
     this.newAcls = new NewFileAcls(rs, ns, xattrCache);
     this.xattrs = new Xattrs(rs, ns, creates, xattrCache, perms);
     this.programLocks = new ProgramLocks(new MountLocks(rs, vertx), ns, clientId);
+    takeUtimeOmit();
     vertx.setPeriodic(PRUNE_MS, t -> vertx.executeBlocking(() -> {
       attrs.prune();
       xattrCache.prune();
       return null;
     }, false));
+  }
+
+  /**
+   * Asks libfuse to pass utimensat(2)'s UTIME_OMIT and UTIME_NOW on ({@code flag_utime_omit_ok}, the third bit of
+   * the flags word that follows {@code bmap} in its operations): without it, it drops a change of one time alone.
+   */
+  private void takeUtimeOmit() {
+    try {
+      // The flags word's member and its offset() are public, in classes of jnr's that are not.
+      Object first = fuseOperations.getClass().getField("flag_nullpath_ok").get(fuseOperations);
+      java.lang.reflect.Method offset = first.getClass().getMethod("offset");
+      offset.setAccessible(true);
+      long flags = (Long) offset.invoke(first);
+      Pointer ops = jnr.ffi.Struct.getMemory(fuseOperations);
+      ops.putByte(flags, (byte) (ops.getByte(flags) | 0b100));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warning("utimensat(2) of one time alone will do nothing: libfuse's flag_utime_omit_ok cannot be set ("
+          + e + ")");
+    }
   }
 
   // ---- plumbing ----
@@ -157,9 +176,10 @@ final class MortarFs extends FuseStubFS {
     return null;
   }
 
-  private NewEntry newEntry() {
-    return new NewEntry((int) getContext().uid.get(), (int) getContext().gid.get(),
-        java.util.UUID.randomUUID().toString());
+  /** The owner and file ID of a new entry at {@code path}, made by the calling process. */
+  private NewEntry newEntry(String path) {
+    return NewEntry.in(ns.lookup(MortarPaths.parent(path)), (int) getContext().uid.get(),
+        (int) getContext().gid.get(), java.util.UUID.randomUUID().toString());
   }
 
   private static void fill(FileStat st, Attr a) {
@@ -172,12 +192,15 @@ final class MortarFs extends FuseStubFS {
     st.st_blocks.set(a.blocks());
     st.st_blksize.set(131072);
     st.st_ino.set(inodeNumber(a));
-    st.st_atim.tv_sec.set(a.atime() / 1_000_000_000L);
-    st.st_atim.tv_nsec.set(a.atime() % 1_000_000_000L);
-    st.st_mtim.tv_sec.set(a.mtime() / 1_000_000_000L);
-    st.st_mtim.tv_nsec.set(a.mtime() % 1_000_000_000L);
-    st.st_ctim.tv_sec.set(a.ctime() / 1_000_000_000L);
-    st.st_ctim.tv_nsec.set(a.ctime() % 1_000_000_000L);
+    set(st.st_atim, a.atime());
+    set(st.st_mtim, a.mtime());
+    set(st.st_ctim, a.ctime());
+  }
+
+  /** Nanoseconds since the epoch as a timespec: before 1970 too, whose nanoseconds still count up from 0. */
+  private static void set(Timespec t, long nanos) {
+    t.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
+    t.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
   }
 
   /**
@@ -330,21 +353,19 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int utimens(String path, Timespec[] ts) {
     return op("utimens", () -> {
-      long atime = nanos(ts[0]);
-      long mtime = nanos(ts[1]);
-      perms.utimens(caller(), path, explicit(atime) || explicit(mtime));
-      changeAttr(path, new Requests.Utimens(path, atime, mtime));
+      perms.utimens(caller(), path, given(ts[0]) || given(ts[1]));
+      long now = Clock.nanos();
+      changeAttr(path, new Requests.Utimens(path, nanos(ts[0], now), nanos(ts[1], now)));
     });
   }
 
   /**
-   * Whether a time was given by the program rather than "now" (touch): only the owner may give one. libfuse 2
-   * passes "now" as the kernel's current time, so a time within {@link #NOW_SLACK_NANOS} of this clock is taken as
-   * "now" (which whoever may write the file may set).
+   * Whether the program gave a time rather than "now" or "leave it" (touch): only the owner may give one, whoever may
+   * write the file may set "now".
    */
-  private static boolean explicit(long time) {
-    return time != Requests.Utimens.NOW && time != Requests.Utimens.OMIT
-        && Math.abs(time - System.currentTimeMillis() * 1_000_000L) > NOW_SLACK_NANOS;
+  private static boolean given(Timespec t) {
+    long ns = t.tv_nsec.longValue();
+    return ns != UTIME_NOW && ns != UTIME_OMIT;
   }
 
   /**
@@ -359,10 +380,14 @@ final class MortarFs extends FuseStubFS {
     return ns.changeAttr(path, request, path);
   }
 
-  private static long nanos(Timespec t) {
+  /**
+   * A time utimensat(2) asks for. UTIME_NOW is {@code now} of this mount's clock, not each brick's: every copy gets
+   * the same time.
+   */
+  private static long nanos(Timespec t, long now) {
     long ns = t.tv_nsec.longValue();
     if (ns == UTIME_NOW) {
-      return Requests.Utimens.NOW;
+      return now;
     }
     if (ns == UTIME_OMIT) {
       return Requests.Utimens.OMIT;
@@ -433,7 +458,7 @@ final class MortarFs extends FuseStubFS {
       NewFileAcls.Plan plan = newAcls.plan(path, Attr.S_IFREG | ((int) mode & 07777), umask());
       OpenFile of = newHandle(path, fi);
       try {
-        of.create(plan.mode(), (fi.flags.get() & O_EXCL) != 0, (fi.flags.get() & O_TRUNC) != 0, newEntry(),
+        of.create(plan.mode(), (fi.flags.get() & O_EXCL) != 0, (fi.flags.get() & O_TRUNC) != 0, newEntry(path),
             plan.hasAcls());
         if (plan.hasAcls()) {
           newAcls.apply(path, plan);
@@ -567,7 +592,10 @@ final class MortarFs extends FuseStubFS {
 
   @Override
   public int setxattr(String path, String name, Pointer value, long size, int flags) {
-    return op("setxattr", () -> xattrs.set(caller(), path, name, value, size, flags));
+    return op("setxattr", () -> {
+      xattrs.set(caller(), path, name, value, size, flags);
+      ns.invalidate(path); // its ctime changed
+    });
   }
 
   @Override

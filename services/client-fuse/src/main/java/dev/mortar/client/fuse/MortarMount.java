@@ -107,8 +107,14 @@ public final class MortarMount {
       List<String> args = new ArrayList<>(options.fuseArgs());
       String cacheSeconds = VolumeOptions.effective(volume, VolumeOptions.MD_CACHE_TIMEOUT);
       args.add("-o");
-      args.add("fsname=" + spec.host() + ":/" + spec.volume() + ",subtype=mortar,attr_timeout=" + cacheSeconds
-          + ",entry_timeout=" + cacheSeconds + ",negative_timeout=" + cacheSeconds);
+      // The kernel keeps no attributes (attr_timeout=0): with libfuse's path API each name of a hard-linked file is
+      // an inode of its own there, and a link or unlink through one name would leave the others' link count and
+      // ctime stale for the cache time. Every stat(2) is answered by the mount's own cache instead (AttrCache).
+      // Nor absent names (negative_timeout=0): the mount checks search permission itself (Permissions), and a name
+      // the kernel remembered as absent would answer ENOENT to a caller who may not search its directory (EACCES).
+      // The mount's own listing answers those lookups (DirectoryNames).
+      args.add("fsname=" + spec.host() + ":/" + spec.volume() + ",subtype=mortar,attr_timeout=0"
+          + ",entry_timeout=" + cacheSeconds + ",negative_timeout=0");
       LOG.info("mounting " + spec.host() + ":/" + volume.name() + " on " + dir + " (" + bricks.size() + " bricks, "
           + bricks.stream().filter(BrickClient::isUp).count() + " up)");
       KernelReadAhead.setWhenMounted(dir, options.readAheadKb());

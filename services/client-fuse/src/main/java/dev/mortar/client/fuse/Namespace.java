@@ -35,6 +35,7 @@ final class Namespace {
     this.files = files;
     this.creates = creates;
     this.unlinksBehind = unlinksBehind;
+    unlinksBehind.whenAnswered(this::dirAnswered);
   }
 
   DirectoryNames names() {
@@ -61,6 +62,7 @@ final class Namespace {
 
   Attr lookup(String path) {
     files.drainWritesTo(path);
+    awaitSessionEnd(path);
     Attr cached = attrs.fresh(path);
     if (cached != null) {
       names.served(path);
@@ -82,7 +84,72 @@ final class Namespace {
       VolumePaths.components(path); // a name no brick could hold (longer than 255 bytes) is refused as a brick would
       throw new BrickException(Errno.ENOENT, path + ": no such file (listed within the cache time)");
     }
+    settleIn(path);
     return cache(path, rs.read(new Requests.Lookup(path), path).attr());
+  }
+
+  /**
+   * The end of this mount's last write session on {@code path}, if it is still on its way, reaches the bricks
+   * first: on local disk it changes the file's ctime, which must not change after a stat(2) shows it.
+   */
+  private void awaitSessionEnd(String path) {
+    io.vertx.core.Future<Void> end = rs.sessionEnds().endOf(path);
+    if (end != null) {
+      rs.await(end.otherwiseEmpty());
+      attrs.remove(path);
+    }
+  }
+
+  /**
+   * Before a directory's attributes are read from a brick: the creates and unlinks this mount made in it that have
+   * not reached the bricks yet get there, so that its times and link count count them (and do not change later).
+   */
+  private void settleIn(String dir) {
+    creates.sendIn(dir);
+    unlinksBehind.awaitIn(dir);
+  }
+
+  /** Are creates or unlinks this mount made in {@code dir} still on their way to the bricks? */
+  private boolean unsettledIn(String dir) {
+    return creates.anyIn(dir) || unlinksBehind.paths().stream().anyMatch(p -> MortarPaths.parent(p).equals(dir));
+  }
+
+  /**
+   * A name in {@code dir} was made or removed through this mount, with {@code subdirs} more or fewer
+   * subdirectories there, and the bricks answer later: its cached attributes show it at once (see
+   * {@link AttrCache#changedIn}).
+   */
+  void changedIn(String dir, int subdirs) {
+    attrs.changedIn(dir, subdirs, Clock.nanos());
+  }
+
+  /**
+   * A change of names in {@code dir} was answered, with the directory as it left it ({@code after}, null if the
+   * brick could not tell): cached, so that a stat(2) of it shows the brick's times at once and no others later.
+   * Where other changes of this mount there are still on their way, the answer does not count them: they are
+   * guessed instead, as for a change not answered yet.
+   */
+  void dirChanged(String dir, Attr after, int subdirs) {
+    if (unsettledIn(dir)) {
+      changedIn(dir, subdirs);
+    } else {
+      answered(dir, after);
+    }
+  }
+
+  /** The answer to changes of names in {@code dir} made earlier ({@link #changedIn}): see {@link #dirChanged}. */
+  void dirAnswered(String dir, Attr after) {
+    if (!unsettledIn(dir)) {
+      answered(dir, after);
+    }
+  }
+
+  private void answered(String dir, Attr after) {
+    if (after != null) {
+      attrs.putDir(dir, after);
+    } else {
+      attrs.remove(dir);
+    }
   }
 
   /**
@@ -114,6 +181,8 @@ final class Namespace {
       String child = VolumePaths.child(dir, e.name());
       if (writing.contains(child)) {
         attrs.remove(child);
+      } else if (e.attr().isDirectory() && unsettledIn(child)) {
+        attrs.remove(child); // its times do not count this mount's changes in it yet: a lookup settles them first
       } else {
         cache(child, e.attr());
       }

@@ -54,6 +54,8 @@ final class OpenFile {
   private volatile UnsentCreate unsent;
   /** When the program last wrote through it ({@link System#nanoTime}): see {@link OpenFiles#writtenSince}. */
   volatile long lastWrite = System.nanoTime() - Long.MAX_VALUE / 2;
+  /** The directory as the last create sent made it (see {@link Namespace#dirChanged}). */
+  private Attr createdIn;
 
   OpenFile(Shared shared, String path, boolean append, String handleId, long fh) {
     this.shared = shared;
@@ -83,12 +85,14 @@ final class OpenFile {
     try {
       if (now || exclusive || append || !WriteBehind.on(rs) || rs.liveDataBricks().isEmpty()) {
         sendCreate(mode, exclusive, entry, Buffer.buffer());
+        shared.ns().dirChanged(MortarPaths.parent(path), createdIn, 0);
       } else {
         UnsentCreate u = new UnsentCreate(entry, mode, truncate);
         unsent = u;
         shared.creates().add(this, u);
         shared.ns().invalidate(path);
         shared.ns().names().added(path);
+        shared.ns().changedIn(MortarPaths.parent(path), 0);
       }
     } finally {
       mutex.unlock();
@@ -115,6 +119,7 @@ final class OpenFile {
       shared.ns().names().added(path); // made, or it was there already (EEXIST)
     }
     shared.ns().cache(path, w.answer().attr());
+    createdIn = w.answer().dir();
     // Arbiters grant it too: they are in the hold, so that it is renewed and given back there as well.
     List<BrickClient> locked = w.took().stream().filter(b -> w.answers().get(b).locked()).toList();
     lease.startedByCreate(owner, w.took(), locked);
@@ -185,6 +190,7 @@ final class OpenFile {
       // Only once the bricks answered: until then another call on the name waits for this handle's mutex (settle),
       // instead of asking a brick that has not made the file yet (ENOENT for an open right after a close).
       shared.creates().sent(this);
+      shared.ns().dirAnswered(MortarPaths.parent(path), createdIn);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.mortar.client.fuse;
 
+import dev.mortar.client.replication.MortarPaths;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.config.ClientTunables;
 import io.vertx.core.Vertx;
@@ -52,6 +53,20 @@ final class UnsentCreates {
     OpenFile of = unsent.get(path);
     UnsentCreate u = of == null ? null : of.unsent();
     return u == null ? null : u.attr();
+  }
+
+  /** Sends the creates not sent yet of the files directly in {@code dir}. */
+  void sendIn(String dir) {
+    for (OpenFile of : unsent.values()) {
+      if (MortarPaths.parent(of.path).equals(dir)) {
+        of.sendUnsentQuietly();
+      }
+    }
+  }
+
+  /** Are creates of files directly in {@code dir} not sent yet, or on their way? */
+  boolean anyIn(String dir) {
+    return unsent.keySet().stream().anyMatch(p -> MortarPaths.parent(p).equals(dir));
   }
 
   /** Sends the creates of the files at or below {@code paths} not sent yet. */

@@ -418,6 +418,11 @@ public final class ReplicaSet {
         LOG.warning(BrickCodec.op(request) + " (" + blameOn + ") succeeded on " + names(ok)
             + " but failed on others (" + refused + "); they are marked for heal");
       }
+      // The answer of the brick this mount reads from where it has one: what a stat(2) shows now and later agree.
+      BrickClient reader = request instanceof Requests.Write ? null : readOrder().get(0);
+      if (answers.containsKey(reader)) {
+        answer = answers.get(reader);
+      }
       Written<R> w = new Written<>(answer, ok, answers, ok.size() == targets.size());
       return missed.isEmpty() ? Future.succeededFuture(w) : blame(ok, missed, blameOn).map(w);
     });

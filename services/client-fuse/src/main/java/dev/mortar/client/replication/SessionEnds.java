@@ -4,6 +4,7 @@ import dev.mortar.client.transport.BrickClient;
 import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.config.ClientTunables;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -30,6 +32,10 @@ public final class SessionEnds {
   private final Vertx vertx;
   private final Map<BrickClient, List<Requests.SessionEnd>> queued = new LinkedHashMap<>();
   private final Set<String> paths = new HashSet<>();
+  /** Completed once the bricks answered the queued ends (or failed them). */
+  private Promise<Void> queuedAnswered = Promise.promise();
+  /** The paths with an end queued or on its way, until every brick answered it. */
+  private final Map<String, Future<Void>> unanswered = new ConcurrentHashMap<>();
   private int size;
   private long timer = -1;
 
@@ -58,6 +64,7 @@ public final class SessionEnds {
       }
     }
     paths.add(path);
+    unanswered.put(path, queuedAnswered.future());
     if (owner != null) {
       paths.add(lockPath);
     }
@@ -75,6 +82,19 @@ public final class SessionEnds {
     }
   }
 
+  /**
+   * The end of {@code path}'s last session if it is queued or on its way, sent now; null if there is none. On a
+   * local-disk brick clearing the dirty mark changes the file's ctime: a stat(2) waits for it, so that the ctime it
+   * shows is not changed later by what the program did before.
+   */
+  public Future<Void> endOf(String path) {
+    Future<Void> end = unanswered.get(path);
+    if (end != null && !end.isComplete()) {
+      flushIfQueued(path);
+    }
+    return end;
+  }
+
   /** Sends everything queued; completes when every brick answered (or failed). */
   public synchronized Future<Void> flush() {
     if (timer >= 0) {
@@ -90,9 +110,16 @@ public final class SessionEnds {
             LOG.fine("dirty marks kept on " + b.brick().name() + ": " + r.result().failed());
           }
         })));
+    Future<Void> answered = Future.join(sent).<Void>mapEmpty();
+    Promise<Void> these = queuedAnswered;
+    queuedAnswered = Promise.promise();
+    answered.onComplete(r -> {
+      these.complete();
+      unanswered.values().removeIf(f -> f == these.future());
+    });
     queued.clear();
     paths.clear();
     size = 0;
-    return Future.join(sent).mapEmpty();
+    return answered;
   }
 }

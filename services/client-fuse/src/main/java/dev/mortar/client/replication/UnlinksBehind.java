@@ -1,6 +1,7 @@
 package dev.mortar.client.replication;
 
 import dev.mortar.client.transport.BrickClient;
+import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.VolumePaths;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -39,6 +41,8 @@ public final class UnlinksBehind {
   private final Map<String, Promise<Void>> pending = new ConcurrentHashMap<>();
   /** Directories with a request on its way, and the names queued behind it. Guarded by this. */
   private final Map<String, List<String>> queued = new HashMap<>();
+  /** Told each directory whose unlinks the bricks answered, and the directory as they left it (or null). */
+  private volatile BiConsumer<String, Attr> answered = (dir, attr) -> { };
 
   public UnlinksBehind(ReplicaSet rs, MeterRegistry registry) {
     this.rs = rs;
@@ -74,6 +78,14 @@ public final class UnlinksBehind {
     }
   }
 
+  /**
+   * Tells {@code then} of each directory whose unlinks were answered, with the directory as the bricks left it
+   * (null if they could not tell): on the event loop, once those names are no longer queued or on their way.
+   */
+  public void whenAnswered(BiConsumer<String, Attr> then) {
+    answered = then;
+  }
+
   /** The paths whose unlink is queued or on its way. */
   public Set<String> paths() {
     return pending.keySet();
@@ -93,11 +105,11 @@ public final class UnlinksBehind {
   }
 
   private void send(String dir, List<String> names) {
-    Future<Void> sent = names.size() == 1
-        ? rs.writeAsync(new Requests.Unlink(VolumePaths.child(dir, names.get(0))), dir).mapEmpty()
+    Future<Attr> sent = names.size() == 1
+        ? rs.writeAsync(new Requests.Unlink(VolumePaths.child(dir, names.get(0))), dir).map(w -> w.answer().dir())
         : rs.writeAsync(new Requests.UnlinkMany(dir, names), dir).map(w -> {
           outcomes(dir, w);
-          return null;
+          return w.answer().dir();
         });
     sent.onComplete(done -> {
       if (done.failed()) {
@@ -116,6 +128,7 @@ public final class UnlinksBehind {
         }
         notifyAll();
       }
+      answered.accept(dir, done.succeeded() ? done.result() : null);
       if (next != null) {
         send(dir, next);
       }

@@ -22,20 +22,25 @@ final class BirthDirs {
   static final int RING = 16;
   /** An open slower than this, on average, means the group is full of recently freed inodes. */
   static final long SLOW_NANOS = 150_000;
-  private static final long FS_IOC_GETFLAGS = 0x80086601L;
-  private static final long FS_IOC_SETFLAGS = 0x40086602L;
-  private static final int FS_TOPDIR_FL = 0x00020000;
 
   private final Path root;
+  private final POSIX posix;
   private volatile Path current;
   private int slot;
   private double averageNanos;
 
-  /** Uses (and makes) {@code root}, marked as a top directory where the filesystem has that flag. */
+  /**
+   * Uses (and makes) {@code root}, marked as a top directory where the filesystem has that flag. Its directories
+   * pass on no-atime to the files born there ({@link AccessTimes}).
+   */
   BirthDirs(Path root, POSIX posix) throws IOException {
     this.root = Files.createDirectories(root);
-    markTopDirectory(posix);
-    this.current = Files.createDirectories(root.resolve("0"));
+    this.posix = posix;
+    if (!InodeFlags.add(root, InodeFlags.FS_TOPDIR_FL, posix)) {
+      // Not ext2/3/4: that allocator has no such flag, and no such cost either.
+      LOG.fine(root + ": not marked a top directory");
+    }
+    this.current = AccessTimes.keptBelow(Files.createDirectories(root.resolve("0")), posix);
   }
 
   /** The directory to open the next new file in. */
@@ -54,7 +59,7 @@ final class BirthDirs {
     }
     int next = (slot + 1) % RING;
     try {
-      current = Files.createDirectories(root.resolve(Integer.toString(next)));
+      current = AccessTimes.keptBelow(Files.createDirectories(root.resolve(Integer.toString(next))), posix);
       slot = next;
       LOG.fine(root + ": new files' inodes now in " + current + " (the last took "
           + Math.round(averageNanos / 1_000) + " us on average to allocate)");
@@ -62,26 +67,5 @@ final class BirthDirs {
       LOG.fine(root + ": staying with " + current + ": " + e); // a full disk: the open says so itself
     }
     averageNanos = 0;
-  }
-
-  private void markTopDirectory(POSIX posix) {
-    LibC.Calls libc = LibC.X86_64;
-    if (libc == null || !posix.isNative()) {
-      return;
-    }
-    int fd = posix.open(root.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY_X86_64, 0);
-    if (fd < 0) {
-      return;
-    }
-    try {
-      int[] flags = new int[1];
-      if (libc.ioctl(fd, FS_IOC_GETFLAGS, flags) != 0
-          || (flags[0] & FS_TOPDIR_FL) == 0 && libc.ioctl(fd, FS_IOC_SETFLAGS, new int[] {flags[0] | FS_TOPDIR_FL}) != 0) {
-        // Not ext2/3/4: that allocator has no such flag, and no such cost either.
-        LOG.fine(root + ": not marked a top directory (errno " + posix.errno() + ")");
-      }
-    } finally {
-      posix.close(fd);
-    }
   }
 }

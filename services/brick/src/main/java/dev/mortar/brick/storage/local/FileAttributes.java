@@ -4,7 +4,6 @@ import dev.mortar.brick.storage.BrickNames;
 import dev.mortar.brick.storage.BrickStorage.FsStats;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
-import dev.mortar.common.brick.api.Requests;
 import dev.mortar.common.brick.Errno;
 import dev.mortar.common.brick.FileMeta;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Map;
@@ -78,11 +76,6 @@ final class FileAttributes {
     return setAndStat(path, p -> setOwnerAndMode(p, -1, uid, gid, true));
   }
 
-  Attr utimens(String path, long atimeNanos, long mtimeNanos) {
-    return setAndStat(path, p -> Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
-        .setTimes(fileTime(mtimeNanos), fileTime(atimeNanos), null));
-  }
-
   FsStats statfs() {
     try {
       FileStore fs = Files.getFileStore(paths.root());
@@ -127,16 +120,5 @@ final class FileAttributes {
   private static long nanos(FileTime t) {
     Instant i = t.toInstant();
     return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-  }
-
-  private static FileTime fileTime(long nanos) {
-    if (nanos == Requests.Utimens.OMIT) {
-      return null;
-    }
-    if (nanos == Requests.Utimens.NOW) {
-      return FileTime.from(Instant.now());
-    }
-    return FileTime.from(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
-        Math.floorMod(nanos, 1_000_000_000L)));
   }
 }

@@ -39,6 +39,7 @@ public final class LocalDiskStorage implements BrickStorage {
   private final BrickPaths paths;
   private final ReplicaMeta meta;
   private final FileAttributes attributes;
+  private final FileTimes times;
   private final Namespace namespace;
   private final FileData data;
   private final BrickXattrs xattrs;
@@ -51,11 +52,13 @@ public final class LocalDiskStorage implements BrickStorage {
     this.rootId = a.get("dev") + ":" + a.get("ino");
     this.paths = new BrickPaths(root, posix, LocalDiskTunables.CHECKED_DIRS.getInt());
     Path priv = paths.metaDir();
-    Path tmp = Files.createDirectories(priv.resolve("tmp"));
+    Path tmp = AccessTimes.keptBelow(Files.createDirectories(priv.resolve("tmp")), posix);
+    AccessTimes.keptBelow(paths.root(), posix); // the root itself: the one directory not made under tmp
     clear(tmp);
     HealIndex index = new HealIndex(priv.resolve("index"), priv.resolve("spare"), posix);
     this.meta = new ReplicaMeta(paths, tmp, priv.resolve("ino"), index, posix);
     this.attributes = new FileAttributes(paths, meta);
+    this.times = new FileTimes(paths, attributes, posix);
     this.namespace = new Namespace(paths, attributes, meta, index,
         new NewFiles(posix, new BirthDirs(priv.resolve("birth"), posix)), tmp, posix);
     this.data = new FileData(paths, attributes, posix);
@@ -201,8 +204,7 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Attr utimens(String path, long atimeNanos, long mtimeNanos) {
-    return specials.is(path) ? specials.utimens(path, atimeNanos, mtimeNanos)
-        : attributes.utimens(path, atimeNanos, mtimeNanos);
+    return times.utimens(path, atimeNanos, mtimeNanos);
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.mortar.brick.storage.BrickNames;
 import dev.mortar.common.brick.Attr;
 import dev.mortar.common.brick.BrickException;
 import dev.mortar.common.brick.Errno;
-import dev.mortar.common.brick.api.Requests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,15 +13,10 @@ import jnr.posix.POSIX;
 /**
  * What a brick on local disk does with its FIFOs, sockets and device nodes (made by {@link Namespace#mknod}) without
  * opening them. An open of a FIFO waits for its other end and one of a device reaches a device of the brick's own
- * host, and Java's file API opens a file to change its mode or times without following links; so their mode and
- * times are changed by path here (chmod(2), utimensat(2)), writes to them are refused, and their user extended
- * attributes are answered as Linux answers them (none can be set).
+ * host, and Java's file API opens a file to change its mode: so their mode is changed by path here (chmod(2); their
+ * times are set by path for every file, see {@link FileTimes}), and data operations on them are refused.
  */
 final class SpecialFiles {
-  private static final int AT_FDCWD = -100;
-  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
-  private static final long UTIME_NOW = (1L << 30) - 1;
-  private static final long UTIME_OMIT = (1L << 30) - 2;
 
   private final BrickPaths paths;
   private final FileAttributes attributes;
@@ -49,28 +43,11 @@ final class SpecialFiles {
     return attributes.of(p, path);
   }
 
-  Attr utimens(String path, long atimeNanos, long mtimeNanos) {
-    Path p = paths.resolve(path);
-    check(posix.utimensat(AT_FDCWD, p.toString(), timespec(atimeNanos), timespec(mtimeNanos), AT_SYMLINK_NOFOLLOW),
-        path, "cannot set its times");
-    return attributes.of(p, path);
-  }
-
   /** Refuses data operations on a special file. */
   void refuseData(String path) {
     if (is(path)) {
       throw BrickNames.notData(path);
     }
-  }
-
-  private static long[] timespec(long nanos) {
-    if (nanos == Requests.Utimens.OMIT) {
-      return new long[] {0, UTIME_OMIT};
-    }
-    if (nanos == Requests.Utimens.NOW) {
-      return new long[] {0, UTIME_NOW};
-    }
-    return new long[] {Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)};
   }
 
   private void check(int result, String path, String what) {

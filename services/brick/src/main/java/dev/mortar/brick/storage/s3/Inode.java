@@ -123,6 +123,12 @@ record Inode(String id, List<Name> names, FileMeta meta, int mode, int uid, int 
     return withNames(n);
   }
 
+  /** A directory whose entries changed (a name made, removed or moved there): mtime and ctime now. */
+  Inode withEntriesChanged() {
+    long now = S3Clock.now();
+    return new Inode(id, names, meta, mode, uid, gid, atime, now, now, size, target, xattrs, extents, rdev);
+  }
+
   Inode touched() {
     return new Inode(id, names, meta, mode, uid, gid, atime, mtime, S3Clock.now(), size, target, xattrs, extents, rdev);
   }

@@ -295,7 +295,19 @@ final class InodeTree {
       children.put(made.id(), new ConcurrentSkipListMap<>());
     }
     dir(slot.parent()).put(slot.name(), made.id());
+    entriesChanged(slot.parent());
     return attr(made);
+  }
+
+  /**
+   * A name was made, removed or moved in directory {@code dirId}: its mtime and ctime are now, as on local disk
+   * (one PUT of the directory's inode; the name's own change is in the bucket first).
+   */
+  private void entriesChanged(String dirId) {
+    Inode dir = inodes.get(dirId);
+    if (dir != null) {
+      change(dir, Inode::withEntriesChanged);
+    }
   }
 
   /** Another name for a file (a hard link) at {@code slot}, which the caller found free. */
@@ -306,6 +318,7 @@ final class InodeTree {
       return cur.withNames(names);
     });
     dir(slot.parent()).put(slot.name(), next.id());
+    entriesChanged(slot.parent());
     return next;
   }
 
@@ -313,6 +326,7 @@ final class InodeTree {
   void unname(Inode i, Inode.Name name) {
     dropName(i, name);
     dir(name.parent()).remove(name.name());
+    entriesChanged(name.parent());
   }
 
   /**
@@ -326,6 +340,10 @@ final class InodeTree {
     dir(to.parent()).put(to.name(), src.id());
     if (replaced != null) {
       dropName(replaced, to);
+    }
+    entriesChanged(from.parent());
+    if (!to.parent().equals(from.parent())) {
+      entriesChanged(to.parent());
     }
   }
 
