@@ -5,6 +5,7 @@ difference and exits 1 if there is one. Run as root (reads every file whatever i
 
 import argparse
 import os
+import stat
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -26,7 +27,7 @@ def differences(a, b, families, ignore):
             out.append("%r: only in %s" % (p, a if p in ta else b))
             continue
         ea, eb = ta[p], tb[p]
-        if "mtime" not in ignore:
+        if "mtime" not in ignore and not ("dirmtime" in ignore and ea.get("type") == stat.S_IFDIR):
             ea["mtime"], eb["mtime"] = ea["_times"][1], eb["_times"][1]
         for k in sorted(set(ea) | set(eb) - {"_times"} - set(ignore)):
             if k != "_times" and ea.get(k) != eb.get(k):
@@ -42,7 +43,7 @@ def main(argv):
     p.add_argument("b")
     p.add_argument("--xattrs", action="store_true", help="compare user.* and trusted.* extended attributes too")
     p.add_argument("--acls", action="store_true", help="compare POSIX ACLs too")
-    p.add_argument("--ignore", default="", help="fields left out, comma-separated (e.g. nlink,mtime)")
+    p.add_argument("--ignore", default="", help="fields left out, comma-separated (e.g. nlink,mtime; dirmtime: directories' mtimes only)")
     a = p.parse_args(argv)
     families = {"xattr"} if a.xattrs else set()
     if a.acls:

@@ -71,7 +71,7 @@ class Checker:
             return fenced
         before, _ = snapshot.tree(local, self.families, contents=False)
         outcomes = [self.seen(run_step(side, s)) for side in sides]
-        if outcomes[0] != outcomes[1]:
+        if outcomes[0] != outcomes[1] and not _both_refused_as_user(s, outcomes):
             return Failure("outcome", s, None, "outcome", outcomes[0], outcomes[1])
         after, _ = snapshot.tree(local, self.families, contents=False)
         changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
@@ -121,7 +121,7 @@ class Checker:
         if fenced is not None and p in fenced[0] and p in fenced[1]:
             if (lm != FENCE) != (mm != FENCE):
                 return Failure(kind, s, p, "whether mtime changed", lm != FENCE, mm != FENCE)
-            if (lc != fenced[0][p]) != (mc != fenced[1][p]):
+            if (lc != fenced[0][p]) != (mc != fenced[1][p]) and not _changes_nothing(s):
                 return Failure(kind, s, p, "whether ctime changed", lc != fenced[0][p], mc != fenced[1][p])
         return None
 
@@ -177,3 +177,18 @@ def fresh(path):
 def remove(path):
     if os.path.lexists(path):
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _changes_nothing(s):
+    """chown(-1, -1) moves ctime on a local disk, but through FUSE the kernel sends no attribute to set, so libfuse 2's
+    path API never calls the filesystem: a known limit of every libfuse 2 filesystem, not compared."""
+    return s.get("op") == "chown" and s.get("uid") == -1 and s.get("gid") == -1
+
+
+def _both_refused_as_user(s, outcomes):
+    """Another user's step that both sides refuse, one with EACCES or EPERM: the mount checks permissions itself (it
+    enforces POSIX ACLs, which the kernel cannot for libfuse 2), so where the kernel decides first (a name it has
+    cached, a file type, a capability) it may give that error instead of a local disk's permission error."""
+    denied = ("EACCES", "EPERM")
+    return ("user" in s and all(o[0] == "err" for o in outcomes)
+            and (outcomes[0][1] in denied or outcomes[1][1] in denied))

@@ -353,19 +353,18 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int utimens(String path, Timespec[] ts) {
     return op("utimens", () -> {
-      perms.utimens(caller(), path, given(ts[0]) || given(ts[1]));
+      perms.utimens(caller(), path, !(isNow(ts[0]) && isNow(ts[1])));
       long now = Clock.nanos();
       changeAttr(path, new Requests.Utimens(path, nanos(ts[0], now), nanos(ts[1], now)));
     });
   }
 
   /**
-   * Whether the program gave a time rather than "now" or "leave it" (touch): only the owner may give one, whoever may
-   * write the file may set "now".
+   * Both times "now" (touch) may be set by whoever may write the file; anything else (a time given, or one left as
+   * it is) only by its owner, as utimensat(2) rules.
    */
-  private static boolean given(Timespec t) {
-    long ns = t.tv_nsec.longValue();
-    return ns != UTIME_NOW && ns != UTIME_OMIT;
+  private static boolean isNow(Timespec t) {
+    return t.tv_nsec.longValue() == UTIME_NOW;
   }
 
   /**
