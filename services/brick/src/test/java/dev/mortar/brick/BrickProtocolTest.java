@@ -481,6 +481,9 @@ class BrickProtocolTest {
     call(new Requests.SetXattr("/acl", "system.posix_acl_access", 0, Buffer.buffer(PosixAcl.ofMode(0751).toBytes())));
     assertEquals(0751, attr(new Requests.Lookup("/acl")).mode() & 07777);
     errno(Errno.ENODATA, () -> call(new Requests.GetXattr("/acl", "system.posix_acl_access")));
+    // as ext4: removing an ACL a file does not have (setfacl -b, -k) is not an error
+    call(new Requests.RemoveXattr("/acl", "system.posix_acl_access"));
+    call(new Requests.RemoveXattr("/acl", "system.posix_acl_default"));
 
     errno(Errno.EINVAL, () -> call(new Requests.SetXattr("/acl", "system.posix_acl_access", 0,
         Buffer.buffer(new byte[] {2, 0, 0, 0, 1}))));

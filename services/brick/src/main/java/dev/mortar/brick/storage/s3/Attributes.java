@@ -121,6 +121,12 @@ final class Attributes {
   }
 
   void removexattr(String path, String name) {
+    if (XattrNames.isAcl(name)) {
+      Inode f = tree.find(path);
+      if (!f.isSymlink() && !f.xattrs().containsKey(name)) {
+        return; // as ext4: removing an ACL a file does not have (a default one of a file, too) changes nothing
+      }
+    }
     tree.change(xattrTarget(path, name, true), cur -> {
       if (!cur.xattrs().containsKey(name)) {
         throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");
