@@ -46,6 +46,12 @@ public final class VolumePaths {
     return parts;
   }
 
+  /** The directory of {@code path} ("/" for the root and its entries). */
+  public static String parent(String path) {
+    int i = path.lastIndexOf('/');
+    return i <= 0 ? "/" : path.substring(0, i);
+  }
+
   /** {@code name} in directory {@code dir}. */
   public static String child(String dir, String name) {
     return dir.equals("/") ? "/" + name : dir + "/" + name;

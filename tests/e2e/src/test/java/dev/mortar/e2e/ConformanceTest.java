@@ -63,12 +63,7 @@ class ConformanceTest {
     requirePython();
     String name = getClass().getSimpleName();
     nodes = LocalNodes.start(name, 2, LOGS, nodeEnvironment());
-    for (String[] words : List.of(new String[] {"peer", "probe", nodes.host(2)},
-        new String[] {"volume", "create", "conf", "replica", "2", brickSpec(1, "conf"), brickSpec(2, "conf")},
-        new String[] {"volume", "start", "conf"})) {
-      Cmd.Result r = nodes.cli(1).run(words);
-      assertEquals(0, r.exit(), r::describe);
-    }
+    nodes.replicaTwo("conf", brickSpec(1, "conf"), brickSpec(2, "conf"));
     Path logs = E2e.logDir(name);
     // allow_other: the tester runs steps as another user too.
     List<String> opts = List.of("-o", "allow_other");
@@ -82,21 +77,15 @@ class ConformanceTest {
 
   @AfterAll
   void stop() {
-    for (FuseMount m : new FuseMount[] {a, b}) {
-      if (m != null) {
-        m.close();
-      }
-    }
+    FuseMount.closeAll(a, b);
     if (nodes != null) {
       nodes.close();
     }
   }
 
+  /** The conformance tester is a Python 3 program. */
   static void requirePython() {
-    if (Cmd.run(Duration.ofSeconds(10), "sh", "-c", "command -v python3").exit() != 0) {
-      throw new AssertionError("python3 is missing: the conformance tester is a Python 3 program;"
-          + " apt-get install -y python3");
-    }
+    E2e.requireTools(Map.of("python3", "python3"));
   }
 
   /** Runs the tester; its output says what differed and the shortest step list that shows it. */

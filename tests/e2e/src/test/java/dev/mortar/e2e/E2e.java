@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Where things are: the checkout, {@code bin/mortar}, and this module's log and scratch directories. */
@@ -176,6 +179,20 @@ final class E2e {
   /** A fresh directory for node logs of one test class: {@code target/e2e-logs/<name>-<time>}. */
   static Path logDir(String name) {
     return fresh(moduleTarget().resolve("e2e-logs").resolve(name + "-" + stamp()));
+  }
+
+  /**
+   * Fails, naming the Debian packages to install, where a program the tests run is missing ({@code packageOf}: each
+   * program's package).
+   */
+  static void requireTools(Map<String, String> packageOf) {
+    List<String> missing = packageOf.entrySet().stream()
+        .filter(t -> Cmd.run(Duration.ofSeconds(10), "sh", "-c", "command -v " + t.getKey()).exit() != 0)
+        .map(Map.Entry::getValue).distinct().sorted().toList();
+    if (!missing.isEmpty()) {
+      throw new AssertionError("programs these tests run are missing: apt-get install -y "
+          + String.join(" ", missing));
+    }
   }
 
   /** A fresh scratch directory (state dirs, bricks) of one test class. */

@@ -92,6 +92,15 @@ final class FuseMount implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** Unmounts each mount made (a null is one that was not). */
+  static void closeAll(FuseMount... mounts) {
+    for (FuseMount m : mounts) {
+      if (m != null) {
+        m.close();
+      }
+    }
+  }
+
   @Override
   public void close() {
     try {

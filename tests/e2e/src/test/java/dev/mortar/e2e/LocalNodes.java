@@ -1,5 +1,7 @@
 package dev.mortar.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -82,6 +84,15 @@ final class LocalNodes implements AutoCloseable {
   /** A brick spec {@code HOST:/.../bricks/nodeI/NAME} in this test's scratch directory. */
   String brick(int i, String name) {
     return host(i) + ":" + work.resolve("bricks/node" + i + "/" + name);
+  }
+
+  /** Node 1 probes node 2, then makes and starts the replica-2 volume {@code vol} of bricks {@code b1} and {@code b2}. */
+  void replicaTwo(String vol, String b1, String b2) {
+    for (String[] words : List.of(new String[] {"peer", "probe", host(2)},
+        new String[] {"volume", "create", vol, "replica", "2", b1, b2}, new String[] {"volume", "start", vol})) {
+      Cmd.Result r = cli(1).run(words);
+      assertEquals(0, r.exit(), r::describe);
+    }
   }
 
   /** {@code GET} on node {@code i}'s admin API; the body must be JSON. */

@@ -58,17 +58,9 @@ class PosixAttributesTest {
   @BeforeAll
   void start() throws IOException {
     FuseMount.requireFuse();
-    for (String tool : List.of("rsync", "setpriv", "setfattr")) {
-      if (Cmd.run(Duration.ofSeconds(10), "sh", "-c", "command -v " + tool).exit() != 0) {
-        throw new AssertionError(tool + " is missing: apt-get install -y rsync util-linux attr");
-      }
-    }
+    E2e.requireTools(Map.of("rsync", "rsync", "setpriv", "util-linux", "setfattr", "attr"));
     nodes = LocalNodes.start(getClass().getSimpleName(), 2, LOGS, nodeEnvironment());
-    assertEquals(0, nodes.cli(1).run("peer", "probe", nodes.host(2)).exit());
-    Cmd.Result made = nodes.cli(1).run("volume", "create", "attrs", "replica", "2", brickSpec(1, "attrs"),
-        brickSpec(2, "attrs"));
-    assertEquals(0, made.exit(), made::describe);
-    assertEquals(0, nodes.cli(1).run("volume", "start", "attrs").exit());
+    nodes.replicaTwo("attrs", brickSpec(1, "attrs"), brickSpec(2, "attrs"));
     top = walkable(Files.createTempDirectory(Path.of("/tmp"), "mortar-posix"));
     local = walkable(Files.createTempDirectory(Path.of("/var/tmp"), "mortar-posix-local"));
     Path logs = E2e.logDir(getClass().getSimpleName());
@@ -84,11 +76,7 @@ class PosixAttributesTest {
 
   @AfterAll
   void stop() {
-    for (FuseMount m : new FuseMount[] {a, b}) {
-      if (m != null) {
-        m.close();
-      }
-    }
+    FuseMount.closeAll(a, b);
     if (nodes != null) {
       nodes.close();
     }

@@ -35,24 +35,10 @@ class RealProgramsTest {
   @BeforeAll
   void start() {
     FuseMount.requireFuse();
-    List<String> missing = new ArrayList<>();
-    TOOLS.forEach((tool, pkg) -> {
-      if (Cmd.run(Duration.ofSeconds(10), "sh", "-c", "command -v " + tool).exit() != 0) {
-        missing.add(pkg);
-      }
-    });
-    if (!missing.isEmpty()) {
-      throw new AssertionError("programs these tests run are missing: apt-get install -y " + String.join(" ",
-          missing.stream().sorted().toList()));
-    }
+    E2e.requireTools(TOOLS);
     String name = getClass().getSimpleName();
     nodes = LocalNodes.start(name, 2, LOGS);
-    for (String[] words : List.of(new String[] {"peer", "probe", nodes.host(2)},
-        new String[] {"volume", "create", "progs", "replica", "2", nodes.brick(1, "progs"), nodes.brick(2, "progs")},
-        new String[] {"volume", "start", "progs"})) {
-      Cmd.Result r = nodes.cli(1).run(words);
-      assertEquals(0, r.exit(), r::describe);
-    }
+    nodes.replicaTwo("progs", nodes.brick(1, "progs"), nodes.brick(2, "progs"));
     mount = FuseMount.mount(nodes.net.remote(1) + ":/progs", nodes.work.resolve("mnt"),
         E2e.logDir(name).resolve("mount.log"));
     scratch = nodes.work.resolve("scratch");

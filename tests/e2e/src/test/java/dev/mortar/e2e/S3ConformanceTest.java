@@ -1,32 +1,27 @@
 package dev.mortar.e2e;
 
-import dev.mortar.brick.storage.s3.S3Config;
-import dev.mortar.brick.storage.s3.S3ProxyServer;
-import dev.mortar.common.config.Setting;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 
 /** The conformance tests on a volume whose bricks are in an object store (S3Proxy, started for the run). */
 class S3ConformanceTest extends ConformanceTest {
-  private S3ProxyServer server;
+  private S3Bricks s3;
 
   @Override
   Map<String, String> nodeEnvironment() {
-    server = S3ProxyServer.start(E2e.workDir(getClass().getSimpleName() + "-s3proxy"));
-    S3Config c = server.config();
-    return Map.of(Setting.S3_ENDPOINT.env(), c.endpoint(), Setting.S3_ACCESS_KEY.env(), c.accessKey(),
-        Setting.S3_SECRET_KEY.env(), c.secretKey());
+    s3 = new S3Bricks(getClass());
+    return s3.nodeEnvironment();
   }
 
   @Override
   String brickSpec(int i, String vol) {
-    return host(i) + ":s3://mortar-e2e/" + vol + "-node" + i;
+    return S3Bricks.brick(host(i), vol + "-node" + i);
   }
 
   @AfterAll
   void stopServer() {
-    if (server != null) {
-      server.close();
+    if (s3 != null) {
+      s3.close();
     }
   }
 }

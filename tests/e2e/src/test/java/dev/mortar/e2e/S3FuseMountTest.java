@@ -1,6 +1,5 @@
 package dev.mortar.e2e;
 
-import dev.mortar.brick.storage.s3.S3ProxyServer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -10,17 +9,17 @@ import org.junit.jupiter.api.AfterAll;
  * for the run): each node serves its bricks from the bucket, with its own MORTAR_S3_* settings.
  */
 class S3FuseMountTest extends FuseMountTest {
-  private S3ProxyServer server;
+  private S3Bricks s3;
 
   @Override
   Map<String, String> nodeEnvironment() {
-    server = S3ProxyServer.start(E2e.workDir(getClass().getSimpleName() + "-s3proxy"));
-    return S3Nodes.environment(server.config());
+    s3 = new S3Bricks(getClass());
+    return s3.nodeEnvironment();
   }
 
   @Override
   String brickSpec(int i, String vol) {
-    return host(i) + ":s3://mortar-e2e/" + vol + "-node" + i;
+    return S3Bricks.brick(host(i), vol + "-node" + i);
   }
 
   @Override
@@ -39,13 +38,13 @@ class S3FuseMountTest extends FuseMountTest {
 
   @Override
   BrickCopy copyOf(String spec) {
-    return new S3BrickCopy(spec, server.config());
+    return s3.copyOf(spec);
   }
 
   @AfterAll
   void stopServer() {
-    if (server != null) {
-      server.close();
+    if (s3 != null) {
+      s3.close();
     }
   }
 }

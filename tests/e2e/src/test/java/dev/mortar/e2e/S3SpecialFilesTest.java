@@ -1,37 +1,32 @@
 package dev.mortar.e2e;
 
-import dev.mortar.brick.storage.s3.S3Config;
-import dev.mortar.brick.storage.s3.S3ProxyServer;
-import dev.mortar.common.config.Setting;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 
 /** The special-file tests on a volume whose bricks are both in an object store (S3Proxy, started for the run). */
 class S3SpecialFilesTest extends SpecialFilesTest {
-  private S3ProxyServer server;
+  private S3Bricks s3;
 
   @Override
   Map<String, String> nodeEnvironment() {
-    server = S3ProxyServer.start(E2e.workDir(getClass().getSimpleName() + "-s3proxy"));
-    S3Config c = server.config();
-    return Map.of(Setting.S3_ENDPOINT.env(), c.endpoint(), Setting.S3_ACCESS_KEY.env(), c.accessKey(),
-        Setting.S3_SECRET_KEY.env(), c.secretKey());
+    s3 = new S3Bricks(getClass());
+    return s3.nodeEnvironment();
   }
 
   @Override
   String brickSpec(int i) {
-    return host(i) + ":s3://mortar-e2e/special-node" + i;
+    return S3Bricks.brick(host(i), "special-node" + i);
   }
 
   @Override
   BrickCopy copyOf(String spec) {
-    return new S3BrickCopy(spec, server.config());
+    return s3.copyOf(spec);
   }
 
   @AfterAll
   void stopServer() {
-    if (server != null) {
-      server.close();
+    if (s3 != null) {
+      s3.close();
     }
   }
 }

@@ -69,9 +69,7 @@ class SpecialFilesTest {
   void start() {
     FuseMount.requireFuse();
     nodes = LocalNodes.start(getClass().getSimpleName(), 2, LOGS, nodeEnvironment());
-    cli(1, "peer", "probe", nodes.host(2));
-    cli(1, "volume", "create", "vol", "replica", "2", brickSpec(1), brickSpec(2));
-    cli(1, "volume", "start", "vol");
+    nodes.replicaTwo("vol", brickSpec(1), brickSpec(2));
     bricks.add(copyOf(brickSpec(1)));
     bricks.add(copyOf(brickSpec(2)));
     Path mnt = nodes.work.resolve("mnt");
@@ -82,11 +80,7 @@ class SpecialFilesTest {
 
   @AfterAll
   void stop() {
-    for (FuseMount m : new FuseMount[] {a, b}) {
-      if (m != null) {
-        m.close();
-      }
-    }
+    FuseMount.closeAll(a, b);
     if (nodes != null) {
       nodes.close();
     }

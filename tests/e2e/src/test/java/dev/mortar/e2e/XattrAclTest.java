@@ -49,17 +49,9 @@ class XattrAclTest {
   @BeforeAll
   void start() throws Exception {
     FuseMount.requireFuse();
-    for (String[] tool : List.of(new String[] {"setfacl", "acl"}, new String[] {"setfattr", "attr"},
-        new String[] {"rsync", "rsync"}, new String[] {"setpriv", "util-linux"})) {
-      if (Cmd.run(Duration.ofSeconds(10), "sh", "-c", "command -v " + tool[0]).exit() != 0) {
-        throw new AssertionError(tool[0] + " is missing: apt-get install -y " + tool[1]);
-      }
-    }
+    E2e.requireTools(Map.of("setfacl", "acl", "setfattr", "attr", "rsync", "rsync", "setpriv", "util-linux"));
     nodes = LocalNodes.start(getClass().getSimpleName(), 2, LOGS, nodeEnvironment());
-    assertEquals(0, nodes.cli(1).run("peer", "probe", nodes.host(2)).exit());
-    Cmd.Result r = nodes.cli(1).run("volume", "create", "x2", "replica", "2", brickSpec(1, "x2"), brickSpec(2, "x2"));
-    assertEquals(0, r.exit(), r::describe);
-    assertEquals(0, nodes.cli(1).run("volume", "start", "x2").exit());
+    nodes.replicaTwo("x2", brickSpec(1, "x2"), brickSpec(2, "x2"));
     Path mnt = nodes.work.resolve("mnt");
     Path logs = E2e.logDir(getClass().getSimpleName());
     List<String> allowOther = List.of("-o", "allow_other");
@@ -71,11 +63,7 @@ class XattrAclTest {
 
   @AfterAll
   void stop() {
-    for (FuseMount m : new FuseMount[] {a, b}) {
-      if (m != null) {
-        m.close();
-      }
-    }
+    FuseMount.closeAll(a, b);
     if (nodes != null) {
       nodes.close();
     }

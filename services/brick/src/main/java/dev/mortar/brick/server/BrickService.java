@@ -176,12 +176,7 @@ public final class BrickService implements BrickApi {
    * null if it cannot be read (another change removed it meanwhile).
    */
   private Attr dirOf(String path) {
-    return dir(parent(path));
-  }
-
-  private static String parent(String path) {
-    int slash = path.lastIndexOf('/');
-    return slash <= 0 ? "/" : path.substring(0, slash);
+    return dir(VolumePaths.parent(path));
   }
 
   private Attr dir(String dir) {
@@ -290,8 +285,8 @@ public final class BrickService implements BrickApi {
   public Future<Replies.DirsReply> rename(Requests.Rename r) {
     return onWorker(r, r.path(), () -> {
       storage.rename(r.path(), r.to());
-      String from = parent(r.path());
-      String to = parent(r.to());
+      String from = VolumePaths.parent(r.path());
+      String to = VolumePaths.parent(r.to());
       return new Replies.DirsReply(dir(from), to.equals(from) ? null : dir(to));
     });
   }

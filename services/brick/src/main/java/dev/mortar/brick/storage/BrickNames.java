@@ -15,7 +15,7 @@ public final class BrickNames {
   public static final int MAX_NAME_BYTES = VolumePaths.MAX_NAME_BYTES;
   public static final int MAX_READ = 16 << 20;
   public static final int MAX_XATTR_VALUE = 64 << 10;
-  private static final String RESERVED_XATTR_PREFIX = "user.mortar.";
+  public static final String RESERVED_XATTR_PREFIX = "user.mortar.";
 
   private BrickNames() {}
 

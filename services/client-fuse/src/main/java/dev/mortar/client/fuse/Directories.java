@@ -4,6 +4,7 @@ import dev.mortar.client.replication.MortarPaths;
 import dev.mortar.client.replication.ReplicaSet;
 import dev.mortar.client.replication.UnlinksBehind;
 import dev.mortar.common.brick.Attr;
+import dev.mortar.common.brick.api.BrickRequest;
 import dev.mortar.common.brick.api.Replies;
 import dev.mortar.common.brick.api.Requests;
 import java.nio.charset.StandardCharsets;
@@ -36,16 +37,22 @@ final class Directories {
   }
 
   void mkdir(String path, long mode) {
+    make(path, 1, e -> new Requests.Mkdir(path, e.dirMode((int) mode & 07777), e.uid(), e.gid(), e.gfid(), 0));
+    names.made(path);
+  }
+
+  /**
+   * Makes a new entry at {@code path} on every live brick ({@code request}, for the calling process's new entry)
+   * and caches it and its directory as the bricks answer them; {@code subdirs}: 1 for a directory.
+   */
+  private void make(String path, int subdirs, Function<NewEntry, BrickRequest<Replies.AttrReply>> request) {
     ns.writable(path);
     ns.settle(path);
-    NewEntry e = newEntry.apply(path);
     String dir = MortarPaths.parent(path);
-    Replies.AttrReply made = ns.change(path, new Requests.Mkdir(path, e.dirMode((int) mode & 07777), e.uid(), e.gid(),
-        e.gfid(), 0), dir);
+    Replies.AttrReply made = ns.change(path, request.apply(newEntry.apply(path)), dir);
     ns.cache(path, made.attr());
     names.added(path);
-    names.made(path);
-    ns.dirChanged(dir, made.dir(), 1);
+    ns.dirChanged(dir, made.dir(), subdirs);
   }
 
   void rmdir(String path) {
@@ -146,28 +153,12 @@ final class Directories {
   }
 
   void symlink(String target, String linkPath) {
-    ns.writable(linkPath);
-    ns.settle(linkPath);
-    NewEntry e = newEntry.apply(linkPath);
-    String dir = MortarPaths.parent(linkPath);
-    Replies.AttrReply made = ns.change(linkPath, new Requests.Symlink(linkPath, target, e.uid(), e.gid(), e.gfid()),
-        dir);
-    ns.cache(linkPath, made.attr());
-    names.added(linkPath);
-    ns.dirChanged(dir, made.dir(), 0);
+    make(linkPath, 0, e -> new Requests.Symlink(linkPath, target, e.uid(), e.gid(), e.gfid()));
   }
 
   /** A FIFO, socket or device node (its number {@code rdev}); {@code mode} holds the type. */
   void mknod(String path, long mode, long rdev) {
-    ns.writable(path);
-    ns.settle(path);
-    NewEntry e = newEntry.apply(path);
-    String dir = MortarPaths.parent(path);
-    Replies.AttrReply made = ns.change(path, new Requests.Mknod(path, (int) mode, rdev, e.uid(), e.gid(), e.gfid(),
-        0), dir);
-    ns.cache(path, made.attr());
-    names.added(path);
-    ns.dirChanged(dir, made.dir(), 0);
+    make(path, 0, e -> new Requests.Mknod(path, (int) mode, rdev, e.uid(), e.gid(), e.gfid(), 0));
   }
 
   void readlink(String path, Pointer buf, long size) {

@@ -336,7 +336,6 @@ final class MortarFs extends FuseStubFS {
   @Override
   public int chmod(String path, long mode) {
     return op("chmod", () -> {
-      ns.settle(path);
       int m = perms.chmod(caller(), path, (int) mode & 07777);
       xattrCache.forget(changeAttr(path, new Requests.Chmod(path, m)), XattrNames.ACL_ACCESS);
     });

@@ -12,14 +12,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The extended attributes the mount asks for all the time, by file ID, for the attribute cache time (a change made
- * through another mount shows within it, as a mode change does): the POSIX ACLs its permission checks and new files
- * need, and {@code security.capability}, which the kernel asks for before every write. Changes made through this
- * mount drop the file's entry.
+ * The extended attributes asked for all the time, by file ID, for the attribute cache time (a change made through
+ * another mount shows within it, as a mode change does): the POSIX ACLs (the mount's permission checks and new files
+ * need them, {@code ls -l} asks for each file's), and the {@code security.*} ones ({@code security.capability} before
+ * every write, the security label for each file {@code ls -l} lists). Changes made through this mount drop the
+ * file's entry.
  */
 final class XattrCache {
-  static final String CAPABILITY = "security.capability";
-
   private record Entry(Optional<byte[]> value, long expires) {}
 
   private final ReplicaSet rs;
@@ -42,14 +41,22 @@ final class XattrCache {
   }
 
   private PosixAcl acl(String path, Attr a, String name) {
+    if (a.isSymlink()) { // no ACL: its permissions are never checked
+      return null;
+    }
     byte[] v = value(path, a, name);
     return v == null ? null : PosixAcl.parse(v);
   }
 
+  /** The attributes kept here ({@link #value} reads the others through too, uncached). */
+  static boolean cached(String name) {
+    return XattrNames.isAcl(name) || name.startsWith(XattrNames.SECURITY);
+  }
+
   /** The value of attribute {@code name} of the file {@code a} at {@code path}; null if it has none. */
   byte[] value(String path, Attr a, String name) {
-    if (a.gfid() == null || a.isSymlink()) {
-      return null;
+    if (a.gfid() == null) {
+      return fetch(path, name);
     }
     String key = a.gfid() + name;
     Entry e = entries.get(key);

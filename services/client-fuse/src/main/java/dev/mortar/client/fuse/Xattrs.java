@@ -13,8 +13,9 @@ import jnr.ffi.Pointer;
 /**
  * Extended attributes, kept on every brick's copy, as on ext4: {@code user.*} (reading them needs read permission,
  * changing them write permission), {@code trusted.*} (root's alone: another caller neither sees nor sets them),
- * {@code security.*} and the POSIX ACLs (the kernel checks who may set those). {@code security.capability}, which
- * the kernel asks for before every write, is answered from the {@link XattrCache}.
+ * {@code security.*} and the POSIX ACLs (the kernel checks who may set those). Those last two are answered from the
+ * {@link XattrCache}: the kernel asks for {@code security.capability} before every write, and {@code ls -l} for the
+ * ACL and the security label of every file it lists.
  */
 final class Xattrs {
   private final ReplicaSet rs;
@@ -76,7 +77,7 @@ final class Xattrs {
     }
     allow(c, path, name, false);
     ns.settle(path);
-    byte[] v = name.equals(XattrCache.CAPABILITY) ? cache.value(path, ns.lookup(path), name)
+    byte[] v = XattrCache.cached(name) ? cache.value(path, ns.lookup(path), name)
         : rs.read(new Requests.GetXattr(path, name), path).data().getBytes();
     if (v == null) {
       throw new BrickException(Errno.ENODATA, path + ": " + name + " is not set");

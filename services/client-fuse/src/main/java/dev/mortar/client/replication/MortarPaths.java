@@ -1,12 +1,13 @@
 package dev.mortar.client.replication;
 
+import dev.mortar.common.brick.VolumePaths;
+
 /** Paths as FUSE gives them: absolute within the volume, "/" the root, no trailing slash. */
 public final class MortarPaths {
   private MortarPaths() {}
 
   public static String parent(String path) {
-    int i = path.lastIndexOf('/');
-    return i <= 0 ? "/" : path.substring(0, i);
+    return VolumePaths.parent(path);
   }
 
   public static String name(String path) {

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import jnr.ffi.LibraryLoader;
 import jnr.posix.POSIX;
 
 /**
@@ -19,20 +18,6 @@ import jnr.posix.POSIX;
  * neither listed nor settable.
  */
 final class BrickXattrs {
-  /** The no-follow calls, as libc declares them. */
-  public interface Calls {
-    long lgetxattr(String path, String name, byte[] value, long size);
-
-    int lsetxattr(String path, String name, byte[] value, long size, int flags);
-
-    long llistxattr(String path, byte[] list, long size);
-
-    int lremovexattr(String path, String name);
-  }
-
-  private static final String MORTAR_PREFIX = "user.mortar.";
-  private static final Calls CALLS = load();
-
   private final BrickPaths paths;
   private final POSIX posix;
 
@@ -41,19 +26,11 @@ final class BrickXattrs {
     this.posix = posix;
   }
 
-  private static Calls load() {
-    try {
-      return LibraryLoader.create(Calls.class).load("c");
-    } catch (RuntimeException | LinkageError e) {
-      return null;
-    }
-  }
-
   private String file(String path, String name) {
     if (name != null) {
       BrickNames.checkXattrName(name);
     }
-    if (CALLS == null) {
+    if (LibC.CALLS == null) {
       throw new BrickException(Errno.EOPNOTSUPP, path + ": extended attributes need libc's xattr calls");
     }
     return paths.resolve(path).toString();
@@ -62,9 +39,9 @@ final class BrickXattrs {
   Buffer get(String path, String name) {
     String f = file(path, name);
     while (true) {
-      long size = check(CALLS.lgetxattr(f, name, null, 0), path, name);
+      long size = check(LibC.CALLS.lgetxattr(f, name, null, 0), path, name);
       byte[] v = new byte[(int) size];
-      long n = CALLS.lgetxattr(f, name, v, v.length);
+      long n = LibC.CALLS.lgetxattr(f, name, v, v.length);
       if (n >= 0 || posix.errno() != Errno.ERANGE.code) { // ERANGE: it grew in between
         return Buffer.buffer(Arrays.copyOf(v, (int) check(n, path, name)));
       }
@@ -74,7 +51,7 @@ final class BrickXattrs {
   void set(String path, String name, Buffer value, int flags) {
     BrickNames.checkXattrValue(name, value.length());
     byte[] v = value.getBytes();
-    check(CALLS.lsetxattr(file(path, name), name, v, v.length, flags), path, name);
+    check(LibC.CALLS.lsetxattr(file(path, name), name, v, v.length, flags), path, name);
   }
 
   List<String> list(String path) {
@@ -82,8 +59,8 @@ final class BrickXattrs {
     byte[] b;
     long n;
     do { // a list that grew between the two calls answers ERANGE
-      b = new byte[(int) check(CALLS.llistxattr(f, null, 0), path, null)];
-      n = CALLS.llistxattr(f, b, b.length);
+      b = new byte[(int) check(LibC.CALLS.llistxattr(f, null, 0), path, null)];
+      n = LibC.CALLS.llistxattr(f, b, b.length);
     } while (n < 0 && posix.errno() == Errno.ERANGE.code);
     check(n, path, null);
     List<String> out = new ArrayList<>();
@@ -91,7 +68,7 @@ final class BrickXattrs {
     for (int i = 0; i < n; i++) {
       if (b[i] == 0) {
         String name = new String(b, start, i - start, StandardCharsets.UTF_8);
-        if (XattrNames.supported(name) && !name.startsWith(MORTAR_PREFIX)) {
+        if (XattrNames.supported(name) && !name.startsWith(BrickNames.RESERVED_XATTR_PREFIX)) {
           out.add(name);
         }
         start = i + 1;
@@ -101,7 +78,7 @@ final class BrickXattrs {
   }
 
   void remove(String path, String name) {
-    check(CALLS.lremovexattr(file(path, name), name), path, name);
+    check(LibC.CALLS.lremovexattr(file(path, name), name), path, name);
   }
 
   private long check(long result, String path, String name) {

@@ -60,18 +60,28 @@ final class FileData {
     }
     Path p = paths.resolve(path);
     if (LibC.X86_64 != null && FileWrites.available()) {
-      int fd = posix.open(p.toString(), LibC.O_WRONLY | LibC.O_NOFOLLOW_X86_64 | LibC.O_CLOEXEC_X86_64, 0);
+      // Non-blocking and checked on the descriptor itself: a FIFO or device node renamed over the name meanwhile is
+      // refused, never waited on nor written.
+      int fd = posix.open(p.toString(), LibC.O_WRONLY | LibC.O_NOFOLLOW_X86_64 | LibC.O_CLOEXEC_X86_64
+          | LibC.O_NONBLOCK_X86_64 | LibC.O_NOCTTY_X86_64, 0);
       if (fd < 0) {
         int errno = posix.errno();
+        if (errno == LibC.ENXIO || errno == LibC.ENODEV) { // a FIFO without a reader, a device without a driver
+          throw BrickNames.notData(path);
+        }
         Errno e = Errno.of(errno);
         throw new BrickException(e, path + ": cannot open it for writing (" + e.name() + ", errno " + errno + ")");
       }
       try {
+        if (!posix.fstat(fd).isFile()) {
+          throw BrickNames.notData(path);
+        }
         FileWrites.write(fd, offset, data, path);
       } finally {
         posix.close(fd);
       }
     } else {
+      BrickNames.checkOpenable(path, attributes.of(p, path)); // Java's open would wait for a FIFO's other end
       try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, NOFOLLOW)) {
         FileWrites.write(ch, offset, data, path);
       } catch (IOException e) {
@@ -92,6 +102,9 @@ final class FileData {
     }
     if (a.isSymlink()) {
       throw new BrickException(Errno.EINVAL, path + ": is a symbolic link");
+    }
+    if (a.isSpecial()) {
+      throw BrickNames.notData(path);
     }
     try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
       f.setLength(size); // ftruncate: grows sparse, shrinks

@@ -24,6 +24,12 @@ public final class LibC {
 
     long lgetxattr(String path, String name, byte[] value, long size);
 
+    int lsetxattr(String path, String name, byte[] value, long size, int flags);
+
+    long llistxattr(String path, byte[] list, long size);
+
+    int lremovexattr(String path, String name);
+
     int sync_file_range(int fd, long offset, long nbytes, int flags);
 
     int ioctl(int fd, long request, int[] arg);
@@ -52,6 +58,11 @@ public final class LibC {
   static final int O_NOFOLLOW_X86_64 = 0400000;
   static final int O_DIRECTORY_X86_64 = 0200000;
   static final int O_CLOEXEC_X86_64 = 02000000;
+  static final int O_NONBLOCK_X86_64 = 04000;
+  static final int O_NOCTTY_X86_64 = 0400;
+  /** Raw errnos an open of a FIFO or device gives, which {@code Errno} does not name. */
+  static final int ENXIO = 6;
+  static final int ENODEV = 19;
 
   /** The calls wherever libc can be loaded; null elsewhere (then callers take the portable way). */
   public static final Calls CALLS = load();
@@ -73,7 +84,7 @@ public final class LibC {
     try {
       return LibraryLoader.create(Calls.class).load("c");
     } catch (RuntimeException | LinkageError e) {
-      LOG.info("libc not loaded for linkat/fsetxattr/lgetxattr/pread/pwrite/sync_file_range/ioctl/mknod (" + e
+      LOG.info("libc not loaded for linkat/xattrs/pread/pwrite/sync_file_range/ioctl/mknod (" + e
           + "): bricks use Java's file API only, and a mount reads and writes through its bricks");
       return null;
     }

@@ -176,13 +176,11 @@ public final class LocalDiskStorage implements BrickStorage {
 
   @Override
   public Attr write(String path, long offset, Buffer bytes) {
-    specials.refuseData(path);
     return data.write(path, offset, bytes);
   }
 
   @Override
   public Attr truncate(String path, long size) {
-    specials.refuseData(path);
     return data.truncate(path, size);
   }
 

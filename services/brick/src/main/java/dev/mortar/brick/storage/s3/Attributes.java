@@ -103,16 +103,14 @@ final class Attributes {
     tree.change(xattrTarget(path, name, true), cur -> {
       BrickNames.checkXattrFlags(path, name, cur.xattrs().containsKey(name), flags);
       Map<String, String> x = new TreeMap<>(cur.xattrs());
-      Inode f = cur;
-      if (name.equals(XattrNames.ACL_ACCESS)) {
-        f = cur.withMode(acl.applyToMode(cur.mode()));
+      x.put(name, encode(value.getBytes()));
+      if (!name.equals(XattrNames.ACL_ACCESS)) {
+        return cur.withXattrs(x);
       }
-      if (name.equals(XattrNames.ACL_ACCESS) && acl.equivalentToMode()) {
+      if (acl.equivalentToMode()) {
         x.remove(name);
-      } else {
-        x.put(name, encode(value.getBytes()));
       }
-      return f.withXattrs(x);
+      return cur.withMode(acl.applyToMode(cur.mode())).withXattrs(x);
     });
   }
 

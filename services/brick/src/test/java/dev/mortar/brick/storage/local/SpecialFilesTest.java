@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +129,27 @@ class SpecialFilesTest {
       assertTrue(storage.updateMeta("/fifo", 0, 0, 0, Map.of(1, -1L)).clean());
     });
     assertEquals(Attr.S_IFIFO | 0600, onDisk("fifo").get("mode"));
+  }
+
+  /**
+   * A FIFO with a reader opens at once for writing: the brick must still refuse it by what it opened, not by what the
+   * name was just before (another request can rename a FIFO over a file's name between the two).
+   */
+  @Test
+  void aWriteToAFifoWithAReaderIsRefusedAndSendsItNothing() throws Exception {
+    storage.mknod("/fifo", Attr.S_IFIFO | 0644, 0, -1, -1, null);
+    POSIX posix = POSIXFactory.getNativePOSIX();
+    int reader = posix.open(brick.resolve("fifo").toString(), LibC.O_RDONLY | LibC.O_NONBLOCK_X86_64, 0);
+    assertTrue(reader >= 0, "a reader of the FIFO, waiting");
+    try {
+      assertTimeoutPreemptively(AT_ONCE, () -> {
+        errno(Errno.EINVAL, () -> storage.write("/fifo", 0, Buffer.buffer("x")));
+        errno(Errno.EINVAL, () -> storage.truncate("/fifo", 0));
+      });
+      assertTrue(posix.read(reader, new byte[1], 1) <= 0, "nothing reached the reader");
+    } finally {
+      posix.close(reader);
+    }
   }
 
   @Test
